@@ -1,0 +1,158 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Kernels.Blas;
+
+/// <summary>
+/// The BLIS loop nest around the microkernels. The product is split into one stripe of C per thread (along
+/// its longer side, in whole micro-tiles); each stripe runs the serial nest
+/// <c>ic (MC) → pc (KC) → pack A → jc (NC) → pack B → ir (MR) → jr (NR) → microkernel</c>
+/// with private, 64-byte aligned pack buffers. No element of C is touched by two threads, and each is summed
+/// over k in the same order whatever the thread count, so results are bitwise independent of threading.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    public static void Run<T, TA, TB>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+    {
+        if (Microkernel512<T>.IsSupported)
+        {
+            Run<T, TA, TB, Microkernel512<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+        }
+        else if (Microkernel256<T>.IsSupported)
+        {
+            Run<T, TA, TB, Microkernel256<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+        }
+        else if (Microkernel128<T>.IsSupported)
+        {
+            Run<T, TA, TB, Microkernel128<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+        }
+        else
+        {
+            Run<T, TA, TB, MicrokernelScalar<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+        }
+    }
+
+    private static void Run<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+        where TK : IMicrokernel<T>
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0)
+        {
+            ScaleC(c, ldc, m, n, beta);
+            return;
+        }
+
+        GemmBlocking blocking = options.Blocking ?? GemmBlocking.Default(sizeof(T));
+        int rowTiles = (m + TK.MR - 1) / TK.MR;
+        int columnTiles = (n + TK.NR - 1) / TK.NR;
+        bool splitRows = rowTiles >= columnTiles;
+        int threads = options.ThreadsFor((long)m * n * k, splitRows ? rowTiles : columnTiles);
+
+        if (threads == 1)
+        {
+            Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, 0, n, k, blocking);
+            return;
+        }
+
+        nint cAddress = (nint)c;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            // Stripe t covers tiles [t·tiles/threads, (t+1)·tiles/threads) of the split dimension.
+            int tiles = splitRows ? rowTiles : columnTiles;
+            int tile = splitRows ? TK.MR : TK.NR;
+            int extent = splitRows ? m : n;
+            int start = (int)((long)t * tiles / threads) * tile;
+            int end = Math.Min(extent, (int)((long)(t + 1) * tiles / threads) * tile);
+            if (start >= end)
+            {
+                return;
+            }
+            if (splitRows)
+            {
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, (T*)cAddress, ldc, start, end - start, 0, n, k, blocking);
+            }
+            else
+            {
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, (T*)cAddress, ldc, 0, m, start, end - start, k, blocking);
+            }
+        });
+    }
+
+    private static void Stripe<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc,
+        int row0, int rows, int column0, int columns, int k, GemmBlocking blocking)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+        where TK : IMicrokernel<T>
+    {
+        int mcMax = RoundUp(Math.Min(blocking.RowBlock, rows), TK.MR);
+        int kcMax = Math.Min(blocking.DepthBlock, k);
+        int ncMax = RoundUp(Math.Min(blocking.ColumnBlock, columns), TK.NR);
+        nuint aLength = (nuint)mcMax * (nuint)kcMax;
+        nuint bLength = (nuint)kcMax * (nuint)ncMax;
+        T* aPack = (T*)NativeMemory.AlignedAlloc(aLength * (nuint)sizeof(T), 64);
+        T* bPack = (T*)NativeMemory.AlignedAlloc(bLength * (nuint)sizeof(T), 64);
+        try
+        {
+            for (int ic = row0; ic < row0 + rows; ic += mcMax)
+            {
+                int mc = Math.Min(mcMax, row0 + rows - ic);
+                for (int pc = 0; pc < k; pc += kcMax)
+                {
+                    int kc = Math.Min(kcMax, k - pc);
+                    a.PackRowPanels(ic, mc, pc, kc, TK.MR, new Span<T>(aPack, RoundUp(mc, TK.MR) * kc));
+                    // Later depth blocks add to what the first one wrote.
+                    T betaHere = pc == 0 ? beta : T.One;
+                    for (int jc = column0; jc < column0 + columns; jc += ncMax)
+                    {
+                        int nc = Math.Min(ncMax, column0 + columns - jc);
+                        b.PackColumnPanels(pc, kc, jc, nc, TK.NR, new Span<T>(bPack, kc * RoundUp(nc, TK.NR)));
+                        for (int ir = 0; ir < mc; ir += TK.MR)
+                        {
+                            int mr = Math.Min(TK.MR, mc - ir);
+                            T* aPanel = aPack + ir * kc;
+                            T* cRow = c + (ic + ir) * ldc + jc;
+                            for (int jr = 0; jr < nc; jr += TK.NR)
+                            {
+                                TK.Run(kc, aPanel, bPack + jr * kc, cRow + jr, ldc, alpha, betaHere, mr, Math.Min(TK.NR, nc - jr));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(aPack);
+            NativeMemory.AlignedFree(bPack);
+        }
+    }
+
+    /// <summary>C ← beta·C for an empty inner dimension (C is zeroed, not read, when beta is zero).</summary>
+    private static void ScaleC<T>(T* c, nint ldc, int m, int n, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<T>(c + i * ldc, n);
+            if (beta == T.Zero)
+            {
+                row.Clear();
+            }
+            else
+            {
+                Level1.Scale(beta, row);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

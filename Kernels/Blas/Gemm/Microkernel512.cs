@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Kernels.Simd;
+
+namespace Kernels.Blas;
+
+/// <summary>
+/// Gemm microkernel for 512-bit vectors: a 12 × (2 vectors) tile of C held in 24 vector registers,
+/// updated by one rank-1 step per k (two vector loads of packed B, 12 broadcasts of packed A, 24 fused multiply-adds).
+/// </summary>
+internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int MR => 12;
+
+    public static int NR => 2 * Vector512<T>.Count;
+
+    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
+    [SkipLocalsInit]
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr)
+    {
+        // Start fetching the C tile now so that the epilogue does not wait for it.
+        for (int r = 0; r < mr; r++)
+        {
+            Prefetch.Tile(c + r * ldc, NR * sizeof(T));
+        }
+        Vector512<T> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + Vector512<T>.Count);
+            Vector512<T> ai;
+            ai = Vector512.Create(a[0]);
+            c0_0 = VectorMath.MultiplyAdd(ai, b0, c0_0);
+            c0_1 = VectorMath.MultiplyAdd(ai, b1, c0_1);
+            ai = Vector512.Create(a[1]);
+            c1_0 = VectorMath.MultiplyAdd(ai, b0, c1_0);
+            c1_1 = VectorMath.MultiplyAdd(ai, b1, c1_1);
+            ai = Vector512.Create(a[2]);
+            c2_0 = VectorMath.MultiplyAdd(ai, b0, c2_0);
+            c2_1 = VectorMath.MultiplyAdd(ai, b1, c2_1);
+            ai = Vector512.Create(a[3]);
+            c3_0 = VectorMath.MultiplyAdd(ai, b0, c3_0);
+            c3_1 = VectorMath.MultiplyAdd(ai, b1, c3_1);
+            ai = Vector512.Create(a[4]);
+            c4_0 = VectorMath.MultiplyAdd(ai, b0, c4_0);
+            c4_1 = VectorMath.MultiplyAdd(ai, b1, c4_1);
+            ai = Vector512.Create(a[5]);
+            c5_0 = VectorMath.MultiplyAdd(ai, b0, c5_0);
+            c5_1 = VectorMath.MultiplyAdd(ai, b1, c5_1);
+            ai = Vector512.Create(a[6]);
+            c6_0 = VectorMath.MultiplyAdd(ai, b0, c6_0);
+            c6_1 = VectorMath.MultiplyAdd(ai, b1, c6_1);
+            ai = Vector512.Create(a[7]);
+            c7_0 = VectorMath.MultiplyAdd(ai, b0, c7_0);
+            c7_1 = VectorMath.MultiplyAdd(ai, b1, c7_1);
+            ai = Vector512.Create(a[8]);
+            c8_0 = VectorMath.MultiplyAdd(ai, b0, c8_0);
+            c8_1 = VectorMath.MultiplyAdd(ai, b1, c8_1);
+            ai = Vector512.Create(a[9]);
+            c9_0 = VectorMath.MultiplyAdd(ai, b0, c9_0);
+            c9_1 = VectorMath.MultiplyAdd(ai, b1, c9_1);
+            ai = Vector512.Create(a[10]);
+            c10_0 = VectorMath.MultiplyAdd(ai, b0, c10_0);
+            c10_1 = VectorMath.MultiplyAdd(ai, b1, c10_1);
+            ai = Vector512.Create(a[11]);
+            c11_0 = VectorMath.MultiplyAdd(ai, b0, c11_0);
+            c11_1 = VectorMath.MultiplyAdd(ai, b1, c11_1);
+            a += 12;
+            b += NR;
+        }
+
+        if (mr == 12 && nr == NR)
+        {
+            Epilogue.Update(c + 0 * ldc, c0_0, c0_1, alpha, beta);
+            Epilogue.Update(c + 1 * ldc, c1_0, c1_1, alpha, beta);
+            Epilogue.Update(c + 2 * ldc, c2_0, c2_1, alpha, beta);
+            Epilogue.Update(c + 3 * ldc, c3_0, c3_1, alpha, beta);
+            Epilogue.Update(c + 4 * ldc, c4_0, c4_1, alpha, beta);
+            Epilogue.Update(c + 5 * ldc, c5_0, c5_1, alpha, beta);
+            Epilogue.Update(c + 6 * ldc, c6_0, c6_1, alpha, beta);
+            Epilogue.Update(c + 7 * ldc, c7_0, c7_1, alpha, beta);
+            Epilogue.Update(c + 8 * ldc, c8_0, c8_1, alpha, beta);
+            Epilogue.Update(c + 9 * ldc, c9_0, c9_1, alpha, beta);
+            Epilogue.Update(c + 10 * ldc, c10_0, c10_1, alpha, beta);
+            Epilogue.Update(c + 11 * ldc, c11_0, c11_1, alpha, beta);
+        }
+        else
+        {
+            // Edge tile: spill the whole register tile, then update only the part of C that exists.
+            T* tile = stackalloc T[12 * 2 * Vector512<T>.Count];
+            c0_0.Store(tile + 0 * NR); c0_1.Store(tile + 0 * NR + Vector512<T>.Count);
+            c1_0.Store(tile + 1 * NR); c1_1.Store(tile + 1 * NR + Vector512<T>.Count);
+            c2_0.Store(tile + 2 * NR); c2_1.Store(tile + 2 * NR + Vector512<T>.Count);
+            c3_0.Store(tile + 3 * NR); c3_1.Store(tile + 3 * NR + Vector512<T>.Count);
+            c4_0.Store(tile + 4 * NR); c4_1.Store(tile + 4 * NR + Vector512<T>.Count);
+            c5_0.Store(tile + 5 * NR); c5_1.Store(tile + 5 * NR + Vector512<T>.Count);
+            c6_0.Store(tile + 6 * NR); c6_1.Store(tile + 6 * NR + Vector512<T>.Count);
+            c7_0.Store(tile + 7 * NR); c7_1.Store(tile + 7 * NR + Vector512<T>.Count);
+            c8_0.Store(tile + 8 * NR); c8_1.Store(tile + 8 * NR + Vector512<T>.Count);
+            c9_0.Store(tile + 9 * NR); c9_1.Store(tile + 9 * NR + Vector512<T>.Count);
+            c10_0.Store(tile + 10 * NR); c10_1.Store(tile + 10 * NR + Vector512<T>.Count);
+            c11_0.Store(tile + 11 * NR); c11_1.Store(tile + 11 * NR + Vector512<T>.Count);
+            Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta);
+        }
+    }
+}

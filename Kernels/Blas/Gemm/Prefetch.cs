@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Kernels.Blas;
+
+/// <summary>Software prefetch of a small region into L1, where the ISA has it (a no-op elsewhere).</summary>
+internal static unsafe class Prefetch
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile(void* start, int bytes)
+    {
+        if (Sse.IsSupported)
+        {
+            byte* p = (byte*)start;
+            for (int offset = 0; offset < bytes; offset += 64)
+            {
+                Sse.Prefetch0(p + offset);
+            }
+            Sse.Prefetch0(p + bytes - 1);
+        }
+    }
+}

@@ -1,0 +1,317 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Kernels.Simd;
+
+namespace Kernels.Blas;
+
+/// <summary>
+/// The vector loops behind <see cref="Level2.Gemv{T}"/>. 512- and 256-bit paths are hand-fused over four rows;
+/// narrower machines (and rows shorter than one vector) use the level-1 kernels row by row.
+/// </summary>
+internal static unsafe class GemvKernels
+{
+    // ---- y ← alpha·A·x + beta·y ------------------------------------------------------------------------
+
+    public static void RowsTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = a.Rows, n = a.Cols;
+        if (m == 0)
+        {
+            return;
+        }
+        int threads = options.ThreadsFor((long)m * n, (m + 3) / 4);
+        fixed (T* pa = a.Data)
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            nint ia = (nint)pa, ix = (nint)px, iy = (nint)py;
+            int stride = a.Stride;
+            if (threads == 1)
+            {
+                RowsTimesVector((T*)ia, stride, (T*)ix, n, (T*)iy, 0, m, alpha, beta);
+                return;
+            }
+            // Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.
+            int groups = (m + 3) / 4;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                int start = (int)((long)t * groups / threads) * 4;
+                int end = Math.Min(m, (int)((long)(t + 1) * groups / threads) * 4);
+                RowsTimesVector((T*)ia, stride, (T*)ix, n, (T*)iy, start, end, alpha, beta);
+            });
+        }
+    }
+
+    private static void RowsTimesVector<T>(T* a, nint lda, T* x, int n, T* y, int start, int end, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = start;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            for (; i + 4 <= end; i += 4)
+            {
+                Dot4x512(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Finish(y + i, d0, d1, d2, d3, alpha, beta);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            for (; i + 4 <= end; i += 4)
+            {
+                Dot4x256(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Finish(y + i, d0, d1, d2, d3, alpha, beta);
+            }
+        }
+        for (; i < end; i++)
+        {
+            T dot = Level1.Dot(new ReadOnlySpan<T>(a + i * lda, n), new ReadOnlySpan<T>(x, n));
+            y[i] = beta == T.Zero ? alpha * dot : VectorMath.MultiplyAdd(alpha, dot, beta * y[i]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<T>(T* y, T d0, T d1, T d2, T d3, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (beta == T.Zero)
+        {
+            y[0] = alpha * d0;
+            y[1] = alpha * d1;
+            y[2] = alpha * d2;
+            y[3] = alpha * d3;
+        }
+        else
+        {
+            y[0] = VectorMath.MultiplyAdd(alpha, d0, beta * y[0]);
+            y[1] = VectorMath.MultiplyAdd(alpha, d1, beta * y[1]);
+            y[2] = VectorMath.MultiplyAdd(alpha, d2, beta * y[2]);
+            y[3] = VectorMath.MultiplyAdd(alpha, d3, beta * y[3]);
+        }
+    }
+
+    private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int w = Vector512<T>.Count;
+        Vector512<T> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector512<T> t0 = default, t1 = default, t2 = default, t3 = default;
+        int j = 0;
+        for (; j + 2 * w <= n; j += 2 * w)
+        {
+            Vector512<T> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + w);
+            s0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j), xa, s0);
+            s1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j), xa, s1);
+            s2 = VectorMath.MultiplyAdd(Vector512.Load(a2 + j), xa, s2);
+            s3 = VectorMath.MultiplyAdd(Vector512.Load(a3 + j), xa, s3);
+            t0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j + w), xb, t0);
+            t1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j + w), xb, t1);
+            t2 = VectorMath.MultiplyAdd(Vector512.Load(a2 + j + w), xb, t2);
+            t3 = VectorMath.MultiplyAdd(Vector512.Load(a3 + j + w), xb, t3);
+        }
+        if (j + w <= n)
+        {
+            Vector512<T> xa = Vector512.Load(x + j);
+            s0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j), xa, s0);
+            s1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j), xa, s1);
+            s2 = VectorMath.MultiplyAdd(Vector512.Load(a2 + j), xa, s2);
+            s3 = VectorMath.MultiplyAdd(Vector512.Load(a3 + j), xa, s3);
+            j += w;
+        }
+        if (j < n)
+        {
+            // Overlapping last vector; lanes already summed are masked out of the accumulators.
+            int tail = n - w;
+            Vector512<T> fresh = VectorMath.LanesFrom512<T>(j - tail);
+            Vector512<T> xt = Vector512.Load(x + tail);
+            t0 = Vector512.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector512.Load(a0 + tail), xt, t0), t0);
+            t1 = Vector512.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector512.Load(a1 + tail), xt, t1), t1);
+            t2 = Vector512.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector512.Load(a2 + tail), xt, t2), t2);
+            t3 = Vector512.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector512.Load(a3 + tail), xt, t3), t3);
+        }
+        var sum = default(SumAccumulator<T>);
+        d0 = Horizontal.Reduce(s0 + t0, sum);
+        d1 = Horizontal.Reduce(s1 + t1, sum);
+        d2 = Horizontal.Reduce(s2 + t2, sum);
+        d3 = Horizontal.Reduce(s3 + t3, sum);
+    }
+
+    private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int w = Vector256<T>.Count;
+        Vector256<T> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<T> t0 = default, t1 = default, t2 = default, t3 = default;
+        int j = 0;
+        for (; j + 2 * w <= n; j += 2 * w)
+        {
+            Vector256<T> xa = Vector256.Load(x + j), xb = Vector256.Load(x + j + w);
+            s0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j), xa, s0);
+            s1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j), xa, s1);
+            s2 = VectorMath.MultiplyAdd(Vector256.Load(a2 + j), xa, s2);
+            s3 = VectorMath.MultiplyAdd(Vector256.Load(a3 + j), xa, s3);
+            t0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j + w), xb, t0);
+            t1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j + w), xb, t1);
+            t2 = VectorMath.MultiplyAdd(Vector256.Load(a2 + j + w), xb, t2);
+            t3 = VectorMath.MultiplyAdd(Vector256.Load(a3 + j + w), xb, t3);
+        }
+        if (j + w <= n)
+        {
+            Vector256<T> xa = Vector256.Load(x + j);
+            s0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j), xa, s0);
+            s1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j), xa, s1);
+            s2 = VectorMath.MultiplyAdd(Vector256.Load(a2 + j), xa, s2);
+            s3 = VectorMath.MultiplyAdd(Vector256.Load(a3 + j), xa, s3);
+            j += w;
+        }
+        if (j < n)
+        {
+            int tail = n - w;
+            Vector256<T> fresh = VectorMath.LanesFrom256<T>(j - tail);
+            Vector256<T> xt = Vector256.Load(x + tail);
+            t0 = Vector256.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector256.Load(a0 + tail), xt, t0), t0);
+            t1 = Vector256.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector256.Load(a1 + tail), xt, t1), t1);
+            t2 = Vector256.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector256.Load(a2 + tail), xt, t2), t2);
+            t3 = Vector256.ConditionalSelect(fresh, VectorMath.MultiplyAdd(Vector256.Load(a3 + tail), xt, t3), t3);
+        }
+        var sum = default(SumAccumulator<T>);
+        d0 = Horizontal.Reduce(s0 + t0, sum);
+        d1 = Horizontal.Reduce(s1 + t1, sum);
+        d2 = Horizontal.Reduce(s2 + t2, sum);
+        d3 = Horizontal.Reduce(s3 + t3, sum);
+    }
+
+    // ---- y ← alpha·Aᵀ·x + beta·y -----------------------------------------------------------------------
+
+    public static void TransposeTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = a.Rows, n = a.Cols;
+        if (n == 0)
+        {
+            return;
+        }
+        // Column chunks are whole 512-bit vectors, so each thread's overlapping tail stays inside its own chunk.
+        int chunk = Math.Max(1, 64 / sizeof(T));
+        int chunks = n / chunk;
+        int threads = options.ThreadsFor((long)m * n, Math.Max(1, chunks / 4));
+        fixed (T* pa = a.Data)
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            nint ia = (nint)pa, ix = (nint)px, iy = (nint)py;
+            int stride = a.Stride;
+            if (threads == 1)
+            {
+                TransposeTimesVector((T*)ia, stride, m, (T*)ix, (T*)iy, 0, n, alpha, beta);
+                return;
+            }
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                int start = (int)((long)t * chunks / threads) * chunk;
+                int end = t == threads - 1 ? n : (int)((long)(t + 1) * chunks / threads) * chunk;
+                TransposeTimesVector((T*)ia, stride, m, (T*)ix, (T*)iy, start, end, alpha, beta);
+            });
+        }
+    }
+
+    /// <summary>Columns [start, end) of y ← alpha·Aᵀx + beta·y.</summary>
+    private static void TransposeTimesVector<T>(T* a, nint lda, int m, T* x, T* y, int start, int end, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var ys = new Span<T>(y + start, end - start);
+        if (beta == T.Zero)
+        {
+            ys.Clear();
+        }
+        else if (beta != T.One)
+        {
+            Level1.Scale(beta, ys);
+        }
+        int i = 0;
+        int width = end - start;
+        if (Vector512.IsHardwareAccelerated && width >= Vector512<T>.Count)
+        {
+            for (; i + 4 <= m; i += 4)
+            {
+                Axpy4x512(a + i * lda + start, lda, alpha * x[i], alpha * x[i + 1], alpha * x[i + 2], alpha * x[i + 3], y + start, width);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && width >= Vector256<T>.Count)
+        {
+            for (; i + 4 <= m; i += 4)
+            {
+                Axpy4x256(a + i * lda + start, lda, alpha * x[i], alpha * x[i + 1], alpha * x[i + 2], alpha * x[i + 3], y + start, width);
+            }
+        }
+        for (; i < m; i++)
+        {
+            Level1.Axpy(alpha * x[i], new ReadOnlySpan<T>(a + i * lda + start, width), ys);
+        }
+    }
+
+    /// <summary>y ← y + s0·a0 + s1·a1 + s2·a2 + s3·a3 (rows lda apart), in that order per element.</summary>
+    private static void Axpy4x512<T>(T* a0, nint lda, T s0, T s1, T s2, T s3, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        var v0 = Vector512.Create(s0);
+        var v1 = Vector512.Create(s1);
+        var v2 = Vector512.Create(s2);
+        var v3 = Vector512.Create(s3);
+        int w = Vector512<T>.Count;
+        int j = 0;
+        for (; j + w <= n; j += w)
+        {
+            Vector512<T> acc = Vector512.Load(y + j);
+            acc = VectorMath.MultiplyAdd(v0, Vector512.Load(a0 + j), acc);
+            acc = VectorMath.MultiplyAdd(v1, Vector512.Load(a1 + j), acc);
+            acc = VectorMath.MultiplyAdd(v2, Vector512.Load(a2 + j), acc);
+            acc = VectorMath.MultiplyAdd(v3, Vector512.Load(a3 + j), acc);
+            acc.Store(y + j);
+        }
+        if (j < n)
+        {
+            // Overlapping last vector: lanes this pass already updated keep their value.
+            int tail = n - w;
+            Vector512<T> old = Vector512.Load(y + tail);
+            Vector512<T> acc = VectorMath.MultiplyAdd(v0, Vector512.Load(a0 + tail), old);
+            acc = VectorMath.MultiplyAdd(v1, Vector512.Load(a1 + tail), acc);
+            acc = VectorMath.MultiplyAdd(v2, Vector512.Load(a2 + tail), acc);
+            acc = VectorMath.MultiplyAdd(v3, Vector512.Load(a3 + tail), acc);
+            Vector512.ConditionalSelect(VectorMath.LanesFrom512<T>(j - tail), acc, old).Store(y + tail);
+        }
+    }
+
+    /// <inheritdoc cref="Axpy4x512{T}(T*, nint, T, T, T, T, T*, int)"/>
+    private static void Axpy4x256<T>(T* a0, nint lda, T s0, T s1, T s2, T s3, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        var v0 = Vector256.Create(s0);
+        var v1 = Vector256.Create(s1);
+        var v2 = Vector256.Create(s2);
+        var v3 = Vector256.Create(s3);
+        int w = Vector256<T>.Count;
+        int j = 0;
+        for (; j + w <= n; j += w)
+        {
+            Vector256<T> acc = Vector256.Load(y + j);
+            acc = VectorMath.MultiplyAdd(v0, Vector256.Load(a0 + j), acc);
+            acc = VectorMath.MultiplyAdd(v1, Vector256.Load(a1 + j), acc);
+            acc = VectorMath.MultiplyAdd(v2, Vector256.Load(a2 + j), acc);
+            acc = VectorMath.MultiplyAdd(v3, Vector256.Load(a3 + j), acc);
+            acc.Store(y + j);
+        }
+        if (j < n)
+        {
+            int tail = n - w;
+            Vector256<T> old = Vector256.Load(y + tail);
+            Vector256<T> acc = VectorMath.MultiplyAdd(v0, Vector256.Load(a0 + tail), old);
+            acc = VectorMath.MultiplyAdd(v1, Vector256.Load(a1 + tail), acc);
+            acc = VectorMath.MultiplyAdd(v2, Vector256.Load(a2 + tail), acc);
+            acc = VectorMath.MultiplyAdd(v3, Vector256.Load(a3 + tail), acc);
+            Vector256.ConditionalSelect(VectorMath.LanesFrom256<T>(j - tail), acc, old).Store(y + tail);
+        }
+    }
+}

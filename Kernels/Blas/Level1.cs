@@ -1,0 +1,188 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Kernels.Simd;
+
+namespace Kernels.Blas;
+
+/// <summary>
+/// BLAS level 1: vector-vector kernels on spans, for <see cref="float"/> and <see cref="double"/>.
+/// </summary>
+/// <remarks>
+/// <para>Arithmetic follows IEEE 754: a NaN or infinity in an input propagates to the result exactly as the
+/// scalar formula says (for example <c>Axpy</c> with <c>alpha = 0</c> turns an infinite <c>x[i]</c> into NaN;
+/// there is no BLAS-style early return).</para>
+/// <para>Reductions use four vector accumulators and a fixed combine order, so they return the same bits on every
+/// run for a given input and vector width; they may differ in the last bits from a sequential loop.</para>
+/// <para>Outputs may alias an input exactly (in-place use); a partial overlap throws <see cref="ArgumentException"/>.</para>
+/// </remarks>
+public static class Level1
+{
+    /// <summary>Returns Σ x[i]·y[i], accumulated with fused multiply-add where available.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> differs in length from <paramref name="x"/>.</exception>
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        return AggregationDriver.Run(x, y, default(DotAccumulator<T>));
+    }
+
+    /// <summary>Computes y ← alpha·x + y.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> differs in length from <paramref name="x"/>, or partly overlaps it.</exception>
+    public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        SpanGuard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
+        BinaryDriver.Run(x, y, y, new AxpyOperator<T>(alpha));
+    }
+
+    /// <summary>Computes x ← alpha·x in place.</summary>
+    public static void Scale<T>(T alpha, Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        UnaryDriver.Run(x, x, new ScaleOperator<T>(alpha));
+    }
+
+    /// <summary>Writes alpha·x[i] to destination[i].</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="x"/>, or partly overlaps it.</exception>
+    public static void Scale<T>(T alpha, ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        UnaryDriver.Run(x, destination, new ScaleOperator<T>(alpha));
+    }
+
+    /// <summary>Returns Σ x[i]; zero for an empty span.</summary>
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        return AggregationDriver.Run(x, default(SumAccumulator<T>));
+    }
+
+    /// <summary>
+    /// Returns the Euclidean norm √(Σ x[i]²) without intermediate overflow or harmful underflow.
+    /// </summary>
+    /// <remarks>
+    /// One pass sums the squares directly; if that sum overflowed or fell so low that underflowed squares could
+    /// matter, a second pass finds max |x[i]| and the sum is redone on x scaled by an exact power of two.
+    /// Any NaN gives NaN; otherwise any infinity gives +∞; an empty span gives 0.
+    /// </remarks>
+    public static T Nrm2<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        T sumOfSquares = AggregationDriver.Run(x, default(SquaresAccumulator<T>));
+        if (T.IsNaN(sumOfSquares))
+        {
+            return sumOfSquares;
+        }
+        if (T.IsFinite(sumOfSquares) && sumOfSquares >= SafeSumOfSquaresFloor<T>())
+        {
+            return T.Sqrt(sumOfSquares);
+        }
+
+        T largest = AggregationDriver.Run(x, default(MaxMagnitudeAccumulator<T>));
+        if (T.IsNaN(largest) || T.IsInfinity(largest) || largest == T.Zero)
+        {
+            return largest;
+        }
+        // Multiply by an exact power of two that brings the largest magnitude near 1. For subnormal maxima the
+        // ideal power would overflow; capping it at the largest finite power still lifts every value far from underflow.
+        int maxExponent = typeof(T) == typeof(float) ? 127 : 1023;
+        int shift = Math.Min(-T.ILogB(largest), maxExponent);
+        T scaled = AggregationDriver.Run(x, new ScaledSquaresAccumulator<T>(T.ScaleB(T.One, shift)));
+        return T.ScaleB(T.Sqrt(scaled), -shift);
+    }
+
+    /// <summary>
+    /// Smallest sum of squares the unscaled pass may return. Each square that underflows loses at most the
+    /// smallest subnormal, 2^-149 (float) or 2^-1074 (double); with at most 2^31 elements the loss is below
+    /// 2^-118 or 2^-1043, which this floor keeps under one unit in the last place.
+    /// </summary>
+    private static T SafeSumOfSquaresFloor<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.ScaleB(T.One, -94) : T.ScaleB(T.One, -990);
+
+    /// <summary>Returns the largest element under IEEE 754-2019 <c>maximum</c>: any NaN wins, and +0 &gt; −0.</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty.</exception>
+    public static T Max<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        if (x.IsEmpty)
+        {
+            throw new ArgumentException("x is empty; the maximum needs at least one element.", nameof(x));
+        }
+        return AggregationDriver.Run(x, default(MaxAccumulator<T>));
+    }
+
+    /// <summary>
+    /// Returns the index of the first largest element; if any element is NaN, the index of the first NaN
+    /// (as NumPy's <c>argmax</c>). −0 and +0 compare equal, so the first zero wins a tie between them.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty.</exception>
+    public static int ArgMax<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = Max(x);
+        return T.IsNaN(max) ? FirstIndex(x, default(IsNaNPredicate<T>)) : FirstIndex(x, new EqualsPredicate<T>(max));
+    }
+
+    /// <summary>First index where the predicate holds; the caller guarantees that one exists.</summary>
+    private static int FirstIndex<T, TPredicate>(ReadOnlySpan<T> x, TPredicate predicate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TPredicate : struct, ILanePredicate<T>
+    {
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        nuint n = (nuint)x.Length;
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<T>.Count)
+        {
+            nuint w = (nuint)Vector512<T>.Count;
+            for (; i + w <= n; i += w)
+            {
+                ulong bits = predicate.Test(Vector512.LoadUnsafe(ref xs, i)).ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<T>.Count)
+        {
+            nuint w = (nuint)Vector256<T>.Count;
+            for (; i + w <= n; i += w)
+            {
+                uint bits = predicate.Test(Vector256.LoadUnsafe(ref xs, i)).ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
+                }
+            }
+        }
+        for (; i < n; i++)
+        {
+            if (predicate.Test(Unsafe.Add(ref xs, i)))
+            {
+                return (int)i;
+            }
+        }
+        throw new InvalidOperationException("FirstIndex found no match although the caller guaranteed one.");
+    }
+
+    private interface ILanePredicate<T> where T : unmanaged
+    {
+        bool Test(T x);
+        Vector256<T> Test(Vector256<T> x);
+        Vector512<T> Test(Vector512<T> x);
+    }
+
+    private readonly struct EqualsPredicate<T>(T value) : ILanePredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public bool Test(T x) => x == value;
+        public Vector256<T> Test(Vector256<T> x) => Vector256.Equals(x, Vector256.Create(value));
+        public Vector512<T> Test(Vector512<T> x) => Vector512.Equals(x, Vector512.Create(value));
+    }
+
+    private readonly struct IsNaNPredicate<T> : ILanePredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public bool Test(T x) => T.IsNaN(x);
+        public Vector256<T> Test(Vector256<T> x) => ~Vector256.Equals(x, x);
+        public Vector512<T> Test(Vector512<T> x) => ~Vector512.Equals(x, x);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Numerics;
+using Kernels.Simd;
+
+namespace Kernels.Blas;
+
+/// <summary>
+/// BLAS level 2 on row-major matrices: <see cref="Gemv{T}"/> (y ← alpha·op(A)·x + beta·y) and
+/// <see cref="Ger{T}"/> (A ← A + alpha·x·yᵀ).
+/// </summary>
+/// <remarks>
+/// <para>A·x is a fused dot product of four rows at a time against x; Aᵀ·x is a fused axpy of four rows at a time
+/// into y. Large calls split the output among threads (rows of y for A·x, columns for Aᵀ·x); each output element
+/// is computed in the same order whatever the thread count.</para>
+/// <para>When <c>beta</c> is zero, y is overwritten without being read. NaN and infinity in A or x propagate
+/// under IEEE arithmetic. Scalars must be finite.</para>
+/// </remarks>
+public static class Level2
+{
+    /// <summary>
+    /// Computes y ← alpha·op(A)·x + beta·y. For <see cref="Transpose.None"/>, x has A.Cols elements and y has A.Rows;
+    /// for <see cref="Transpose.Transposed"/>, the other way round. Aᵀ·x is accumulated as Σᵢ (alpha·x[i])·A[i, :].
+    /// </summary>
+    /// <exception cref="ArgumentException">A length does not match the shape, or y overlaps A or x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public static void Gemv<T>(Transpose transA, T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        SpanGuard.RequireFinite(alpha, nameof(alpha));
+        SpanGuard.RequireFinite(beta, nameof(beta));
+        var (rows, cols) = MatrixShape.Op(a.Rows, a.Cols, transA);
+        SpanGuard.RequireLength(x.Length, cols, nameof(x), $"the column count of the {rows}×{cols} op(A)");
+        SpanGuard.RequireLength(y.Length, rows, nameof(y), $"the row count of the {rows}×{cols} op(A)");
+        ThrowIfAliased(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)], nameof(a), y);
+        ThrowIfAliased(x, nameof(x), y);
+        options ??= BlasOptions.Default;
+        options.Validate();
+        if (transA == Transpose.None)
+        {
+            GemvKernels.RowsTimesVector(alpha, a, x, beta, y, options);
+        }
+        else
+        {
+            GemvKernels.TransposeTimesVector(alpha, a, x, beta, y, options);
+        }
+    }
+
+    /// <summary>
+    /// Computes the rank-1 update A ← A + alpha·x·yᵀ, with x of A.Rows elements and y of A.Cols; row i receives
+    /// the axpy (alpha·x[i])·y.
+    /// </summary>
+    /// <exception cref="ArgumentException">A length does not match the shape, or A overlaps x or y.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
+    public static void Ger<T>(T alpha, ReadOnlySpan<T> x, ReadOnlySpan<T> y, MatrixView<T> a) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        SpanGuard.RequireFinite(alpha, nameof(alpha));
+        SpanGuard.RequireLength(x.Length, a.Rows, nameof(x), $"the row count of the {a.Rows}×{a.Cols} A");
+        SpanGuard.RequireLength(y.Length, a.Cols, nameof(y), $"the column count of the {a.Rows}×{a.Cols} A");
+        ReadOnlySpan<T> used = a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)];
+        ThrowIfAliased(x, nameof(x), used, nameof(a));
+        ThrowIfAliased(y, nameof(y), used, nameof(a));
+        for (int i = 0; i < a.Rows; i++)
+        {
+            Level1.Axpy(alpha * x[i], y, a.Row(i));
+        }
+    }
+
+    private static void ThrowIfAliased<T>(ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName = "y")
+    {
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException($"{outputName} shares memory with {inputName}; the output must not alias an input.", outputName);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+
+namespace Kernels.Blas;
+
+/// <summary>A read-only row-major matrix over a span; see <see cref="MatrixView{T}"/> for the layout.</summary>
+/// <typeparam name="T">Element type.</typeparam>
+public readonly ref struct ReadOnlyMatrixView<T>
+{
+    /// <summary>The elements, starting at (0, 0). Its length is at least <c>(Rows − 1)·Stride + Cols</c>.</summary>
+    public ReadOnlySpan<T> Data { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Rows { get; }
+
+    /// <summary>Number of columns.</summary>
+    public int Cols { get; }
+
+    /// <summary>Distance in elements between the starts of consecutive rows (≥ <see cref="Cols"/>).</summary>
+    public int Stride { get; }
+
+    /// <summary>A dense view: the stride equals the column count.</summary>
+    /// <exception cref="ArgumentException">The span is too short, or a dimension is negative.</exception>
+    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int cols) : this(data, rows, cols, cols)
+    {
+    }
+
+    /// <summary>A view with an explicit row stride.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or <paramref name="stride"/> &lt; <paramref name="cols"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is shorter than <c>(rows − 1)·stride + cols</c>.</exception>
+    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int cols, int stride)
+    {
+        MatrixShape.Validate(data.Length, rows, cols, stride, nameof(data));
+        Data = data;
+        Rows = rows;
+        Cols = cols;
+        Stride = stride;
+    }
+
+    /// <summary>Element (<paramref name="row"/>, <paramref name="col"/>), range-checked.</summary>
+    public ref readonly T this[int row, int col]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            MatrixShape.CheckIndex(row, col, Rows, Cols);
+            return ref Data[row * Stride + col];
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/> as a span of <see cref="Cols"/> elements.</summary>
+    public ReadOnlySpan<T> Row(int row)
+    {
+        MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Cols, 1));
+        return Data.Slice(row * Stride, Cols);
+    }
+
+    /// <summary>The block of <paramref name="rows"/> × <paramref name="cols"/> starting at (<paramref name="row"/>, <paramref name="col"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The block does not lie inside this view.</exception>
+    public ReadOnlyMatrixView<T> Slice(int row, int col, int rows, int cols)
+    {
+        MatrixShape.CheckBlock(row, col, rows, cols, Rows, Cols);
+        int start = rows == 0 || cols == 0 ? 0 : row * Stride + col;
+        return new ReadOnlyMatrixView<T>(Data[start..], rows, cols, Stride);
+    }
+}

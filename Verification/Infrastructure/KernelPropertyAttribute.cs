@@ -1,0 +1,32 @@
+using FsCheck.Xunit;
+
+namespace Kernels.Verification.Infrastructure;
+
+/// <summary>
+/// The project-wide property attribute: one place that fixes the number of cases, the generators and the seed policy.
+/// </summary>
+/// <remarks>
+/// Seeds are fresh on every run, so the suite keeps exploring. FsCheck prints the seed of a failure as
+/// <c>Replay = "a,b,size"</c>; set the environment variable <c>KERNELS_REPLAY</c> to that string to re-run
+/// every property with it, or paste it into the attribute of the failing test while debugging.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class KernelPropertyAttribute : PropertyAttribute
+{
+    /// <summary>Default number of generated cases per property.</summary>
+    public const int DefaultMaxTest = 150;
+
+    /// <summary>Configures the defaults; individual tests may still lower <see cref="PropertyAttribute.MaxTest"/> for costly properties.</summary>
+    public KernelPropertyAttribute()
+    {
+        MaxTest = DefaultMaxTest;
+        EndSize = Generators.MaxSize;
+        Arbitrary = [typeof(Generators)];
+        QuietOnSuccess = true;
+        string? replay = Environment.GetEnvironmentVariable("KERNELS_REPLAY");
+        if (!string.IsNullOrWhiteSpace(replay))
+        {
+            Replay = replay;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Numerics;
+
+namespace Kernels.Verification.Infrastructure;
+
+/// <summary>
+/// Textbook scalar references, evaluated in double with error-free transformations (TwoSum, TwoProduct) so that
+/// they are exact to within a unit in the last place of a double, far below any tolerance on the kernels.
+/// </summary>
+public static class Reference
+{
+    /// <summary>Σ x[i], with the sum of |x[i]| as the condition magnitude.</summary>
+    public static (double Value, double Magnitude) Sum<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        var sum = new CompensatedSum();
+        double magnitude = 0;
+        foreach (T v in x)
+        {
+            double d = double.CreateChecked(v);
+            sum.Add(d);
+            magnitude += Math.Abs(d);
+        }
+        return (sum.Value, magnitude);
+    }
+
+    /// <summary>Σ x[i]·y[i] (each product split exactly into product and error), with Σ|x[i]·y[i]| as the magnitude.</summary>
+    public static (double Value, double Magnitude) Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : IFloatingPointIeee754<T>
+    {
+        var sum = new CompensatedSum();
+        double magnitude = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double a = double.CreateChecked(x[i]), b = double.CreateChecked(y[i]);
+            double p = a * b;
+            sum.Add(p);
+            sum.Add(Math.FusedMultiplyAdd(a, b, -p));
+            magnitude += Math.Abs(p);
+        }
+        return (sum.Value, magnitude);
+    }
+
+    /// <summary>√(Σ x[i]²) computed as max|x|·√(Σ (x[i]/max|x|)²), immune to overflow and underflow.</summary>
+    public static double Nrm2<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        double largest = 0;
+        foreach (T v in x)
+        {
+            double d = double.CreateChecked(v);
+            if (double.IsNaN(d))
+            {
+                return double.NaN;
+            }
+            largest = Math.Max(largest, Math.Abs(d));
+        }
+        if (largest == 0 || double.IsInfinity(largest))
+        {
+            return largest;
+        }
+        var sum = new CompensatedSum();
+        foreach (T v in x)
+        {
+            double s = double.CreateChecked(v) / largest;
+            sum.Add(s * s);
+            sum.Add(Math.FusedMultiplyAdd(s, s, -(s * s)));
+        }
+        return largest * Math.Sqrt(sum.Value);
+    }
+
+    /// <summary>Neumaier's compensated summation: error about one rounding of the total, independent of n.</summary>
+    private struct CompensatedSum
+    {
+        private double _sum;
+        private double _compensation;
+
+        public readonly double Value => _sum + _compensation;
+
+        public void Add(double value)
+        {
+            double t = _sum + value;
+            _compensation += Math.Abs(_sum) >= Math.Abs(value) ? (_sum - t) + value : (value - t) + _sum;
+            _sum = t;
+        }
+    }
+}
