@@ -80,4 +80,25 @@ public static class Reference
             _sum = t;
         }
     }
+
+    /// <summary>
+    /// Element (i, j) of op(A)·op(B) by the textbook triple loop, with its condition magnitude Σ|a||b|.
+    /// Operands are stored row-major with the given strides; op transposes when the flag says so.
+    /// </summary>
+    public static (double Value, double Magnitude) ProductElement<T>(ReadOnlySpan<T> a, int strideA, bool transA,
+        ReadOnlySpan<T> b, int strideB, bool transB, int depth, int i, int j) where T : IFloatingPointIeee754<T>
+    {
+        var sum = new CompensatedSum();
+        double magnitude = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            double x = double.CreateChecked(transA ? a[p * strideA + i] : a[i * strideA + p]);
+            double y = double.CreateChecked(transB ? b[j * strideB + p] : b[p * strideB + j]);
+            double product = x * y;
+            sum.Add(product);
+            sum.Add(Math.FusedMultiplyAdd(x, y, -product));
+            magnitude += Math.Abs(product);
+        }
+        return (sum.Value, magnitude);
+    }
 }
