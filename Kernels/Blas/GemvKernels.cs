@@ -90,6 +90,7 @@ internal static unsafe class GemvKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -137,6 +138,7 @@ internal static unsafe class GemvKernels
         d3 = Horizontal.Reduce(s3 + t3, sum);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -253,6 +255,7 @@ internal static unsafe class GemvKernels
     }
 
     /// <summary>y ← y + s0·a0 + s1·a1 + s2·a2 + s3·a3 (rows lda apart), in that order per element.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Axpy4x512<T>(T* a0, nint lda, T s0, T s1, T s2, T s3, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -285,6 +288,7 @@ internal static unsafe class GemvKernels
     }
 
     /// <inheritdoc cref="Axpy4x512{T}(T*, nint, T, T, T, T, T*, int)"/>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Axpy4x256<T>(T* a0, nint lda, T s0, T s1, T s2, T s3, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;

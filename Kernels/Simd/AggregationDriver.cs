@@ -73,6 +73,7 @@ public static class AggregationDriver
         return a;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run512<T, TAcc>(ref T xs, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IUnaryAccumulator<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
@@ -109,6 +110,7 @@ public static class AggregationDriver
         return Horizontal.Reduce(acc.Combine(acc.Combine(a0, a1), acc.Combine(a2, a3)), acc);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run256<T, TAcc>(ref T xs, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IUnaryAccumulator<T>
     {
         nuint w = (nuint)Vector256<T>.Count;
@@ -145,6 +147,7 @@ public static class AggregationDriver
         return Horizontal.Reduce(acc.Combine(acc.Combine(a0, a1), acc.Combine(a2, a3)), acc);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run128<T, TAcc>(ref T xs, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IUnaryAccumulator<T>
     {
         nuint w = (nuint)Vector128<T>.Count;
@@ -181,6 +184,7 @@ public static class AggregationDriver
         return Horizontal.Reduce(acc.Combine(acc.Combine(a0, a1), acc.Combine(a2, a3)), acc);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run512<T, TAcc>(ref T xs, ref T ys, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IBinaryAccumulator<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
@@ -217,6 +221,7 @@ public static class AggregationDriver
         return Horizontal.Reduce(acc.Combine(acc.Combine(a0, a1), acc.Combine(a2, a3)), acc);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run256<T, TAcc>(ref T xs, ref T ys, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IBinaryAccumulator<T>
     {
         nuint w = (nuint)Vector256<T>.Count;
@@ -253,6 +258,7 @@ public static class AggregationDriver
         return Horizontal.Reduce(acc.Combine(acc.Combine(a0, a1), acc.Combine(a2, a3)), acc);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static T Run128<T, TAcc>(ref T xs, ref T ys, nuint n, TAcc acc) where T : unmanaged where TAcc : struct, IBinaryAccumulator<T>
     {
         nuint w = (nuint)Vector128<T>.Count;

@@ -46,6 +46,7 @@ public static class BinaryDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run512<T, TOp>(ref T xs, ref T ys, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
@@ -79,6 +80,7 @@ public static class BinaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run256<T, TOp>(ref T xs, ref T ys, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         nuint w = (nuint)Vector256<T>.Count;
@@ -112,6 +114,7 @@ public static class BinaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run128<T, TOp>(ref T xs, ref T ys, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IBinaryOperator<T>
     {
         nuint w = (nuint)Vector128<T>.Count;

@@ -1,23 +1,33 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace Kernels.Simd;
 
-/// <summary>Argument checks shared by every span-based kernel, with messages that name the argument and the expected shape.</summary>
+/// <summary>
+/// Argument checks shared by every span-based kernel, with messages that name the argument and the expected shape.
+/// The checks inline; the throws do not, so that message formatting never enlarges a hot caller (a large caller
+/// exhausts the JIT's inlining budget and leaves vector helpers as calls).
+/// </summary>
 internal static class SpanGuard
 {
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireLength(int actual, int expected, string name, string expectedDescription)
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"{name} has length {actual}; expected {expected} ({expectedDescription}).", name);
+            ThrowLength(actual, expected, name, expectedDescription);
         }
     }
 
     /// <summary>Throws unless a destination of length <paramref name="actual"/> can hold <paramref name="required"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireDestination(int actual, int required, string name)
     {
         if (actual < required)
         {
-            throw new ArgumentException($"Destination {name} is too short: length {actual}, at least {required} required.", name);
+            ThrowDestination(actual, required, name);
         }
     }
 
@@ -25,22 +35,44 @@ internal static class SpanGuard
     /// Throws when an output span partly overlaps an input span. Exact aliasing (the same start) is allowed:
     /// every kernel reads an element before it writes it, so in-place use is safe; a shifted overlap is not.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireNoPartialOverlap<T>(ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName)
     {
         if (input.Overlaps(output, out int offset) && offset != 0)
         {
-            throw new ArgumentException(
-                $"{outputName} overlaps {inputName} at an offset of {offset} elements; outputs may alias an input exactly or not at all.",
-                outputName);
+            ThrowOverlap(offset, inputName, outputName);
         }
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite.</summary>
-    public static void RequireFinite<T>(T value, string name) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireFinite<T>(T value, string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!T.IsFinite(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
+            ThrowNotFinite(value, name);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string name, string expectedDescription) =>
+        throw new ArgumentException($"{name} has length {actual}; expected {expected} ({expectedDescription}).", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDestination(int actual, int required, string name) =>
+        throw new ArgumentException($"Destination {name} is too short: length {actual}, at least {required} required.", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(int offset, string inputName, string outputName) =>
+        throw new ArgumentException(
+            $"{outputName} overlaps {inputName} at an offset of {offset} elements; outputs may alias an input exactly or not at all.",
+            outputName);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotFinite<T>(T value, string name) =>
+        throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
 }

@@ -49,6 +49,7 @@ public static class TernaryDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run512<T, TOp>(ref T xs, ref T ys, ref T zs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, ITernaryOperator<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
@@ -82,6 +83,7 @@ public static class TernaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run256<T, TOp>(ref T xs, ref T ys, ref T zs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, ITernaryOperator<T>
     {
         nuint w = (nuint)Vector256<T>.Count;
@@ -115,6 +117,7 @@ public static class TernaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run128<T, TOp>(ref T xs, ref T ys, ref T zs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, ITernaryOperator<T>
     {
         nuint w = (nuint)Vector128<T>.Count;

@@ -50,6 +50,7 @@ public static class UnaryDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run512<T, TOp>(ref T xs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IUnaryOperator<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
@@ -83,6 +84,7 @@ public static class UnaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run256<T, TOp>(ref T xs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IUnaryOperator<T>
     {
         nuint w = (nuint)Vector256<T>.Count;
@@ -116,6 +118,7 @@ public static class UnaryDriver
         last.StoreUnsafe(ref ds, n - w);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Run128<T, TOp>(ref T xs, ref T ds, nuint n, TOp op) where T : unmanaged where TOp : struct, IUnaryOperator<T>
     {
         nuint w = (nuint)Vector128<T>.Count;

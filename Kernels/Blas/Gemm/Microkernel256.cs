@@ -18,6 +18,7 @@ internal readonly unsafe struct Microkernel256<T> : IMicrokernel<T> where T : un
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr)
     {
         // Start fetching the C tile now so that the epilogue does not wait for it.

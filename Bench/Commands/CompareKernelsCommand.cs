@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Kernels.Bench.Harness;
+using Kernels.Blas;
+using Spectre.Console;
+
+namespace Kernels.Bench.Commands;
+
+/// <summary>
+/// <c>compare kernels</c>: our Gemm, Gemv and Dot against NumPy on OpenBLAS, same sizes, same run, as median-time
+/// ratios; Gemm is also quoted as a fraction of the FMA peak measured at the start of the run.
+/// Writes <c>Bench/results/&lt;cpu&gt;/compare-kernels.md</c>.
+/// </summary>
+public static class CompareKernelsCommand
+{
+    private sealed record Case(string Kernel, string Type, int Size, int Threads, string PeerCase, double MultiplyAdds, Action Ours, double Target, string TargetText);
+
+    public static int Run()
+    {
+        AnsiConsole.MarkupLine("[bold]compare kernels[/]: measuring this machine's FMA peak first…");
+        const long iterations = 2_000_000;
+        double floatPeak = 2.0 * MachineLimits.FmaCount<float>(iterations) / Measure.MedianSeconds(() => MachineLimits.FmaChains<float>(iterations), 0.05, 7) / 1e9;
+        double doublePeak = floatPeak / 2;
+
+        var cases = new List<Case>();
+        foreach (var (n, threads, target) in new[] { (512, 1, 0.0), (1024, 1, 0.0), (1024, 2, 0.8) })
+        {
+            cases.Add(GemmCase<float>(n, threads, target, target > 0 ? "≥ 0.8×" : "≥ 70% of peak"));
+        }
+        cases.Add(GemmCase<double>(1024, 1, 0.7, "≥ 0.7×"));
+        cases.Add(GemmCase<double>(1024, 2, 0.7, "≥ 0.7×"));
+        cases.Add(GemvCase(Transpose.None));
+        cases.Add(GemvCase(Transpose.Transposed));
+        foreach (int n in new[] { 1000, 4099, 16_000_000 })
+        {
+            cases.Add(DotCase(n));
+        }
+
+        var ours = new Dictionary<Case, double>();
+        foreach (var c in cases)
+        {
+            AnsiConsole.MarkupLine($"  ours: {c.Kernel} {c.Type} {c.Size} ({c.Threads} thread{(c.Threads > 1 ? "s" : "")})");
+            ours[c] = Measure.MedianSeconds(c.Ours, c.Size >= 1_000_000 ? 0.2 : 0.05);
+        }
+        var peer = new Dictionary<string, double>();
+        foreach (var group in cases.GroupBy(c => c.Threads))
+        {
+            AnsiConsole.MarkupLine($"  peer: NumPy/OpenBLAS with {group.Key} thread(s)…");
+            var results = PeerRunner.Run("kernels.py", group.Select(c => c.PeerCase).Distinct(),
+                new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            foreach (var c in group)
+            {
+                peer[$"{c.PeerCase}@{group.Key}"] = results[c.PeerCase].GetDouble();
+            }
+        }
+
+        var table = new MarkdownTable("Kernel", "Type", "Size", "Threads", "Ours", "NumPy/OpenBLAS", "Speed ratio (peer time / ours)", "Ours % of FMA peak", "Target", "Met");
+        foreach (var c in cases)
+        {
+            double mine = ours[c], theirs = peer[$"{c.PeerCase}@{c.Threads}"];
+            double ratio = theirs / mine;
+            double peak = (c.Type == "float" ? floatPeak : doublePeak) * c.Threads;
+            double fraction = 2 * c.MultiplyAdds / mine / 1e9 / peak;
+            string percent = c.Kernel == "Gemm" ? $"{fraction:P0}" : "";
+            bool met = c.Target switch
+            {
+                0 when c.Kernel == "Gemm" => fraction >= 0.70,
+                0 => true,
+                _ => ratio >= c.Target,
+            };
+            table.Add(c.Kernel, c.Type, c.Kernel == "Dot" ? $"{c.Size:N0}" : $"{c.Size}²" + (c.Kernel == "Gemm" ? $"×{c.Size}" : ""), c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Format(mine), Format(theirs), $"{ratio:F2}×", percent, c.TargetText, c.TargetText == "" ? "" : met ? "yes" : "NO");
+        }
+        table.Render();
+        string command = "dotnet run -c Release --project Bench -- compare kernels";
+        string markdown = MachineInfo.Header("compare kernels: Kernels vs NumPy/OpenBLAS", command)
+            + $"- Measured FMA peak (one core): {floatPeak:F1} GFLOP/s float, {doublePeak:F1} GFLOP/s double (assumed half of float)\n"
+            + $"- Peer: NumPy {PeerVersion()} on Debian's OpenBLAS (pthreads), `OPENBLAS_NUM_THREADS` set to the Threads column\n"
+            + "- Times are medians of 11 samples; the ratio is peer time / our time (above 1 means ours is faster)\n\n"
+            + table.ToMarkdown();
+        string file = Path.Combine(MachineInfo.ResultsDirectory(), "compare-kernels.md");
+        File.WriteAllText(file, markdown);
+        AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, file))}[/]");
+        return 0;
+    }
+
+    private static string PeerVersion()
+    {
+        var result = PeerRunner.Run("version.py", []);
+        return result["numpy"].GetString() ?? "?";
+    }
+
+    private static string Format(double seconds) => seconds switch
+    {
+        < 1e-6 => $"{seconds * 1e9:F0} ns",
+        < 1e-3 => $"{seconds * 1e6:F1} µs",
+        _ => $"{seconds * 1e3:F2} ms",
+    };
+
+    private static Case GemmCase<T>(int n, int threads, double target, string targetText) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] a = Random<T>(n * n, 1), b = Random<T>(n * n, 2), c = new T[n * n];
+        var options = new BlasOptions { MaxThreads = threads };
+        string type = typeof(T) == typeof(float) ? "float" : "double";
+        string dtype = typeof(T) == typeof(float) ? "float32" : "float64";
+        return new Case("Gemm", type, n, threads, $"gemm:{dtype}:{n}", (double)n * n * n,
+            () => Level3.Gemm(Transpose.None, Transpose.None, T.One, new ReadOnlyMatrixView<T>(a, n, n), new ReadOnlyMatrixView<T>(b, n, n), T.Zero, new MatrixView<T>(c, n, n), options),
+            target, targetText);
+    }
+
+    private static Case GemvCase(Transpose transpose)
+    {
+        const int n = 2048;
+        float[] a = Random<float>(n * n, 3), x = Random<float>(n, 4), y = new float[n];
+        string name = transpose == Transpose.None ? "gemv_n" : "gemv_t";
+        return new Case(transpose == Transpose.None ? "Gemv A·x" : "Gemv Aᵀ·x", "float", n, Environment.ProcessorCount, $"{name}:float32:{n}", (double)n * n,
+            () => Level2.Gemv(transpose, 1f, new ReadOnlyMatrixView<float>(a, n, n), x, 0f, y), 1.0, "≥ 1.0×");
+    }
+
+    private static Case DotCase(int n)
+    {
+        float[] x = Random<float>(n, 5), y = Random<float>(n, 6);
+        float sink = 0;
+        return new Case("Dot", "float", n, 1, $"dot:float32:{n}", n, () => sink += Level1.Dot<float>(x, y), 0, "");
+    }
+
+    private static T[] Random<T>(int length, int seed) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new System.Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateChecked(random.NextDouble() - 0.5);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Numerics.Tensors;
+using Kernels.Bench.Harness;
+using Kernels.Blas;
+using Kernels.Simd;
+using Spectre.Console;
+
+namespace Kernels.Bench.Commands;
+
+/// <summary>
+/// <c>quickstart</c>: the README's main job. Until the training layer exists it is a short kernel showcase on
+/// built-in data: the SIMD width in use, then a few kernels against TensorPrimitives and a scalar loop, and Gemm as
+/// a fraction of the FMA peak measured on the spot. About half a minute on two cores.
+/// </summary>
+public static class QuickstartCommand
+{
+    public static int Run()
+    {
+        AnsiConsole.MarkupLine($"[bold]Kernels quickstart[/] on {Markup.Escape(MachineInfo.Cpu)}, {Environment.ProcessorCount} cores");
+        AnsiConsole.MarkupLine($"SIMD in use: [green]{Markup.Escape(SimdCapabilities.Describe())}[/]");
+
+        const int n = 4099;
+        var random = new System.Random(42);
+        float[] x = Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        float[] y = Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        float sink = 0;
+        var table = new MarkdownTable("Kernel (float, n = 4099)", "Kernels", "TensorPrimitives", "Scalar loop", "vs TensorPrimitives", "vs scalar");
+        void Row(string name, Func<float> ours, Func<float> tensor, Func<float> scalar)
+        {
+            double a = Measure.MedianSeconds(() => sink += ours(), 0.02, 7);
+            double b = Measure.MedianSeconds(() => sink += tensor(), 0.02, 7);
+            double c = Measure.MedianSeconds(() => sink += scalar(), 0.02, 7);
+            table.Add(name, $"{a * 1e9:F0} ns", $"{b * 1e9:F0} ns", $"{c * 1e9:F0} ns", $"{b / a:F2}×", $"{c / a:F1}×");
+        }
+        Row("Dot", () => Level1.Dot<float>(x, y), () => TensorPrimitives.Dot<float>(x, y), () => ScalarBaselines.Dot<float>(x, y));
+        Row("Dot", () => Level1.Dot<float>(x, y), () => TensorPrimitives.Dot<float>(x, y), () => ScalarBaselines.Dot<float>(x, y));
+        Row("Sum", () => Level1.Sum<float>(x), () => TensorPrimitives.Sum<float>(x), () => ScalarBaselines.Sum<float>(x));
+        Row("Nrm2 (overflow-safe)", () => Level1.Nrm2<float>(x), () => TensorPrimitives.Norm<float>(x), () => ScalarBaselines.Nrm2<float>(x));
+        float[] target = y.ToArray();
+        Row("Axpy", () => { Level1.Axpy(1e-3f, x, target); return target[0]; },
+            () => { TensorPrimitives.MultiplyAdd(x, 1e-3f, target, target); return target[0]; },
+            () => { ScalarBaselines.Axpy(1e-3f, x, target); return target[0]; });
+        table.Render();
+
+        const long iterations = 1_000_000;
+        double peak = 2.0 * MachineLimits.FmaCount<float>(iterations) / Measure.MedianSeconds(() => MachineLimits.FmaChains<float>(iterations), 0.05, 5) / 1e9;
+        const int size = 512;
+        float[] a = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        float[] c = new float[size * size];
+        double seconds = Measure.MedianSeconds(() => Level3.Gemm(Transpose.None, Transpose.None, 1f,
+            new ReadOnlyMatrixView<float>(a, size, size), new ReadOnlyMatrixView<float>(b, size, size), 0f, new MatrixView<float>(c, size, size),
+            BlasOptions.SingleThreaded), 0.1, 5);
+        double gflops = 2.0 * size * size * size / seconds / 1e9;
+        AnsiConsole.MarkupLine($"Gemm 512³ float, one thread: [green]{gflops:F1} GFLOP/s[/] = {gflops / peak:P0} of the {peak:F1} GFLOP/s FMA peak measured just now");
+        AnsiConsole.MarkupLine($"[grey](checksum {sink + c[17]:G3})[/]");
+        AnsiConsole.MarkupLine("Next: [bold]dotnet run -c Release --project Bench -- compare kernels[/] (needs bash Bench/peers/install.sh) or [bold]-- bench --filter '*'[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Kernels.Bench.Harness;
+
+/// <summary>
+/// Plain scalar loops, the "what you would write by hand" baselines of the benchmarks. NoInlining keeps the JIT
+/// from specializing them into the caller; they are otherwise compiled with full optimization, so the JIT may
+/// auto-vectorize nothing here but is free to unroll.
+/// </summary>
+public static class ScalarBaselines
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i] * y[i];
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static T Nrm2<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i] * x[i];
+        }
+        return T.Sqrt(sum);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    /// <summary>y = A·x for a dense row-major m × n matrix.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Gemv<T>(ReadOnlySpan<T> a, int m, int n, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            y[i] = Dot(a.Slice(i * n, n), x);
+        }
+    }
+
+    /// <summary>y = Aᵀ·x for a dense row-major m × n matrix, row by row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void GemvTransposed<T>(ReadOnlySpan<T> a, int m, int n, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    {
+        y[..n].Clear();
+        for (int i = 0; i < m; i++)
+        {
+            Axpy(x[i], a.Slice(i * n, n), y);
+        }
+    }
+
+    /// <summary>C = A·B for dense row-major n × n matrices, in the cache-friendlier i-k-j order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Gemm<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int n) where T : IFloatingPointIeee754<T>
+    {
+        c[..(n * n)].Clear();
+        for (int i = 0; i < n; i++)
+        {
+            for (int p = 0; p < n; p++)
+            {
+                Axpy(a[i * n + p], b.Slice(p * n, n), c.Slice(i * n, n));
+            }
+        }
+    }
+}

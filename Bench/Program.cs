@@ -1,0 +1,34 @@
+using System.CommandLine;
+using BenchmarkDotNet.Running;
+using Kernels.Bench.Commands;
+
+// The command line of the Bench project: the README's quickstart, the side-by-side comparisons with peers,
+// the machine limits, and BenchmarkDotNet's micro-benchmarks (`bench`, arguments passed through to it).
+var root = new RootCommand("Kernels benchmarks, peer comparisons and the quickstart showcase.");
+
+var quickstart = new Command("quickstart", "The main job: a short showcase on built-in data (about a minute).");
+quickstart.SetAction(_ => QuickstartCommand.Run());
+root.Subcommands.Add(quickstart);
+
+var machine = new Command("machine", "Measure FMA peak and memory bandwidth, and record them in Bench/results.");
+machine.SetAction(_ => MachineCommand.Run());
+root.Subcommands.Add(machine);
+
+var compare = new Command("compare", "Run our kernels and a peer library side by side in one run and print ratios.");
+var compareKernels = new Command("kernels", "Gemm, Gemv and Dot against NumPy on OpenBLAS (run Bench/peers/install.sh first).");
+compareKernels.SetAction(_ => CompareKernelsCommand.Run());
+compare.Subcommands.Add(compareKernels);
+root.Subcommands.Add(compare);
+
+var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
+{
+    TreatUnmatchedTokensAsErrors = false,
+};
+bench.SetAction(parse =>
+{
+    BenchmarkSwitcher.FromAssembly(typeof(QuickstartCommand).Assembly).Run(parse.UnmatchedTokens.ToArray());
+    return 0;
+});
+root.Subcommands.Add(bench);
+
+return root.Parse(args).Invoke();
