@@ -26,6 +26,57 @@ public static class Generators
         from seed in Gen.Choose(0, int.MaxValue)
         select new VectorCase(length, offset, kind, seed);
 
+    /// <summary>
+    /// Splits of a counter-based fill: lengths biased to group boundaries (16, 32, 64 values), start indices near 0,
+    /// near multiples of 64, anywhere, and up against the last index <see cref="long.MaxValue"/>, up to eight cuts, and arbitrary 64-bit seeds and streams.
+    /// </summary>
+    public static Arbitrary<FillSplit> FillSplits() =>
+        Arb.From(FillSplitGen(), ShrinkFillSplit);
+
+    private static Gen<FillSplit> FillSplitGen() =>
+        from length in Gen.Sized(s => Gen.Frequency(
+            (3, Gen.Choose(0, Math.Min(s, MaxSize))),
+            (2, Gen.Elements(0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 300))))
+        from cutCount in Gen.Choose(0, 8)
+        from cuts in Gen.Choose(0, length).ArrayOf(cutCount)
+        from start in Gen.Frequency(
+            (3, Gen.Choose(0, 1000).Select(i => (long)i)),
+            (2, Gen.Zip(Gen.Choose(0, 1 << 24), Gen.Choose(-3, 3)).Select(p => Math.Max(0, 64L * p.Item1 + p.Item2))),
+            (1, Gen.Choose(0, 1000).Select(i => long.MaxValue - length + 1 - i)),
+            (1, Word64().Select(w => (long)(w >> 2))))
+        from seed in Word64()
+        from stream in Gen.Frequency((1, Gen.Constant(0UL)), (3, Word64()))
+        select new FillSplit(seed, stream, start, length, cuts);
+
+    /// <summary>Any 64-bit word, from two 31-bit parts and a 2-bit part (Choose takes non-negative int ranges).</summary>
+    private static Gen<ulong> Word64() =>
+        from high in Gen.Choose(0, int.MaxValue)
+        from middle in Gen.Choose(0, int.MaxValue)
+        from low in Gen.Choose(0, 3)
+        select ((ulong)high << 33) | ((ulong)middle << 2) | (uint)low;
+
+    private static IEnumerable<FillSplit> ShrinkFillSplit(FillSplit c)
+    {
+        if (c.Length > 0)
+        {
+            yield return c with { Length = c.Length / 2, Cuts = c.Cuts.Select(x => Math.Min(x, c.Length / 2)).ToArray() };
+            yield return c with { Length = c.Length - 1, Cuts = c.Cuts.Select(x => Math.Min(x, c.Length - 1)).ToArray() };
+        }
+        for (int i = 0; i < c.Cuts.Length; i++)
+        {
+            yield return c with { Cuts = c.Cuts.Take(i).Concat(c.Cuts.Skip(i + 1)).ToArray() };
+        }
+        if (c.Start != 0)
+        {
+            yield return c with { Start = 0 };
+            yield return c with { Start = c.Start / 2 };
+        }
+        if (c.Seed != 0 || c.Stream != 0)
+        {
+            yield return c with { Seed = 0, Stream = 0 };
+        }
+    }
+
     private static IEnumerable<VectorCase> ShrinkVector(VectorCase c)
     {
         if (c.Length > 0)

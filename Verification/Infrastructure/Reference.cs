@@ -65,6 +65,28 @@ public static class Reference
         return largest * Math.Sqrt(sum.Value);
     }
 
+    /// <summary>
+    /// sin 2πu and cos 2πu, each as an unevaluated sum high + low: the argument is carried in double-double
+    /// (2πu = a + b to about 2⁻¹⁰⁶ relative) and f(a + b) ≈ f(a) + b·f′(a). Rounding 2πu first would leave errors of order
+    /// 10⁻¹⁶, large next to results near the zeros (sin 2π·½ would come out as 1.2e-16 instead of 0). Keeping low apart
+    /// lets a caller measure an error without a final rounding; what remains is the platform's error in f(a).
+    /// </summary>
+    public static ((double High, double Low) Sin, (double High, double Low) Cos) SinCosTurnsSplit(double u)
+    {
+        const double TwoPiHigh = 2 * Math.PI, TwoPiLow = 2.4492935982947064e-16; // 2π − TwoPiHigh
+        double a = TwoPiHigh * u;
+        double b = Math.FusedMultiplyAdd(TwoPiHigh, u, -a) + TwoPiLow * u;
+        var (sin, cos) = Math.SinCos(a);
+        return ((sin, b * cos), (cos, -b * sin));
+    }
+
+    /// <summary>sin 2πu and cos 2πu, rounded from <see cref="SinCosTurnsSplit"/>.</summary>
+    public static (double Sin, double Cos) SinCosTurns(double u)
+    {
+        var (sin, cos) = SinCosTurnsSplit(u);
+        return (sin.High + sin.Low, cos.High + cos.Low);
+    }
+
     /// <summary>Neumaier's compensated summation: error about one rounding of the total, independent of n.</summary>
     private struct CompensatedSum
     {

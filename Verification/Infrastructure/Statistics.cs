@@ -1,0 +1,59 @@
+namespace Kernels.Verification.Infrastructure;
+
+/// <summary>
+/// Non-asymptotic bounds for statistical tests, so that a stated false-failure probability is a proof rather than a
+/// normal approximation: Bernstein's inequality for sample means of bounded variables and the
+/// Dvoretzky–Kiefer–Wolfowitz inequality (Massart's constant) for Kolmogorov–Smirnov distances.
+/// </summary>
+public static class Statistics
+{
+    /// <summary>
+    /// The t with P(|mean − μ| ≥ t) ≤ <paramref name="probability"/> for the mean of <paramref name="count"/>
+    /// independent values of variance σ² with |X − μ| ≤ b always. Bernstein: P ≤ 2·exp(−n t² / (2σ² + 2bt/3));
+    /// setting it to p and writing L = ln(2/p) gives n t² − (2bL/3)·t − 2σ²L = 0, whose positive root is returned.
+    /// </summary>
+    public static double BernsteinDeviation(long count, double variance, double bound, double probability)
+    {
+        double log = Math.Log(2 / probability);
+        double linear = 2 * bound * log / 3;
+        return (linear + Math.Sqrt(linear * linear + 8.0 * count * variance * log)) / (2.0 * count);
+    }
+
+    /// <summary>
+    /// The ε with P(sup |Fₙ − F| &gt; ε) ≤ <paramref name="probability"/> for the empirical CDF of
+    /// <paramref name="count"/> independent draws from F: DKW–Massart, P ≤ 2·exp(−2nε²), so ε = √(ln(2/p) / 2n).
+    /// </summary>
+    public static double KolmogorovDeviation(long count, double probability) => Math.Sqrt(Math.Log(2 / probability) / (2.0 * count));
+
+    /// <summary>sup |Fₙ − F| for an ascending sample: the empirical CDF jumps from i/n to (i+1)/n at the i-th value.</summary>
+    public static double KolmogorovDistance(ReadOnlySpan<double> ascending, Func<double, double> cdf)
+    {
+        double n = ascending.Length, distance = 0;
+        for (int i = 0; i < ascending.Length; i++)
+        {
+            double f = cdf(ascending[i]);
+            distance = Math.Max(distance, Math.Max((i + 1) / n - f, f - i / n));
+        }
+        return distance;
+    }
+
+    /// <summary>
+    /// Standard normal CDF Φ(x) = ½ + φ(x)·(x + x³/3 + x⁵/(3·5) + …) (Marsaglia, "Evaluating the normal distribution",
+    /// JSS 2004): every term has the sign of x, so the sum has no cancellation; absolute error about 1e-15.
+    /// Beyond |x| = 9, Φ is within 1e-18 of 0 or 1.
+    /// </summary>
+    public static double NormalCdf(double x)
+    {
+        if (Math.Abs(x) > 9)
+        {
+            return x < 0 ? 0 : 1;
+        }
+        double sum = x, term = x, square = x * x;
+        for (int k = 1; Math.Abs(term) > 1e-17 * Math.Abs(sum); k++)
+        {
+            term *= square / (2 * k + 1);
+            sum += term;
+        }
+        return 0.5 + Math.Exp(-0.5 * square) / Math.Sqrt(2 * Math.PI) * sum;
+    }
+}
