@@ -18,6 +18,9 @@ var compare = new Command("compare", "Run our kernels and a peer library side by
 var compareKernels = new Command("kernels", "Gemm, Gemv and Dot against NumPy on OpenBLAS (run Bench/peers/install.sh first).");
 compareKernels.SetAction(_ => CompareKernelsCommand.Run());
 compare.Subcommands.Add(compareKernels);
+var compareBandwidth = new Command("bandwidth", "Level-1 kernels at 16M elements against the memory bandwidth of the same traffic.");
+compareBandwidth.SetAction(_ => CompareBandwidthCommand.Run());
+compare.Subcommands.Add(compareBandwidth);
 root.Subcommands.Add(compare);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")

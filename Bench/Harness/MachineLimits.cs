@@ -67,6 +67,24 @@ public static class MachineLimits
         return Vector512.Sum(s0 ^ s1 ^ s2 ^ s3 ^ s4 ^ s5 ^ s6 ^ s7);
     }
 
+    /// <summary>Reads two buffers in lockstep, the traffic of a dot product.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long ReadBoth(ReadOnlySpan<long> x, ReadOnlySpan<long> y)
+    {
+        ref long xs = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref long ys = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        nuint n = (nuint)Math.Min(x.Length, y.Length), w = (nuint)Vector512<long>.Count;
+        Vector512<long> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (nuint i = 0; i + 2 * w <= n; i += 2 * w)
+        {
+            s0 ^= Vector512.LoadUnsafe(ref xs, i);
+            s1 ^= Vector512.LoadUnsafe(ref ys, i);
+            s2 ^= Vector512.LoadUnsafe(ref xs, i + w);
+            s3 ^= Vector512.LoadUnsafe(ref ys, i + w);
+        }
+        return Vector512.Sum(s0 ^ s1 ^ s2 ^ s3);
+    }
+
     /// <summary>Reads <paramref name="x"/> and <paramref name="y"/> and writes <paramref name="y"/> (y[i] += x[i]): the traffic of an axpy.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void AddInto(ReadOnlySpan<long> x, Span<long> y)

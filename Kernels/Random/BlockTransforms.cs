@@ -81,14 +81,14 @@ internal readonly struct UniformSingleTransform(float low, float width, float hi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float Scale(float u)
     {
-        float v = VectorMath.MultiplyAdd(u, width, low);
+        float v = Unfused.MultiplyAdd(u, width, low);
         return v > highest ? highest : v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<float> Scale(Vector256<float> u)
     {
-        Vector256<float> v = VectorMath.MultiplyAdd(u, Vector256.Create(width), Vector256.Create(low));
+        Vector256<float> v = Unfused.MultiplyAdd(u, Vector256.Create(width), Vector256.Create(low));
         Vector256<float> top = Vector256.Create(highest);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(v, top), top, v);
     }
@@ -96,7 +96,7 @@ internal readonly struct UniformSingleTransform(float low, float width, float hi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector512<float> Scale(Vector512<float> u)
     {
-        Vector512<float> v = VectorMath.MultiplyAdd(u, Vector512.Create(width), Vector512.Create(low));
+        Vector512<float> v = Unfused.MultiplyAdd(u, Vector512.Create(width), Vector512.Create(low));
         Vector512<float> top = Vector512.Create(highest);
         return Vector512.ConditionalSelect(Vector512.GreaterThan(v, top), top, v);
     }
@@ -146,14 +146,14 @@ internal readonly struct UniformDoubleTransform(double low, double width, double
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Scale(double u)
     {
-        double v = VectorMath.MultiplyAdd(u, width, low);
+        double v = Unfused.MultiplyAdd(u, width, low);
         return v > highest ? highest : v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<double> Scale(Vector256<double> u)
     {
-        Vector256<double> v = VectorMath.MultiplyAdd(u, Vector256.Create(width), Vector256.Create(low));
+        Vector256<double> v = Unfused.MultiplyAdd(u, Vector256.Create(width), Vector256.Create(low));
         Vector256<double> top = Vector256.Create(highest);
         return Vector256.ConditionalSelect(Vector256.GreaterThan(v, top), top, v);
     }
@@ -161,7 +161,7 @@ internal readonly struct UniformDoubleTransform(double low, double width, double
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector512<double> Scale(Vector512<double> u)
     {
-        Vector512<double> v = VectorMath.MultiplyAdd(u, Vector512.Create(width), Vector512.Create(low));
+        Vector512<double> v = Unfused.MultiplyAdd(u, Vector512.Create(width), Vector512.Create(low));
         Vector512<double> top = Vector512.Create(highest);
         return Vector512.ConditionalSelect(Vector512.GreaterThan(v, top), top, v);
     }
@@ -213,13 +213,13 @@ internal readonly struct NormalSingleTransform(float mean, float standardDeviati
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float Shift(float z) => VectorMath.MultiplyAdd(z, standardDeviation, mean);
+    private float Shift(float z) => Unfused.MultiplyAdd(z, standardDeviation, mean);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<float> Shift(Vector256<float> z) => VectorMath.MultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean));
+    private Vector256<float> Shift(Vector256<float> z) => Unfused.MultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<float> Shift(Vector512<float> z) => VectorMath.MultiplyAdd(z, Vector512.Create(standardDeviation), Vector512.Create(mean));
+    private Vector512<float> Shift(Vector512<float> z) => Unfused.MultiplyAdd(z, Vector512.Create(standardDeviation), Vector512.Create(mean));
 }
 
 /// <summary>
@@ -271,11 +271,11 @@ internal readonly struct NormalDoubleTransform(double mean, double standardDevia
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double Shift(double z) => VectorMath.MultiplyAdd(z, standardDeviation, mean);
+    private double Shift(double z) => Unfused.MultiplyAdd(z, standardDeviation, mean);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<double> Shift(Vector256<double> z) => VectorMath.MultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean));
+    private Vector256<double> Shift(Vector256<double> z) => Unfused.MultiplyAdd(z, Vector256.Create(standardDeviation), Vector256.Create(mean));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<double> Shift(Vector512<double> z) => VectorMath.MultiplyAdd(z, Vector512.Create(standardDeviation), Vector512.Create(mean));
+    private Vector512<double> Shift(Vector512<double> z) => Unfused.MultiplyAdd(z, Vector512.Create(standardDeviation), Vector512.Create(mean));
 }

@@ -20,8 +20,8 @@ namespace Kernels.Random;
 /// <item><see cref="FillUInt32(Span{uint}, long)"/> (r = 4): wⱼ.</item>
 /// <item><see cref="FillUniform{T}(Span{T}, long)"/> for float (r = 4): (wⱼ ≫ 8)·2⁻²⁴. For double (r = 2):
 /// ((w₂ⱼ₊₁·2³² + w₂ⱼ) ≫ 11)·2⁻⁵³, the top 53 bits of the word pair with w₂ⱼ₊₁ high. Both are exact, in [0, 1).</item>
-/// <item><see cref="FillUniform{T}(Span{T}, T, T, long)"/>: low + (high − low)·u for the u above, rounded once where
-/// multiply-add is fused, and lowered to the largest value below high if rounding reached high.</item>
+/// <item><see cref="FillUniform{T}(Span{T}, T, T, long)"/>: low + (high − low)·u for the u above (a multiply and an add,
+/// each rounded), lowered to the largest value below high if rounding reached high.</item>
 /// <item><see cref="FillNormal{T}(Span{T}, T, T, long)"/>: Box–Muller on u₁ in (0, 1] and u₂ in [0, 1), giving √(−2 ln u₁)·cos 2πu₂
 /// (even rows) and √(−2 ln u₁)·sin 2πu₂ (odd rows), then mean + sd·z. For float (r = 4), rows 2i and 2i + 1 use
 /// u₁ = (w₂ᵢ ≫ 8)·2⁻²⁴ + 2⁻²⁴ and u₂ = (w₂ᵢ₊₁ ≫ 8)·2⁻²⁴. For double (r = 2), u₁ is the 53-bit value of (w₀, w₁)
@@ -30,11 +30,10 @@ namespace Kernels.Random;
 /// <para>Sixteen blocks per group is one AVX-512 vector per word, so whole rows are stored without shuffles; the layout
 /// does not depend on the vector width used.</para>
 /// <para>Indices run from 0 to <see cref="long.MaxValue"/>; block numbers stay below 2⁶¹.</para>
-/// <para><b>Reproducibility.</b> Raw words and uniforms on [0, 1) are the same on every machine. Normal values use this
-/// library's own logarithm and sine/cosine (polynomials within about an ulp, evaluated with the same operations in
-/// scalar and vector code), so on one machine they do not depend on the vector width, the block boundaries or the
-/// thread count. Machines with and without fused multiply-add may differ in their last bits, as may uniforms on
-/// [low, high).</para>
+/// <para><b>Reproducibility.</b> Every value is the same, bit for bit, on every machine. Normal values use this library's
+/// own logarithm and sine/cosine (polynomials within about an ulp) evaluated with the same IEEE operations in scalar
+/// and vector code and never with fused multiply-add, so they depend neither on the vector width, the block
+/// boundaries and the thread count, nor on whether the hardware fuses multiply-add.</para>
 /// </remarks>
 public readonly record struct CounterRandom(ulong Seed, ulong Stream)
 {

@@ -16,8 +16,8 @@ namespace Kernels.Random;
 /// term, and e·ln 2 is added in two parts (ln 2 high has trailing zeros, so e·high is exact).</para>
 /// <para>R(z)/z is a Chebyshev fit on [0, (3 − 2√2)²] (mpmath <c>chebyfit</c>, 3 coefficients for float, 7 for double);
 /// its weighted error z·|ΔR/z|/2 is below 3·10⁻⁹ (float) and 5·10⁻¹⁸ (double), a small fraction of an ulp. Overall error
-/// is below one ulp; the tests measure it. Only +, −, ×, ÷ and fused multiply-add (through <see cref="VectorMath"/>, which fuses
-/// on all paths or none) are used, each correctly rounded by IEEE 754 in every lane.</para>
+/// is below one ulp; the tests measure it. Only +, −, × and ÷ are used (multiply-adds through <see cref="Unfused"/>,
+/// never fused), each correctly rounded by IEEE 754 in every lane, so results are the same on every machine.</para>
 /// <para>Zero, negative, subnormal and non-finite arguments are outside the domain; the generators never pass them.</para>
 /// </remarks>
 internal static class NaturalLog
@@ -50,9 +50,9 @@ internal static class NaturalLog
         float f = BitConverter.UInt32BitsToSingle((adjusted & SingleMantissaMask) + SingleSqrtHalfBits) - 1f;
         float s = f / (2f + f);
         float z = s * s;
-        float r = z * VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(z, SingleR3, SingleR2), z, SingleR1);
+        float r = z * Unfused.MultiplyAdd(Unfused.MultiplyAdd(z, SingleR3, SingleR2), z, SingleR1);
         float halfSquare = 0.5f * f * f;
-        return exponent * SingleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
+        return exponent * SingleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
     }
 
     /// <inheritdoc cref="Log(float)"/>
@@ -64,9 +64,9 @@ internal static class NaturalLog
         Vector256<float> f = ((adjusted & Vector256.Create(SingleMantissaMask)) + Vector256.Create(SingleSqrtHalfBits)).AsSingle() - Vector256.Create(1f);
         Vector256<float> s = f / (Vector256.Create(2f) + f);
         Vector256<float> z = s * s;
-        Vector256<float> r = z * VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(z, Vector256.Create(SingleR3), Vector256.Create(SingleR2)), z, Vector256.Create(SingleR1));
+        Vector256<float> r = z * Unfused.MultiplyAdd(Unfused.MultiplyAdd(z, Vector256.Create(SingleR3), Vector256.Create(SingleR2)), z, Vector256.Create(SingleR1));
         Vector256<float> halfSquare = Vector256.Create(0.5f) * f * f;
-        return exponent * SingleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
+        return exponent * SingleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
     }
 
     /// <inheritdoc cref="Log(float)"/>
@@ -78,9 +78,9 @@ internal static class NaturalLog
         Vector512<float> f = ((adjusted & Vector512.Create(SingleMantissaMask)) + Vector512.Create(SingleSqrtHalfBits)).AsSingle() - Vector512.Create(1f);
         Vector512<float> s = f / (Vector512.Create(2f) + f);
         Vector512<float> z = s * s;
-        Vector512<float> r = z * VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(z, Vector512.Create(SingleR3), Vector512.Create(SingleR2)), z, Vector512.Create(SingleR1));
+        Vector512<float> r = z * Unfused.MultiplyAdd(Unfused.MultiplyAdd(z, Vector512.Create(SingleR3), Vector512.Create(SingleR2)), z, Vector512.Create(SingleR1));
         Vector512<float> halfSquare = Vector512.Create(0.5f) * f * f;
-        return exponent * SingleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
+        return exponent * SingleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * SingleLn2Low)) - f);
     }
 
     /// <summary>ln x for a positive normal double.</summary>
@@ -94,7 +94,7 @@ internal static class NaturalLog
         double z = s * s;
         double r = z * DoubleSeries(z);
         double halfSquare = 0.5 * f * f;
-        return exponent * DoubleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
+        return exponent * DoubleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
     }
 
     /// <inheritdoc cref="Log(double)"/>
@@ -108,7 +108,7 @@ internal static class NaturalLog
         Vector256<double> z = s * s;
         Vector256<double> r = z * DoubleSeries(z);
         Vector256<double> halfSquare = Vector256.Create(0.5) * f * f;
-        return exponent * DoubleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
+        return exponent * DoubleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
     }
 
     /// <inheritdoc cref="Log(double)"/>
@@ -122,39 +122,39 @@ internal static class NaturalLog
         Vector512<double> z = s * s;
         Vector512<double> r = z * DoubleSeries(z);
         Vector512<double> halfSquare = Vector512.Create(0.5) * f * f;
-        return exponent * DoubleLn2High - ((halfSquare - VectorMath.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
+        return exponent * DoubleLn2High - ((halfSquare - Unfused.MultiplyAdd(s, halfSquare + r, exponent * DoubleLn2Low)) - f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DoubleSeries(double z)
     {
-        double p = VectorMath.MultiplyAdd(z, DoubleR7, DoubleR6);
-        p = VectorMath.MultiplyAdd(p, z, DoubleR5);
-        p = VectorMath.MultiplyAdd(p, z, DoubleR4);
-        p = VectorMath.MultiplyAdd(p, z, DoubleR3);
-        p = VectorMath.MultiplyAdd(p, z, DoubleR2);
-        return VectorMath.MultiplyAdd(p, z, DoubleR1);
+        double p = Unfused.MultiplyAdd(z, DoubleR7, DoubleR6);
+        p = Unfused.MultiplyAdd(p, z, DoubleR5);
+        p = Unfused.MultiplyAdd(p, z, DoubleR4);
+        p = Unfused.MultiplyAdd(p, z, DoubleR3);
+        p = Unfused.MultiplyAdd(p, z, DoubleR2);
+        return Unfused.MultiplyAdd(p, z, DoubleR1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> DoubleSeries(Vector256<double> z)
     {
-        Vector256<double> p = VectorMath.MultiplyAdd(z, Vector256.Create(DoubleR7), Vector256.Create(DoubleR6));
-        p = VectorMath.MultiplyAdd(p, z, Vector256.Create(DoubleR5));
-        p = VectorMath.MultiplyAdd(p, z, Vector256.Create(DoubleR4));
-        p = VectorMath.MultiplyAdd(p, z, Vector256.Create(DoubleR3));
-        p = VectorMath.MultiplyAdd(p, z, Vector256.Create(DoubleR2));
-        return VectorMath.MultiplyAdd(p, z, Vector256.Create(DoubleR1));
+        Vector256<double> p = Unfused.MultiplyAdd(z, Vector256.Create(DoubleR7), Vector256.Create(DoubleR6));
+        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR5));
+        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR4));
+        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR3));
+        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR2));
+        return Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> DoubleSeries(Vector512<double> z)
     {
-        Vector512<double> p = VectorMath.MultiplyAdd(z, Vector512.Create(DoubleR7), Vector512.Create(DoubleR6));
-        p = VectorMath.MultiplyAdd(p, z, Vector512.Create(DoubleR5));
-        p = VectorMath.MultiplyAdd(p, z, Vector512.Create(DoubleR4));
-        p = VectorMath.MultiplyAdd(p, z, Vector512.Create(DoubleR3));
-        p = VectorMath.MultiplyAdd(p, z, Vector512.Create(DoubleR2));
-        return VectorMath.MultiplyAdd(p, z, Vector512.Create(DoubleR1));
+        Vector512<double> p = Unfused.MultiplyAdd(z, Vector512.Create(DoubleR7), Vector512.Create(DoubleR6));
+        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR5));
+        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR4));
+        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR3));
+        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR2));
+        return Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR1));
     }
 }

@@ -40,8 +40,8 @@ internal static class TurnSinCos
         uint quadrant = BitConverter.SingleToUInt32Bits(shifted);
         float y = t - (shifted - SingleRoundingShift);
         float y2 = y * y;
-        float sine = VectorMath.MultiplyAdd(y, 1.5f, y * SingleSineSeries(y2));
-        float cosine = VectorMath.MultiplyAdd(y2, SingleCosineSeries(y2), 1f);
+        float sine = Unfused.MultiplyAdd(y, 1.5f, y * SingleSineSeries(y2));
+        float cosine = Unfused.MultiplyAdd(y2, SingleCosineSeries(y2), 1f);
         bool swap = (quadrant & 1) != 0;
         return (
             BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(swap ? cosine : sine) ^ ((quadrant & 2) << 30)),
@@ -57,8 +57,8 @@ internal static class TurnSinCos
         Vector256<uint> quadrant = shifted.AsUInt32();
         Vector256<float> y = t - (shifted - Vector256.Create(SingleRoundingShift));
         Vector256<float> y2 = y * y;
-        Vector256<float> sine = VectorMath.MultiplyAdd(y, Vector256.Create(1.5f), y * SingleSineSeries(y2));
-        Vector256<float> cosine = VectorMath.MultiplyAdd(y2, SingleCosineSeries(y2), Vector256.Create(1f));
+        Vector256<float> sine = Unfused.MultiplyAdd(y, Vector256.Create(1.5f), y * SingleSineSeries(y2));
+        Vector256<float> cosine = Unfused.MultiplyAdd(y2, SingleCosineSeries(y2), Vector256.Create(1f));
         Vector256<float> swap = Vector256.Equals(quadrant & Vector256<uint>.One, Vector256<uint>.One).AsSingle();
         Vector256<uint> sinSign = Vector256.ShiftLeft(quadrant & Vector256.Create(2u), 30);
         Vector256<uint> cosSign = Vector256.ShiftLeft((quadrant + Vector256<uint>.One) & Vector256.Create(2u), 30);
@@ -76,8 +76,8 @@ internal static class TurnSinCos
         Vector512<uint> quadrant = shifted.AsUInt32();
         Vector512<float> y = t - (shifted - Vector512.Create(SingleRoundingShift));
         Vector512<float> y2 = y * y;
-        Vector512<float> sine = VectorMath.MultiplyAdd(y, Vector512.Create(1.5f), y * SingleSineSeries(y2));
-        Vector512<float> cosine = VectorMath.MultiplyAdd(y2, SingleCosineSeries(y2), Vector512.Create(1f));
+        Vector512<float> sine = Unfused.MultiplyAdd(y, Vector512.Create(1.5f), y * SingleSineSeries(y2));
+        Vector512<float> cosine = Unfused.MultiplyAdd(y2, SingleCosineSeries(y2), Vector512.Create(1f));
         Vector512<float> swap = Vector512.Equals(quadrant & Vector512<uint>.One, Vector512<uint>.One).AsSingle();
         Vector512<uint> sinSign = Vector512.ShiftLeft(quadrant & Vector512.Create(2u), 30);
         Vector512<uint> cosSign = Vector512.ShiftLeft((quadrant + Vector512<uint>.One) & Vector512.Create(2u), 30);
@@ -95,8 +95,8 @@ internal static class TurnSinCos
         ulong quadrant = BitConverter.DoubleToUInt64Bits(shifted);
         double y = t - (shifted - DoubleRoundingShift);
         double y2 = y * y;
-        double sine = VectorMath.MultiplyAdd(y, 1.5, y * DoubleSineSeries(y2));
-        double cosine = VectorMath.MultiplyAdd(y2, DoubleCosineSeries(y2), 1.0);
+        double sine = Unfused.MultiplyAdd(y, 1.5, y * DoubleSineSeries(y2));
+        double cosine = Unfused.MultiplyAdd(y2, DoubleCosineSeries(y2), 1.0);
         bool swap = (quadrant & 1) != 0;
         return (
             BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(swap ? cosine : sine) ^ ((quadrant & 2) << 62)),
@@ -112,8 +112,8 @@ internal static class TurnSinCos
         Vector256<ulong> quadrant = shifted.AsUInt64();
         Vector256<double> y = t - (shifted - Vector256.Create(DoubleRoundingShift));
         Vector256<double> y2 = y * y;
-        Vector256<double> sine = VectorMath.MultiplyAdd(y, Vector256.Create(1.5), y * DoubleSineSeries(y2));
-        Vector256<double> cosine = VectorMath.MultiplyAdd(y2, DoubleCosineSeries(y2), Vector256.Create(1.0));
+        Vector256<double> sine = Unfused.MultiplyAdd(y, Vector256.Create(1.5), y * DoubleSineSeries(y2));
+        Vector256<double> cosine = Unfused.MultiplyAdd(y2, DoubleCosineSeries(y2), Vector256.Create(1.0));
         Vector256<double> swap = Vector256.Equals(quadrant & Vector256<ulong>.One, Vector256<ulong>.One).AsDouble();
         Vector256<ulong> sinSign = Vector256.ShiftLeft(quadrant & Vector256.Create(2ul), 62);
         Vector256<ulong> cosSign = Vector256.ShiftLeft((quadrant + Vector256<ulong>.One) & Vector256.Create(2ul), 62);
@@ -131,8 +131,8 @@ internal static class TurnSinCos
         Vector512<ulong> quadrant = shifted.AsUInt64();
         Vector512<double> y = t - (shifted - Vector512.Create(DoubleRoundingShift));
         Vector512<double> y2 = y * y;
-        Vector512<double> sine = VectorMath.MultiplyAdd(y, Vector512.Create(1.5), y * DoubleSineSeries(y2));
-        Vector512<double> cosine = VectorMath.MultiplyAdd(y2, DoubleCosineSeries(y2), Vector512.Create(1.0));
+        Vector512<double> sine = Unfused.MultiplyAdd(y, Vector512.Create(1.5), y * DoubleSineSeries(y2));
+        Vector512<double> cosine = Unfused.MultiplyAdd(y2, DoubleCosineSeries(y2), Vector512.Create(1.0));
         Vector512<double> swap = Vector512.Equals(quadrant & Vector512<ulong>.One, Vector512<ulong>.One).AsDouble();
         Vector512<ulong> sinSign = Vector512.ShiftLeft(quadrant & Vector512.Create(2ul), 62);
         Vector512<ulong> cosSign = Vector512.ShiftLeft((quadrant + Vector512<ulong>.One) & Vector512.Create(2ul), 62);
@@ -143,91 +143,91 @@ internal static class TurnSinCos
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float SingleSineSeries(float y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, SingleS4, SingleS3), y2, SingleS2), y2, SingleS1);
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, SingleS4, SingleS3), y2, SingleS2), y2, SingleS1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> SingleSineSeries(Vector256<float> y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, Vector256.Create(SingleS4), Vector256.Create(SingleS3)), y2, Vector256.Create(SingleS2)), y2, Vector256.Create(SingleS1));
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, Vector256.Create(SingleS4), Vector256.Create(SingleS3)), y2, Vector256.Create(SingleS2)), y2, Vector256.Create(SingleS1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> SingleSineSeries(Vector512<float> y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, Vector512.Create(SingleS4), Vector512.Create(SingleS3)), y2, Vector512.Create(SingleS2)), y2, Vector512.Create(SingleS1));
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, Vector512.Create(SingleS4), Vector512.Create(SingleS3)), y2, Vector512.Create(SingleS2)), y2, Vector512.Create(SingleS1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float SingleCosineSeries(float y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, SingleC4, SingleC3), y2, SingleC2), y2, SingleC1);
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, SingleC4, SingleC3), y2, SingleC2), y2, SingleC1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> SingleCosineSeries(Vector256<float> y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, Vector256.Create(SingleC4), Vector256.Create(SingleC3)), y2, Vector256.Create(SingleC2)), y2, Vector256.Create(SingleC1));
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, Vector256.Create(SingleC4), Vector256.Create(SingleC3)), y2, Vector256.Create(SingleC2)), y2, Vector256.Create(SingleC1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> SingleCosineSeries(Vector512<float> y2) =>
-        VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(VectorMath.MultiplyAdd(y2, Vector512.Create(SingleC4), Vector512.Create(SingleC3)), y2, Vector512.Create(SingleC2)), y2, Vector512.Create(SingleC1));
+        Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, Vector512.Create(SingleC4), Vector512.Create(SingleC3)), y2, Vector512.Create(SingleC2)), y2, Vector512.Create(SingleC1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DoubleSineSeries(double y2)
     {
-        double p = VectorMath.MultiplyAdd(y2, DoubleS7, DoubleS6);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleS5);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleS4);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleS3);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleS2);
-        return VectorMath.MultiplyAdd(p, y2, DoubleS1);
+        double p = Unfused.MultiplyAdd(y2, DoubleS7, DoubleS6);
+        p = Unfused.MultiplyAdd(p, y2, DoubleS5);
+        p = Unfused.MultiplyAdd(p, y2, DoubleS4);
+        p = Unfused.MultiplyAdd(p, y2, DoubleS3);
+        p = Unfused.MultiplyAdd(p, y2, DoubleS2);
+        return Unfused.MultiplyAdd(p, y2, DoubleS1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> DoubleSineSeries(Vector256<double> y2)
     {
-        Vector256<double> p = VectorMath.MultiplyAdd(y2, Vector256.Create(DoubleS7), Vector256.Create(DoubleS6));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleS5));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleS4));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleS3));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleS2));
-        return VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleS1));
+        Vector256<double> p = Unfused.MultiplyAdd(y2, Vector256.Create(DoubleS7), Vector256.Create(DoubleS6));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS5));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS4));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS3));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS2));
+        return Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> DoubleSineSeries(Vector512<double> y2)
     {
-        Vector512<double> p = VectorMath.MultiplyAdd(y2, Vector512.Create(DoubleS7), Vector512.Create(DoubleS6));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleS5));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleS4));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleS3));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleS2));
-        return VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleS1));
+        Vector512<double> p = Unfused.MultiplyAdd(y2, Vector512.Create(DoubleS7), Vector512.Create(DoubleS6));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS5));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS4));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS3));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS2));
+        return Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DoubleCosineSeries(double y2)
     {
-        double p = VectorMath.MultiplyAdd(y2, DoubleC7, DoubleC6);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleC5);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleC4);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleC3);
-        p = VectorMath.MultiplyAdd(p, y2, DoubleC2);
-        return VectorMath.MultiplyAdd(p, y2, DoubleC1);
+        double p = Unfused.MultiplyAdd(y2, DoubleC7, DoubleC6);
+        p = Unfused.MultiplyAdd(p, y2, DoubleC5);
+        p = Unfused.MultiplyAdd(p, y2, DoubleC4);
+        p = Unfused.MultiplyAdd(p, y2, DoubleC3);
+        p = Unfused.MultiplyAdd(p, y2, DoubleC2);
+        return Unfused.MultiplyAdd(p, y2, DoubleC1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> DoubleCosineSeries(Vector256<double> y2)
     {
-        Vector256<double> p = VectorMath.MultiplyAdd(y2, Vector256.Create(DoubleC7), Vector256.Create(DoubleC6));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleC5));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleC4));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleC3));
-        p = VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleC2));
-        return VectorMath.MultiplyAdd(p, y2, Vector256.Create(DoubleC1));
+        Vector256<double> p = Unfused.MultiplyAdd(y2, Vector256.Create(DoubleC7), Vector256.Create(DoubleC6));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC5));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC4));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC3));
+        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC2));
+        return Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> DoubleCosineSeries(Vector512<double> y2)
     {
-        Vector512<double> p = VectorMath.MultiplyAdd(y2, Vector512.Create(DoubleC7), Vector512.Create(DoubleC6));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleC5));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleC4));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleC3));
-        p = VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleC2));
-        return VectorMath.MultiplyAdd(p, y2, Vector512.Create(DoubleC1));
+        Vector512<double> p = Unfused.MultiplyAdd(y2, Vector512.Create(DoubleC7), Vector512.Create(DoubleC6));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC5));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC4));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC3));
+        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC2));
+        return Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC1));
     }
 }
