@@ -35,6 +35,18 @@ internal static class SpanGuard
         }
     }
 
+    /// <summary>
+    /// Throws when an output span shares any element with an input span, exact aliasing included: for kernels
+    /// whose outputs are not a lane-by-lane function of the same position in the input (gathers, scatters, products).
+    /// </summary>
+    public static void RequireDisjoint<T>(ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName)
+    {
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException($"{outputName} shares memory with {inputName}; the output must not alias an input.", outputName);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite.</summary>
     public static void RequireFinite<T>(T value, string name) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
