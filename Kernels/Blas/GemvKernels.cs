@@ -26,22 +26,29 @@ internal static unsafe class GemvKernels
         fixed (T* px = x)
         fixed (T* py = y)
         {
-            nint ia = (nint)pa, ix = (nint)px, iy = (nint)py;
-            int stride = a.Stride;
             if (threads == 1)
             {
-                RowsTimesVector((T*)ia, stride, (T*)ix, n, (T*)iy, 0, m, alpha, beta);
-                return;
+                RowsTimesVector(pa, a.Stride, px, n, py, 0, m, alpha, beta);
             }
-            // Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.
-            int groups = (m + 3) / 4;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            else
             {
-                int start = (int)((long)t * groups / threads) * 4;
-                int end = Math.Min(m, (int)((long)(t + 1) * groups / threads) * 4);
-                RowsTimesVector((T*)ia, stride, (T*)ix, n, (T*)iy, start, end, alpha, beta);
-            });
+                RowsTimesVectorThreaded((nint)pa, a.Stride, (nint)px, n, (nint)py, m, alpha, beta, threads);
+            }
         }
+    }
+
+    /// <summary>Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.
+    /// Separate from the caller so that its closure is allocated only when threads are used.</summary>
+    private static void RowsTimesVectorThreaded<T>(nint a, int stride, nint x, int n, nint y, int m, T alpha, T beta, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int groups = (m + 3) / 4;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = (int)((long)t * groups / threads) * 4;
+            int end = Math.Min(m, (int)((long)(t + 1) * groups / threads) * 4);
+            RowsTimesVector((T*)a, stride, (T*)x, n, (T*)y, start, end, alpha, beta);
+        });
     }
 
     private static void RowsTimesVector<T>(T* a, nint lda, T* x, int n, T* y, int start, int end, T alpha, T beta)
@@ -203,20 +210,27 @@ internal static unsafe class GemvKernels
         fixed (T* px = x)
         fixed (T* py = y)
         {
-            nint ia = (nint)pa, ix = (nint)px, iy = (nint)py;
-            int stride = a.Stride;
             if (threads == 1)
             {
-                TransposeTimesVector((T*)ia, stride, m, (T*)ix, (T*)iy, 0, n, alpha, beta);
-                return;
+                TransposeTimesVector(pa, a.Stride, m, px, py, 0, n, alpha, beta);
             }
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            else
             {
-                int start = (int)((long)t * chunks / threads) * chunk;
-                int end = t == threads - 1 ? n : (int)((long)(t + 1) * chunks / threads) * chunk;
-                TransposeTimesVector((T*)ia, stride, m, (T*)ix, (T*)iy, start, end, alpha, beta);
-            });
+                TransposeTimesVectorThreaded((nint)pa, a.Stride, m, (nint)px, (nint)py, n, alpha, beta, threads, chunk, chunks);
+            }
         }
+    }
+
+    /// <summary>Column ranges in whole chunks; separate from the caller so that its closure is allocated only when threads are used.</summary>
+    private static void TransposeTimesVectorThreaded<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = (int)((long)t * chunks / threads) * chunk;
+            int end = t == threads - 1 ? n : (int)((long)(t + 1) * chunks / threads) * chunk;
+            TransposeTimesVector((T*)a, stride, m, (T*)x, (T*)y, start, end, alpha, beta);
+        });
     }
 
     /// <summary>Columns [start, end) of y ← alpha·Aᵀx + beta·y.</summary>

@@ -29,8 +29,8 @@ public static class Level2
         SpanGuard.RequireFinite(alpha, nameof(alpha));
         SpanGuard.RequireFinite(beta, nameof(beta));
         var (rows, cols) = MatrixShape.Op(a.Rows, a.Cols, transA);
-        SpanGuard.RequireLength(x.Length, cols, nameof(x), $"the column count of the {rows}×{cols} op(A)");
-        SpanGuard.RequireLength(y.Length, rows, nameof(y), $"the row count of the {rows}×{cols} op(A)");
+        SpanGuard.RequireMatrixDimension(x.Length, cols, nameof(x), "column", "op(A)", rows, cols);
+        SpanGuard.RequireMatrixDimension(y.Length, rows, nameof(y), "row", "op(A)", rows, cols);
         ThrowIfAliased(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)], nameof(a), y);
         ThrowIfAliased(x, nameof(x), y);
         options ??= BlasOptions.Default;
@@ -55,8 +55,8 @@ public static class Level2
     {
         ElementType.Require<T>();
         SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireLength(x.Length, a.Rows, nameof(x), $"the row count of the {a.Rows}×{a.Cols} A");
-        SpanGuard.RequireLength(y.Length, a.Cols, nameof(y), $"the column count of the {a.Rows}×{a.Cols} A");
+        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Cols);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Cols, nameof(y), "column", "A", a.Rows, a.Cols);
         ReadOnlySpan<T> used = a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)];
         ThrowIfAliased(x, nameof(x), used, nameof(a));
         ThrowIfAliased(y, nameof(y), used, nameof(a));

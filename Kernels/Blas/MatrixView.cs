@@ -54,7 +54,7 @@ public readonly ref struct MatrixView<T>
     public Span<T> Row(int row)
     {
         MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Cols, 1));
-        return Data.Slice(row * Stride, Cols);
+        return Cols == 0 ? default : Data.Slice(row * Stride, Cols);
     }
 
     /// <summary>The block of <paramref name="rows"/> × <paramref name="cols"/> starting at (<paramref name="row"/>, <paramref name="col"/>).</summary>

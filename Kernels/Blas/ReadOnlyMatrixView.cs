@@ -51,7 +51,7 @@ public readonly ref struct ReadOnlyMatrixView<T>
     public ReadOnlySpan<T> Row(int row)
     {
         MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Cols, 1));
-        return Data.Slice(row * Stride, Cols);
+        return Cols == 0 ? default : Data.Slice(row * Stride, Cols);
     }
 
     /// <summary>The block of <paramref name="rows"/> × <paramref name="cols"/> starting at (<paramref name="row"/>, <paramref name="col"/>).</summary>

@@ -21,6 +21,19 @@ internal static class SpanGuard
         }
     }
 
+    /// <summary>
+    /// Throws unless a vector's length matches one dimension of a matrix; the message ("the column count of the
+    /// 3×4 op(A)") is formatted only on failure, so a passing check does not allocate.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireMatrixDimension(int actual, int expected, string name, string dimension, string matrix, int rows, int cols)
+    {
+        if (actual != expected)
+        {
+            ThrowMatrixDimension(actual, expected, name, dimension, matrix, rows, cols);
+        }
+    }
+
     /// <summary>Throws unless a destination of length <paramref name="actual"/> can hold <paramref name="required"/> elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireDestination(int actual, int required, string name)
@@ -44,6 +57,18 @@ internal static class SpanGuard
         }
     }
 
+    /// <summary>
+    /// Throws when an output span shares any element with an input span, exact aliasing included: for kernels
+    /// whose outputs are not a lane-by-lane function of the same position in the input (gathers, scatters, products).
+    /// </summary>
+    public static void RequireDisjoint<T>(ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName)
+    {
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException($"{outputName} shares memory with {inputName}; the output must not alias an input.", outputName);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> is finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireFinite<T>(T value, string name) where T : unmanaged, IFloatingPointIeee754<T>
@@ -58,6 +83,11 @@ internal static class SpanGuard
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(int actual, int expected, string name, string expectedDescription) =>
         throw new ArgumentException($"{name} has length {actual}; expected {expected} ({expectedDescription}).", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMatrixDimension(int actual, int expected, string name, string dimension, string matrix, int rows, int cols) =>
+        ThrowLength(actual, expected, name, $"the {dimension} count of the {rows}×{cols} {matrix}");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

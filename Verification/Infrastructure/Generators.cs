@@ -13,6 +13,12 @@ public static class Generators
     /// <summary>Cap on the FsCheck size parameter, and so on generated vector lengths.</summary>
     public const int MaxSize = 700;
 
+    /// <summary>Cap on the rows of a generated sparse matrix.</summary>
+    public const int MaxSparseRows = 48;
+
+    /// <summary>Cap on the columns of a generated sparse matrix: long enough rows to run the gathered loops several times.</summary>
+    public const int MaxSparseCols = 300;
+
     /// <summary>Vectors: lengths biased to vector-width boundaries, offsets 0..15, every value kind.</summary>
     public static Arbitrary<VectorCase> Vectors() =>
         Arb.From(VectorGen(), ShrinkVector);
@@ -121,5 +127,48 @@ public static class Generators
         if (c.ExtraStride > 0) { yield return c with { ExtraStride = 0 }; }
         if (c.TransA != Transpose.None) { yield return c with { TransA = Transpose.None }; }
         if (c.TransB != Transpose.None) { yield return c with { TransB = Transpose.None }; }
+    }
+
+    /// <summary>
+    /// Sparse matrices: shapes up to <see cref="MaxSparseRows"/> × <see cref="MaxSparseCols"/> (column counts biased to
+    /// vector-width boundaries), densities from empty through sparse to full, every value kind. Shrinking halves or
+    /// trims the shape, thins the entries and plainens the values.
+    /// </summary>
+    public static Arbitrary<CsrCase> SparseMatrices() =>
+        Arb.From(CsrGen(), ShrinkCsr);
+
+    private static Gen<CsrCase> CsrGen() =>
+        from rows in Gen.Sized(s => Gen.Choose(0, Math.Min(s, MaxSparseRows)))
+        from cols in Gen.Sized(s => Gen.Frequency(
+            (3, Gen.Choose(0, Math.Min(s, MaxSparseCols))),
+            (2, Gen.Elements(1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 129))))
+        from density in Gen.Frequency(
+            (1, Gen.Constant(0)),
+            (4, Gen.Choose(1, 30)),
+            (2, Gen.Choose(31, 100)))
+        from kind in Gen.Elements(Enum.GetValues<ValueKind>())
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new CsrCase(rows, cols, density, kind, seed);
+
+    private static IEnumerable<CsrCase> ShrinkCsr(CsrCase c)
+    {
+        if (c.Rows > 0)
+        {
+            yield return c with { Rows = c.Rows / 2 };
+            yield return c with { Rows = c.Rows - 1 };
+        }
+        if (c.Cols > 0)
+        {
+            yield return c with { Cols = c.Cols / 2 };
+            yield return c with { Cols = c.Cols - 1 };
+        }
+        if (c.DensityPercent > 0)
+        {
+            yield return c with { DensityPercent = c.DensityPercent / 2 };
+        }
+        if (c.Kind != ValueKind.SmallIntegers && c.Kind != ValueKind.Uniform)
+        {
+            yield return c with { Kind = ValueKind.Uniform };
+        }
     }
 }

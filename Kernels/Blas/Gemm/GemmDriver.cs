@@ -63,13 +63,26 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        nint cAddress = (nint)c;
+        RunStripes<T, TA, TB, TK>(alpha, a, b, beta, (nint)c, ldc, m, n, k, blocking, threads, splitRows);
+    }
+
+    /// <summary>
+    /// The threaded path, kept out of <see cref="Run{T, TA, TB, TK}"/> because its closure would otherwise be
+    /// allocated on every call, threaded or not.
+    /// </summary>
+    private static void RunStripes<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, nint cAddress, nint ldc, int m, int n, int k,
+        GemmBlocking blocking, int threads, bool splitRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+        where TK : IMicrokernel<T>
+    {
+        int tiles = splitRows ? (m + TK.MR - 1) / TK.MR : (n + TK.NR - 1) / TK.NR;
+        int tile = splitRows ? TK.MR : TK.NR;
+        int extent = splitRows ? m : n;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             // Stripe t covers tiles [t·tiles/threads, (t+1)·tiles/threads) of the split dimension.
-            int tiles = splitRows ? rowTiles : columnTiles;
-            int tile = splitRows ? TK.MR : TK.NR;
-            int extent = splitRows ? m : n;
             int start = (int)((long)t * tiles / threads) * tile;
             int end = Math.Min(extent, (int)((long)(t + 1) * tiles / threads) * tile);
             if (start >= end)

@@ -1,0 +1,53 @@
+using System.Numerics;
+using Kernels.Simd;
+
+namespace Kernels.Activations;
+
+/// <summary>
+/// Rectified linear units on spans, for <see cref="float"/> and <see cref="double"/>: <see cref="Relu{T}"/>,
+/// the shifted unit <see cref="ShiftedRelu{T}"/> and its derivative mask <see cref="ShiftedReluMask{T}"/>.
+/// </summary>
+/// <remarks>
+/// <para>The maximum is IEEE 754-2019 <c>maximum</c> (that of <c>Vector512.Max</c> and <c>T.Max</c>): a NaN input gives
+/// NaN, and −0 gives +0. The scalar and every vector path compute the same bits.</para>
+/// <para>The destination may be the input itself (in place); a partial overlap throws <see cref="ArgumentException"/>.
+/// Only the first <c>x.Length</c> elements of the destination are written.</para>
+/// </remarks>
+public static class Rectifiers
+{
+    /// <summary>Writes max(x[i], 0) to destination[i].</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="x"/>, or partly overlaps it.</exception>
+    public static void Relu<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        UnaryDriver.Run(x, destination, default(ReluOperator<T>));
+    }
+
+    /// <summary>
+    /// Writes max(x[i] − bias, 0) to destination[i]. The difference is rounded once before the maximum, and it is
+    /// zero exactly when x[i] = bias (IEEE subtraction of finite values never underflows to zero).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="x"/>, or partly overlaps it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bias"/> is not finite.</exception>
+    public static void ShiftedRelu<T>(ReadOnlySpan<T> x, T bias, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        SpanGuard.RequireFinite(bias, nameof(bias));
+        UnaryDriver.Run(x, destination, new ShiftedReluOperator<T>(bias));
+    }
+
+    /// <summary>
+    /// Writes 1 to destination[i] where x[i] ≥ bias and 0 elsewhere: the derivative of <see cref="ShiftedRelu{T}"/>,
+    /// taking the boundary x[i] = bias as active. That matches the active set Q = {r : ⟨w_r, x⟩ ≥ b} of the sublinear
+    /// trainer and <see cref="Threshold.CompressGreaterOrEqual{T}"/>, which reports exactly the positions marked 1.
+    /// NaN compares false and gives 0.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="x"/>, or partly overlaps it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bias"/> is not finite.</exception>
+    public static void ShiftedReluMask<T>(ReadOnlySpan<T> x, T bias, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        SpanGuard.RequireFinite(bias, nameof(bias));
+        UnaryDriver.Run(x, destination, new ShiftedReluMaskOperator<T>(bias));
+    }
+}

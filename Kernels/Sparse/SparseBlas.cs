@@ -1,0 +1,145 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Kernels.Blas;
+using Kernels.Simd;
+
+namespace Kernels.Sparse;
+
+/// <summary>
+/// Products of a <see cref="CsrMatrix{T}"/> with dense operands: <see cref="SpMV{T}"/> (y ← alpha·A·x + beta·y),
+/// <see cref="SpMVTranspose{T}"/> (y ← alpha·Aᵀ·x + beta·y) and <see cref="SpMM{T}"/> (C ← alpha·A·B + beta·C).
+/// </summary>
+/// <remarks>
+/// <para>Only stored entries are multiplied. A NaN or infinity in x (or in a row of B) therefore reaches an output
+/// element only through a stored entry in its column; a dense product would spread it further, since 0·NaN is NaN.
+/// Stored values are finite by construction of <see cref="CsrMatrix{T}"/>.</para>
+/// <para>When <c>beta</c> is zero, the output is overwritten without being read (NaN or garbage in it does not
+/// propagate), as in reference BLAS. <c>alpha</c> and <c>beta</c> must be finite.</para>
+/// <para>Every output element is accumulated in an order fixed by the matrix structure and the vector width, so
+/// results are bitwise repeatable run to run. Outputs must not share memory with x or B.</para>
+/// </remarks>
+public static class SparseBlas
+{
+    /// <summary>
+    /// Computes y ← alpha·A·x + beta·y, where x has A.Cols elements and y has A.Rows. Each row is a sparse dot
+    /// product over its stored entries, with x read through hardware gathers where available.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="ArgumentException">A length does not match the shape of A, or y shares memory with x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite.</exception>
+    public static unsafe void SpMV<T>(T alpha, CsrMatrix<T> a, ReadOnlySpan<T> x, T beta, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckScalars(a, alpha, beta);
+        SpanGuard.RequireMatrixDimension(x.Length, a.Cols, nameof(x), "column", "A", a.Rows, a.Cols);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Cols);
+        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+
+        ReadOnlySpan<int> rowPointers = a.RowPointers;
+        ref int columns = ref MemoryMarshal.GetReference(a.ColumnIndices);
+        ref T values = ref MemoryMarshal.GetReference(a.Values);
+        fixed (T* px = x)
+        {
+            for (int r = 0; r < y.Length; r++)
+            {
+                int start = rowPointers[r];
+                nuint count = (nuint)(rowPointers[r + 1] - start);
+                T dot = SparseDot.Run(px, ref Unsafe.Add(ref values, start), ref Unsafe.Add(ref columns, start), count);
+                y[r] = beta == T.Zero ? alpha * dot : VectorMath.MultiplyAdd(alpha, dot, beta * y[r]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Computes y ← alpha·Aᵀ·x + beta·y, where x has A.Rows elements and y has A.Cols, without forming Aᵀ:
+    /// after y ← beta·y, row i of A is scattered into y with weight alpha·x[i], rows in ascending order.
+    /// </summary>
+    /// <remarks>The weight alpha·x[i] is rounded once before it multiplies the row (as in <see cref="Level2.Gemv{T}"/>);
+    /// with alpha = 1 that rounding is exact.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="ArgumentException">A length does not match the shape of A, or y shares memory with x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite.</exception>
+    public static void SpMVTranspose<T>(T alpha, CsrMatrix<T> a, ReadOnlySpan<T> x, T beta, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckScalars(a, alpha, beta);
+        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Cols);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Cols, nameof(y), "column", "A", a.Rows, a.Cols);
+        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+
+        ScaleOutput(beta, y);
+        ReadOnlySpan<int> rowPointers = a.RowPointers;
+        ref int columns = ref MemoryMarshal.GetReference(a.ColumnIndices);
+        ref T values = ref MemoryMarshal.GetReference(a.Values);
+        ref T ys = ref MemoryMarshal.GetReference(y);
+        for (int r = 0; r < x.Length; r++)
+        {
+            int start = rowPointers[r];
+            nuint count = (nuint)(rowPointers[r + 1] - start);
+            GatherScatter.ScatterAddValidated(alpha * x[r], ref Unsafe.Add(ref values, start), ref Unsafe.Add(ref columns, start), ref ys, count);
+        }
+    }
+
+    /// <summary>
+    /// Computes C ← alpha·A·B + beta·C for dense row-major B (A.Cols × n) and C (A.Rows × n). Row i of C is scaled
+    /// by beta, then receives one vectorized axpy (alpha·A[i, j])·B[j, :] per stored entry, in column order.
+    /// </summary>
+    /// <remarks>The coefficient alpha·A[i, j] is rounded once before it multiplies the row of B; with alpha = 1 that
+    /// rounding is exact.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="ArgumentException">The shapes do not agree, or C shares an element with B.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite.</exception>
+    public static void SpMM<T>(T alpha, CsrMatrix<T> a, ReadOnlyMatrixView<T> b, T beta, MatrixView<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckScalars(a, alpha, beta);
+        if (b.Rows != a.Cols)
+        {
+            throw new ArgumentException($"B is {b.Rows}×{b.Cols}; expected {a.Cols} rows to match the {a.Rows}×{a.Cols} A.", nameof(b));
+        }
+        if (c.Rows != a.Rows || c.Cols != b.Cols)
+        {
+            throw new ArgumentException($"C is {c.Rows}×{c.Cols}; expected {a.Rows}×{b.Cols} (rows of A × columns of B).", nameof(c));
+        }
+        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Cols, b.Stride, nameof(b), c.Data, c.Rows, c.Cols, c.Stride, nameof(c));
+        if (c.Cols == 0)
+        {
+            // Nothing to compute, and a view without columns may have a stride that its (empty) data cannot honour.
+            return;
+        }
+
+        for (int r = 0; r < a.Rows; r++)
+        {
+            Span<T> row = c.Row(r);
+            ScaleOutput(beta, row);
+            ReadOnlySpan<int> columns = a.ColumnIndicesOfRow(r);
+            ReadOnlySpan<T> values = a.ValuesOfRow(r);
+            for (int k = 0; k < columns.Length; k++)
+            {
+                Level1.Axpy(alpha * values[k], b.Row(columns[k]), row);
+            }
+        }
+    }
+
+    private static void CheckScalars<T>(CsrMatrix<T> a, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        SpanGuard.RequireFinite(alpha, nameof(alpha));
+        SpanGuard.RequireFinite(beta, nameof(beta));
+    }
+
+    /// <summary>y ← beta·y, except that beta = 0 clears y without reading it and beta = 1 leaves it as it is.</summary>
+    private static void ScaleOutput<T>(T beta, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (beta == T.Zero)
+        {
+            y.Clear();
+        }
+        else if (beta != T.One)
+        {
+            Level1.Scale(beta, y);
+        }
+    }
+}
