@@ -86,4 +86,49 @@ public static class ScalarBaselines
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Scale<T>(T alpha, Span<T> x) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] *= alpha;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static T Max<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        T max = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            max = T.Max(max, x[i]);
+        }
+        return max;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int ArgMax<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
+    {
+        int best = 0;
+        for (int i = 1; i < x.Length; i++)
+        {
+            if (x[i] > x[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>A ← A + alpha·x·yᵀ for a dense row-major m × n matrix.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Ger<T>(T alpha, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> a) where T : IFloatingPointIeee754<T>
+    {
+        int n = y.Length;
+        for (int i = 0; i < x.Length; i++)
+        {
+            Axpy(alpha * x[i], y, a.Slice(i * n, n));
+        }
+    }
 }

@@ -61,7 +61,8 @@ public class Level1Benchmarks<T> where T : unmanaged, IFloatingPointIeee754<T>
     [Benchmark, BenchmarkCategory("Nrm2")]
     public T Nrm2Kernels() => Level1.Nrm2<T>(_x);
 
-    // Axpy keeps y bounded: alpha is tiny, so repeated calls do not overflow.
+    // Axpy and Scale keep y bounded: alpha is tiny, so repeated calls neither overflow nor (over a benchmark's
+    // iterations) underflow to subnormals.
     [Benchmark(Baseline = true), BenchmarkCategory("Axpy")]
     public T AxpyScalar()
     {
@@ -82,4 +83,43 @@ public class Level1Benchmarks<T> where T : unmanaged, IFloatingPointIeee754<T>
         Level1.Axpy(_alpha, _x, _y);
         return _y[0];
     }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Scale")]
+    public T ScaleScalar()
+    {
+        ScalarBaselines.Scale(_alpha, _y);
+        return _y[0];
+    }
+
+    [Benchmark, BenchmarkCategory("Scale")]
+    public T ScaleTensorPrimitives()
+    {
+        TensorPrimitives.Multiply(_y, _alpha, _y);
+        return _y[0];
+    }
+
+    [Benchmark, BenchmarkCategory("Scale")]
+    public T ScaleKernels()
+    {
+        Level1.Scale(_alpha, _y);
+        return _y[0];
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Max")]
+    public T MaxScalar() => ScalarBaselines.Max<T>(_x);
+
+    [Benchmark, BenchmarkCategory("Max")]
+    public T MaxTensorPrimitives() => TensorPrimitives.Max<T>(_x);
+
+    [Benchmark, BenchmarkCategory("Max")]
+    public T MaxKernels() => Level1.Max<T>(_x);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("ArgMax")]
+    public int ArgMaxScalar() => ScalarBaselines.ArgMax<T>(_x);
+
+    [Benchmark, BenchmarkCategory("ArgMax")]
+    public int ArgMaxTensorPrimitives() => TensorPrimitives.IndexOfMax<T>(_x);
+
+    [Benchmark, BenchmarkCategory("ArgMax")]
+    public int ArgMaxKernels() => Level1.ArgMax<T>(_x);
 }

@@ -296,4 +296,57 @@ public sealed class GemmTests
         // The row below the A block in the first columns wraps into A's memory range but shares no element: allowed.
         Level3.Gemm(Transpose.None, Transpose.None, 1f, whole.Slice(0, 4, 3, 4), new ReadOnlyMatrixView<float>(b, 4, 4), 0f, whole.Slice(3, 0, 3, 4));
     }
+
+    [Fact]
+    public void Odd_cache_blocks_exercise_every_block_edge_and_stay_correct()
+    {
+        // Blocks far smaller than the defaults and not multiples of the micro-tile: many partial MC, KC and NC
+        // blocks, several depth passes (beta applied once), and edge tiles everywhere.
+        var options = new BlasOptions { Blocking = new GemmBlocking(RowBlock: 13, DepthBlock: 5, ColumnBlock: 33), MaxThreads = 2, ParallelThreshold = 0 };
+        foreach (var (m, n, k) in new[] { (40, 70, 23), (1, 100, 11), (29, 1, 17) })
+        {
+            double[] a = SampleData.Matrix<double>(m, k, 1), b = SampleData.Matrix<double>(k, n, 2);
+            double[] c = SampleData.Matrix<double>(m, n, 3), before = c.ToArray();
+            Level3.Gemm(Transpose.None, Transpose.None, 2.0, new ReadOnlyMatrixView<double>(a, m, k), new ReadOnlyMatrixView<double>(b, k, n),
+                -0.5, new MatrixView<double>(c, m, n), options);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    var (dot, magnitude) = Reference.ProductElement<double>(a, k, false, b, n, false, k, i, j);
+                    Tolerance.AssertClose(c[i * n + j], 2 * dot - 0.5 * before[i * n + j], 2 * magnitude + 0.5 * Math.Abs(before[i * n + j]), k + 4,
+                        $"C[{i},{j}] of {m}×{k}·{k}×{n}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Dense_matrix_sources_match_the_view_entry_point_bit_for_bit()
+    {
+        const int m = 37, n = 50, k = 29;
+        foreach (var (ta, tb) in new[] { (Transpose.None, Transpose.None), (Transpose.Transposed, Transpose.None), (Transpose.None, Transpose.Transposed), (Transpose.Transposed, Transpose.Transposed) })
+        {
+            var c = new MatrixCase(m, n, k, 3, ta, tb, 9);
+            float[] a = c.Stored<float>(c.StoredA, 1, out int lda), b = c.Stored<float>(c.StoredB, 2, out int ldb);
+            float[] viaViews = new float[m * n], viaSources = new float[m * n];
+            Level3.Gemm(ta, tb, 1f, new ReadOnlyMatrixView<float>(a, c.StoredA.Rows, c.StoredA.Cols, lda),
+                new ReadOnlyMatrixView<float>(b, c.StoredB.Rows, c.StoredB.Cols, ldb), 0f, new MatrixView<float>(viaViews, m, n));
+            Level3.Gemm(1f, new DenseMatrixSource<float>(a, c.StoredA.Rows, c.StoredA.Cols, lda, ta),
+                new DenseMatrixSource<float>(b, c.StoredB.Rows, c.StoredB.Cols, ldb, tb), 0f, new MatrixView<float>(viaSources, m, n));
+            Assert.Equal(viaViews, viaSources);
+        }
+    }
+
+    [Fact]
+    public void Options_and_sources_are_validated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BlasOptions { ParallelThreshold = -1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GemmBlocking(0, 1, 1).Validate());
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => new DenseMatrixSource<float>(new float[5], 2, 3)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DenseMatrixSource<float>(new float[9], 3, 3, 2));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Level3.Gemm(1f, new DenseMatrixSource<float>(new float[6], 2, 3), new DenseMatrixSource<float>(new float[6], 2, 3), 0f, new MatrixView<float>(new float[9], 3, 3)));
+        Assert.Equal("b", ex.ParamName);
+    }
 }

@@ -5,11 +5,11 @@ using Kernels.Blas;
 
 namespace Kernels.Bench.Micro;
 
-/// <summary>Float Gemv in both orientations against scalar loops (the baselines), on one and all threads.</summary>
+/// <summary>Float Gemv in both orientations (one and all threads) and Ger, against scalar loops (the baselines).</summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class GemvBenchmarks
+public class Level2Benchmarks
 {
     private float[] _a = [], _x = [], _y = [];
 
@@ -22,7 +22,7 @@ public class GemvBenchmarks
         var random = new System.Random(11);
         _a = Enumerable.Range(0, N * N).Select(_ => random.NextSingle() - 0.5f).ToArray();
         _x = Enumerable.Range(0, N).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        _y = new float[N];
+        _y = Enumerable.Range(0, N).Select(_ => random.NextSingle() - 0.5f).ToArray();
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("A·x")]
@@ -55,5 +55,19 @@ public class GemvBenchmarks
     {
         Level2.Gemv(transpose, 1f, new ReadOnlyMatrixView<float>(_a, N, N), _x, 0f, _y, options);
         return _y[0];
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Ger")]
+    public float ScalarGer()
+    {
+        ScalarBaselines.Ger(1e-9f, _x, _y, _a);
+        return _a[0];
+    }
+
+    [Benchmark, BenchmarkCategory("Ger")]
+    public float KernelsGer()
+    {
+        Level2.Ger(1e-9f, _x, _y, new MatrixView<float>(_a, N, N));
+        return _a[0];
     }
 }
