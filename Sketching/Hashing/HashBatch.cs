@@ -17,17 +17,21 @@ namespace Kernels.Sketching.Hashing;
 /// </remarks>
 internal static class HashBatch
 {
-    /// <summary>⌊v·m / 2^bits⌋ for v &lt; 2^bits and m &lt; 2³².</summary>
+    /// <summary>⌊v·m / 2^bits⌋ for v &lt; 2^bits and m &lt; 2³² (a value below m).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Map(ulong value, uint m, int bits)
+    public static uint Map(ulong value, uint m, int bits)
     {
         if (bits <= 32)
         {
-            return (int)((value * m) >> bits);
+            return (uint)((value * m) >> bits);
         }
         ulong high = Math.BigMul(value, m, out ulong low);
-        return (int)((high << (64 - bits)) | (low >> bits));
+        return (uint)((high << (64 - bits)) | (low >> bits));
     }
+
+    /// <summary>The bucket of one value: <see cref="Map"/> into [0, buckets).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Bucket(ulong value, int buckets, int bits) => (int)Map(value, (uint)buckets, bits);
 
     /// <summary>+1 on the lower half of the range, −1 on the upper half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,9 +41,10 @@ internal static class HashBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (int Bucket, int Sign) BucketAndSign(ulong value, int buckets, int bits)
     {
-        int w = Map(value, 2u * (uint)buckets, bits);
-        int upper = w >= buckets ? 1 : 0;
-        return (w - upper * buckets, 1 - 2 * upper);
+        // w < 2·buckets may pass int.MaxValue, so it stays unsigned.
+        uint w = Map(value, 2u * (uint)buckets, bits);
+        int upper = w >= (uint)buckets ? 1 : 0;
+        return ((int)(w - (uint)(upper * buckets)), 1 - 2 * upper);
     }
 
     /// <summary>Buckets of every key; the caller has validated the arguments.</summary>
@@ -68,7 +73,7 @@ internal static class HashBatch
         }
         for (; i < n; i++)
         {
-            Unsafe.Add(ref d, i) = Map(hash.Hash(Unsafe.Add(ref k, i)), (uint)buckets, bits);
+            Unsafe.Add(ref d, i) = Bucket(hash.Hash(Unsafe.Add(ref k, i)), buckets, bits);
         }
     }
 

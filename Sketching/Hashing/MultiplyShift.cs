@@ -45,7 +45,7 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
     public int Bucket(uint key, int buckets)
     {
         HashGuard.RequireBuckets(buckets);
-        return HashBatch.Map(Hash(key), (uint)buckets, 32);
+        return HashBatch.Bucket(Hash(key), buckets, 32);
     }
 
     /// <inheritdoc/>

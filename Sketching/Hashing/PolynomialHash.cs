@@ -70,7 +70,7 @@ public readonly struct PolynomialHash : IHashFunction
     public int Bucket(uint key, int buckets)
     {
         HashGuard.RequireBuckets(buckets);
-        return HashBatch.Map(Hash(key), (uint)buckets, _polynomial.Bits);
+        return HashBatch.Bucket(Hash(key), buckets, _polynomial.Bits);
     }
 
     /// <inheritdoc/>
