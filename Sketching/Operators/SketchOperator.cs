@@ -68,7 +68,11 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Apply<TSource>(TSource a, MatrixView<T> destination, BlasOptions? options = null) where TSource : IRowBlockSource<T>
     {
-        ArgumentNullException.ThrowIfNull(a);
+        // Not ThrowIfNull(object): that would box a struct source on every call.
+        if (a is null)
+        {
+            throw new ArgumentNullException(nameof(a));
+        }
         RequireProduct(a.Rows, a.Columns, nameof(a), destination);
         options ??= BlasOptions.Default;
         options.Validate();
