@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Simd;
 using Kernels.Sketching.Hashing;
@@ -270,7 +271,42 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>One column stripe of <see cref="Accumulate"/>: pinned operands, so that threads can share it.</summary>
+    /// <summary>Hashed entries kept per chunk of columns (all blocks), so a chunk is hashed once for all its segments.</summary>
+    private const int ChunkEntries = 4096;
+
+    /// <summary>y[k] ← value·x[k] + y[k] for k &lt; n: the row update, without the checks and edge handling of a public axpy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(T value, T* x, T* y, int n)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<T> v = Vector512.Create(value);
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+            {
+                VectorMath.MultiplyAdd(v, Vector512.Load(x + k), Vector512.Load(y + k)).Store(y + k);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> v = Vector256.Create(value);
+            for (; k + Vector256<T>.Count <= n; k += Vector256<T>.Count)
+            {
+                VectorMath.MultiplyAdd(v, Vector256.Load(x + k), Vector256.Load(y + k)).Store(y + k);
+            }
+        }
+        for (; k < n; k++)
+        {
+            y[k] = VectorMath.MultiplyAdd(value, x[k], y[k]);
+        }
+    }
+
+    /// <summary>
+    /// One column stripe of <see cref="Accumulate"/>, with pinned operands so that threads can share it. Columns of S
+    /// are hashed a chunk at a time, then each row of A is added into its destination row(s). (Splitting the rows into
+    /// L2-sized segments and prefetching the scattered destination rows were both tried: neither helped, since the
+    /// product streams A from memory once and that dominates.)
+    /// </summary>
     private readonly struct StripeJob(SignedBlockHashing<T> owner, int first, int count, T* a, int aStride, T* c, int cStride)
     {
         public void Run(int column, int width)
@@ -279,19 +315,23 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
             {
                 return;
             }
-            Span<int> rows = stackalloc int[Chunk];
-            Span<T> values = stackalloc T[Chunk];
-            for (int j0 = 0; j0 < count; j0 += Chunk)
+            int blocks = owner.Blocks;
+            int chunk = Math.Clamp(ChunkEntries / blocks, 1, Chunk);
+            Span<int> rows = stackalloc int[ChunkEntries];
+            Span<T> values = stackalloc T[ChunkEntries];
+            for (int j0 = 0; j0 < count; j0 += chunk)
             {
-                int n = Math.Min(Chunk, count - j0);
-                for (int b = 0; b < owner.Blocks; b++)
+                int n = Math.Min(chunk, count - j0);
+                for (int b = 0; b < blocks; b++)
                 {
-                    owner.Hash(b, first + j0, n, rows, values);
-                    for (int k = 0; k < n; k++)
+                    owner.Hash(b, first + j0, n, rows.Slice(b * chunk, n), values.Slice(b * chunk, n));
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    T* source = a + (nint)(j0 + k) * aStride + column;
+                    for (int b = 0; b < blocks; b++)
                     {
-                        var source = new ReadOnlySpan<T>(a + (nint)(j0 + k) * aStride + column, width);
-                        var target = new Span<T>(c + (nint)rows[k] * cStride + column, width);
-                        Level1.Axpy(values[k], source, target);
+                        AddScaled(values[b * chunk + k], source, c + (nint)rows[b * chunk + k] * cStride + column, width);
                     }
                 }
             }
