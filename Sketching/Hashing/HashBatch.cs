@@ -7,8 +7,9 @@ namespace Kernels.Sketching.Hashing;
 
 /// <summary>
 /// The maps from a hash value to buckets and signs, and the batch loops of every family: eight keys per 512-bit
-/// vector or four per 256-bit vector where the family is vectorized, then a scalar tail. The vector maps need
-/// <see cref="IRawHash.RangeBits"/> ≤ 32, which every vectorized family has.
+/// vector or four per 256-bit vector (64-bit lanes) where the family is vectorized, or eight keys in 32-bit lanes for
+/// gathering families, then a scalar tail. The vector maps need <see cref="IRawHash.RangeBits"/> ≤ 32, which every
+/// vectorized family has.
 /// </summary>
 /// <remarks>
 /// A value v uniform on [0, R), R ≤ 2^b, goes to bucket ⌊v·m / 2^b⌋ of m. The bucket–sign pair is one such map into
@@ -71,6 +72,14 @@ internal static class HashBatch
                 Narrow(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
             }
         }
+        else if (hash.IsVectorized32)
+        {
+            Vector256<uint> m = Vector256.Create((uint)buckets);
+            for (; i + 8 <= n; i += 8)
+            {
+                MultiplyHigh(hash.Hash(Vector256.LoadUnsafe(ref k, (nuint)i)), m).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
         for (; i < n; i++)
         {
             Unsafe.Add(ref d, i) = Bucket(hash.Hash(Unsafe.Add(ref k, i)), buckets, bits);
@@ -97,6 +106,14 @@ internal static class HashBatch
             {
                 Vector128<int> upper = Narrow(Vector256.ShiftRightLogical(hash.Hash(Load256(ref k, i)), bits - 1)).AsInt32();
                 (Vector128<int>.One - upper - upper).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (hash.IsVectorized32)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<int> upper = Vector256.ShiftRightLogical(hash.Hash(Vector256.LoadUnsafe(ref k, (nuint)i)), 31).AsInt32();
+                (Vector256<int>.One - upper - upper).StoreUnsafe(ref d, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -139,10 +156,33 @@ internal static class HashBatch
                 (Vector128<int>.One + upper.AsInt32() + upper.AsInt32()).StoreUnsafe(ref s, (nuint)i);
             }
         }
+        else if (hash.IsVectorized32)
+        {
+            Vector256<uint> m = Vector256.Create(2u * (uint)buckets), half = Vector256.Create((uint)buckets);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<uint> w = MultiplyHigh(hash.Hash(Vector256.LoadUnsafe(ref k, (nuint)i)), m);
+                Vector256<uint> upper = Vector256.GreaterThanOrEqual(w, half);
+                (w - (upper & half)).AsInt32().StoreUnsafe(ref b, (nuint)i);
+                (Vector256<int>.One + upper.AsInt32() + upper.AsInt32()).StoreUnsafe(ref s, (nuint)i);
+            }
+        }
         for (; i < n; i++)
         {
             (Unsafe.Add(ref b, i), Unsafe.Add(ref s, i)) = BucketAndSign(hash.Hash(Unsafe.Add(ref k, i)), buckets, bits);
         }
+    }
+
+    /// <summary>
+    /// ⌊v·m / 2³²⌋ in each 32-bit lane. The widening multiply (vpmuludq) reads even lanes only, so odd lanes are shifted
+    /// down for a second multiply and the two high halves are merged back in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> MultiplyHigh(Vector256<uint> v, Vector256<uint> m)
+    {
+        Vector256<ulong> even = Avx2.Multiply(v, m);
+        Vector256<ulong> odd = Avx2.Multiply(Vector256.ShiftRightLogical(v.AsUInt64(), 32).AsUInt32(), m);
+        return (Vector256.ShiftRightLogical(even, 32) | (odd & Vector256.Create(0xFFFF_FFFF_0000_0000UL))).AsUInt32();
     }
 
     /// <summary>Eight keys from <paramref name="i"/>, zero-extended to 64-bit lanes.</summary>

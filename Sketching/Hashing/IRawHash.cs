@@ -19,6 +19,9 @@ internal interface IRawHash
     /// <summary>Whether <see cref="Hash(Vector256{ulong})"/> runs on this machine.</summary>
     bool IsVectorized256 { get; }
 
+    /// <summary>Whether <see cref="Hash(Vector256{uint})"/> runs on this machine: 32-bit values of eight keys in 32-bit lanes (<see cref="RangeBits"/> = 32).</summary>
+    bool IsVectorized32 { get; }
+
     /// <summary>The hash value of one key.</summary>
     ulong Hash(uint key);
 
@@ -27,4 +30,7 @@ internal interface IRawHash
 
     /// <summary>The hash values of four keys.</summary>
     Vector256<ulong> Hash(Vector256<ulong> keys);
+
+    /// <summary>The 32-bit hash values of eight keys, for table-driven families that gather.</summary>
+    Vector256<uint> Hash(Vector256<uint> keys);
 }

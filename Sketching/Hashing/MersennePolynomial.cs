@@ -27,6 +27,8 @@ internal readonly struct MersennePolynomial(ulong[] coefficients, int bits) : IR
 
     public bool IsVectorized256 => bits == 31 && Avx2.IsSupported;
 
+    public bool IsVectorized32 => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Hash(uint key)
     {
@@ -79,6 +81,8 @@ internal readonly struct MersennePolynomial(ulong[] coefficients, int bits) : IR
         }
         return r;
     }
+
+    public Vector256<uint> Hash(Vector256<uint> keys) => throw new NotSupportedException("Polynomials use 64-bit lanes.");
 
     /// <summary>x mod p for x &lt; 2^(2·Bits + 1): two folds, then one conditional subtraction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

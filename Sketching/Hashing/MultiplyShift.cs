@@ -88,6 +88,8 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
 
     bool IRawHash.IsVectorized256 => Avx2.IsSupported;
 
+    bool IRawHash.IsVectorized32 => false;
+
     ulong IRawHash.Hash(uint key) => Hash(key);
 
     /// <summary>a·x mod 2⁶⁴ = a₀·x + (a₁·x)·2³² for the 32-bit halves a₀, a₁ of a, then + b and the top half.</summary>
@@ -107,4 +109,6 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
         Vector256<ulong> high = Avx2.Multiply(x, Vector256.Create(_multiplier >> 32).AsUInt32());
         return Vector256.ShiftRightLogical(low + Vector256.ShiftLeft(high, 32) + Vector256.Create(_increment), 32);
     }
+
+    Vector256<uint> IRawHash.Hash(Vector256<uint> keys) => throw new NotSupportedException("Multiply-shift uses 64-bit lanes.");
 }
