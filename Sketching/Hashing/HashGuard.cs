@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -27,10 +26,9 @@ internal static class HashGuard
         }
     }
 
-    /// <summary>Checks a batch call before anything is written: the bucket count, the destination lengths and every key.</summary>
-    public static void RequireBatch(ReadOnlySpan<uint> keys, ulong keyCount, int destinationLength, string destinationName)
+    /// <summary>Checks a batch call's keys before anything is written: every key below <paramref name="keyCount"/>.</summary>
+    public static void RequireKeys(ReadOnlySpan<uint> keys, ulong keyCount)
     {
-        SpanGuard.RequireDestination(destinationLength, keys.Length, destinationName);
         if (keyCount <= uint.MaxValue)
         {
             // Vectorized search for the first key at or above the limit.

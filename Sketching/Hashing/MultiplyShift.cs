@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Kernels.Random;
+using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -62,14 +63,16 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
     public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Buckets(this, keys, buckets, destination);
     }
 
     /// <inheritdoc/>
     public void Signs(ReadOnlySpan<uint> keys, Span<int> destination)
     {
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Signs(this, keys, destination);
     }
 
@@ -77,8 +80,9 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
     public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, bucketDestination.Length, nameof(bucketDestination));
-        HashGuard.RequireBatch(keys, KeyCount, signDestination.Length, nameof(signDestination));
+        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
+        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.BucketsAndSigns(this, keys, buckets, bucketDestination, signDestination);
     }
 

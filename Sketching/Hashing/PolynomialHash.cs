@@ -1,4 +1,5 @@
 using Kernels.Random;
+using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -87,14 +88,16 @@ public readonly struct PolynomialHash : IHashFunction
     public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Buckets(_polynomial, keys, buckets, destination);
     }
 
     /// <inheritdoc/>
     public void Signs(ReadOnlySpan<uint> keys, Span<int> destination)
     {
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Signs(_polynomial, keys, destination);
     }
 
@@ -102,8 +105,9 @@ public readonly struct PolynomialHash : IHashFunction
     public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, bucketDestination.Length, nameof(bucketDestination));
-        HashGuard.RequireBatch(keys, KeyCount, signDestination.Length, nameof(signDestination));
+        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
+        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.BucketsAndSigns(_polynomial, keys, buckets, bucketDestination, signDestination);
     }
 

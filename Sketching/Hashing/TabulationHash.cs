@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Kernels.Random;
+using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -89,14 +90,16 @@ public readonly struct TabulationHash : IHashFunction, IRawHash
     public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Buckets(this, keys, buckets, destination);
     }
 
     /// <inheritdoc/>
     public void Signs(ReadOnlySpan<uint> keys, Span<int> destination)
     {
-        HashGuard.RequireBatch(keys, KeyCount, destination.Length, nameof(destination));
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.Signs(this, keys, destination);
     }
 
@@ -104,8 +107,9 @@ public readonly struct TabulationHash : IHashFunction, IRawHash
     public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination)
     {
         HashGuard.RequireBuckets(buckets);
-        HashGuard.RequireBatch(keys, KeyCount, bucketDestination.Length, nameof(bucketDestination));
-        HashGuard.RequireBatch(keys, KeyCount, signDestination.Length, nameof(signDestination));
+        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
+        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        HashGuard.RequireKeys(keys, KeyCount);
         HashBatch.BucketsAndSigns(this, keys, buckets, bucketDestination, signDestination);
     }
 

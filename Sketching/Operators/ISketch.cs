@@ -45,7 +45,8 @@ public interface ISketch<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// destination ← S·A for an N × d matrix that exists only as row blocks (such as the transposed Jacobian Jᵀ, whose
-    /// row blocks are column blocks of J). The operator asks for consecutive blocks and never holds all of A.
+    /// row blocks are column blocks of J). The hashed and Gaussian operators ask for consecutive blocks of bounded size
+    /// and never hold all of A; the SRHT, whose transform mixes all rows, asks for all N rows at once (into its scratch).
     /// </summary>
     /// <param name="a">The source of A's rows.</param>
     /// <param name="destination">Receives S·A (s × d).</param>

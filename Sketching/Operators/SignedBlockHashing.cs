@@ -20,6 +20,8 @@ namespace Kernels.Sketching.Operators;
 /// (<see cref="IHashFunction.BucketAndSign"/>): the pairs are jointly 4-wise independent over columns, which covers
 /// CountSketch's 2-wise rows and 4-wise signs, and blocks are independent of one another. Nothing is stored but the
 /// 4·t coefficients; rows and signs are recomputed, 256 columns at a time, wherever they are needed.</para>
+/// <para><b>Threads.</b> Dense and implicit operands are split into column stripes across threads; sparse operands
+/// and vectors run on the calling thread.</para>
 /// <para><b>Order.</b> Every loop visits columns in ascending order and blocks in ascending order within a column;
 /// an output element receives at most one term per column, so it is always summed in ascending column order,
 /// whatever the blocking, the thread split or the source of the data.</para>

@@ -20,8 +20,9 @@ namespace Kernels.Sketching.Operators;
 /// <para><b>Padding.</b> An input length N that is not a power of two is zero-padded to N', so S is s × N made of
 /// the first N columns of the s × N' transform. Dense, sparse and implicit operands are copied into an N' × d scratch
 /// matrix from the array pool and transformed along its rows.</para>
-/// <para>See <see cref="ISketch{T}"/> for determinism: every element is produced by exact additions in a fixed order
-/// and one final scaling, so all paths give the same bits.</para>
+/// <para>See <see cref="ISketch{T}"/> for determinism: every element is produced by additions in a fixed order and one
+/// final scaling, so all paths give the same bits. Products run on the calling thread (the options are accepted and
+/// ignored).</para>
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
