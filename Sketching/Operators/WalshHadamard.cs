@@ -17,13 +17,14 @@ namespace Kernels.Sketching.Operators;
 /// <para>Level h (h = 1, 2, 4, …, n/2) replaces each pair (x[i], x[i + h]) with i AND h = 0 by (x[i] + x[i + h],
 /// x[i] − x[i + h]). Levels below one vector's width are done in registers (a lane permutation, an add, a subtract and
 /// a blend per vector); wider levels are butterflies of whole vectors, two levels per pass. The array is transformed in
-/// blocks of 16 KiB (the L1 cache) through every level that stays inside a block, then the remaining levels sweep the
-/// whole array, again two per pass.</para>
+/// blocks of 16 KiB (L1) through every level that stays inside such a block, then in blocks of 256 KiB (L2) through the
+/// levels that stay inside those, and only the remaining levels sweep the whole array, again two per pass.</para>
 /// <para>The 512-bit path needs AVX-512F and the 256-bit path AVX2; other machines run the radix-2 loop.</para>
 /// </remarks>
 public static class WalshHadamard
 {
     private const int BlockBytes = 16 * 1024;
+    private const int OuterBlockBytes = 256 * 1024;
 
     /// <summary>x ← H·x for a length that is a power of two (1 included).</summary>
     /// <exception cref="ArgumentException">The length is zero or not a power of two.</exception>
@@ -188,44 +189,54 @@ public static class WalshHadamard
     private static unsafe void Transform512<T>(ref T x, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector512<T>.Count;
-        int block = Math.Min(n, BlockBytes / sizeof(T));
-        for (int b0 = 0; b0 < n; b0 += block)
+        int block = Math.Min(n, BlockBytes / sizeof(T)), outer = Math.Min(n, OuterBlockBytes / sizeof(T));
+        for (int o0 = 0; o0 < n; o0 += outer)
         {
-            ref T first = ref Unsafe.Add(ref x, b0);
-            for (int i = 0; i < block; i += width)
+            ref T outerFirst = ref Unsafe.Add(ref x, o0);
+            for (int b0 = 0; b0 < outer; b0 += block)
             {
-                Vector512<T> v = Vector512.LoadUnsafe(ref first, (nuint)i);
-                for (int h = 1; h < width; h *= 2)
+                ref T first = ref Unsafe.Add(ref outerFirst, b0);
+                for (int i = 0; i < block; i += width)
                 {
-                    v = InRegister(v, h);
+                    Vector512<T> v = Vector512.LoadUnsafe(ref first, (nuint)i);
+                    for (int h = 1; h < width; h *= 2)
+                    {
+                        v = InRegister(v, h);
+                    }
+                    v.StoreUnsafe(ref first, (nuint)i);
                 }
-                v.StoreUnsafe(ref first, (nuint)i);
+                Levels(ref first, block, width, block);
             }
-            Levels(ref first, block, width, block);
+            Levels(ref outerFirst, outer, block, outer);
         }
-        Levels(ref x, n, block, n);
+        Levels(ref x, n, outer, n);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Transform256<T>(ref T x, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector256<T>.Count;
-        int block = Math.Min(n, BlockBytes / sizeof(T));
-        for (int b0 = 0; b0 < n; b0 += block)
+        int block = Math.Min(n, BlockBytes / sizeof(T)), outer = Math.Min(n, OuterBlockBytes / sizeof(T));
+        for (int o0 = 0; o0 < n; o0 += outer)
         {
-            ref T first = ref Unsafe.Add(ref x, b0);
-            for (int i = 0; i < block; i += width)
+            ref T outerFirst = ref Unsafe.Add(ref x, o0);
+            for (int b0 = 0; b0 < outer; b0 += block)
             {
-                Vector256<T> v = Vector256.LoadUnsafe(ref first, (nuint)i);
-                for (int h = 1; h < width; h *= 2)
+                ref T first = ref Unsafe.Add(ref outerFirst, b0);
+                for (int i = 0; i < block; i += width)
                 {
-                    v = InRegister(v, h);
+                    Vector256<T> v = Vector256.LoadUnsafe(ref first, (nuint)i);
+                    for (int h = 1; h < width; h *= 2)
+                    {
+                        v = InRegister(v, h);
+                    }
+                    v.StoreUnsafe(ref first, (nuint)i);
                 }
-                v.StoreUnsafe(ref first, (nuint)i);
+                Levels(ref first, block, width, block);
             }
-            Levels(ref first, block, width, block);
+            Levels(ref outerFirst, outer, block, outer);
         }
-        Levels(ref x, n, block, n);
+        Levels(ref x, n, outer, n);
     }
 
     /// <summary>
