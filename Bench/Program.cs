@@ -21,6 +21,9 @@ compare.Subcommands.Add(compareKernels);
 var compareBandwidth = new Command("bandwidth", "Level-1 kernels at 16M elements against the memory bandwidth of the same traffic.");
 compareBandwidth.SetAction(_ => CompareBandwidthCommand.Run());
 compare.Subcommands.Add(compareBandwidth);
+var compareSketching = new Command("sketching", "CountSketch and OSNAP against scikit-learn and SciPy, FWHT against a scalar loop (run Bench/peers/install.sh first).");
+compareSketching.SetAction(_ => CompareSketchingCommand.Run());
+compare.Subcommands.Add(compareSketching);
 root.Subcommands.Add(compare);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")

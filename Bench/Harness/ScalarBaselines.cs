@@ -131,4 +131,22 @@ public static class ScalarBaselines
             Axpy(alpha * x[i], y, a.Slice(i * n, n));
         }
     }
+
+    /// <summary>The textbook in-place radix-2 fast Walsh–Hadamard transform (unnormalized), length a power of two.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void WalshHadamard<T>(Span<T> x) where T : IFloatingPointIeee754<T>
+    {
+        for (int h = 1; h < x.Length; h *= 2)
+        {
+            for (int i = 0; i < x.Length; i += 2 * h)
+            {
+                for (int j = i; j < i + h; j++)
+                {
+                    T a = x[j], b = x[j + h];
+                    x[j] = a + b;
+                    x[j + h] = a - b;
+                }
+            }
+        }
+    }
 }

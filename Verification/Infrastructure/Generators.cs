@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Kernels.Blas;
+using Kernels.Sketching.Hashing;
 
 namespace Kernels.Verification.Infrastructure;
 
@@ -170,5 +171,63 @@ public static class Generators
         {
             yield return c with { Kind = ValueKind.Uniform };
         }
+    }
+
+    /// <summary>
+    /// Batch hashing: every family, batch lengths biased to the 8-key vector boundaries, bucket counts from 1 through odd
+    /// and power-of-two sizes to <see cref="int.MaxValue"/>. Shrinking shortens the batch and plainens the buckets.
+    /// </summary>
+    public static Arbitrary<HashCase> Hashes() =>
+        Arb.From(HashGen(), ShrinkHash);
+
+    private static Gen<HashCase> HashGen() =>
+        from family in Gen.Elements(Enum.GetValues<HashFamily>())
+        from length in Gen.Sized(s => Gen.Frequency(
+            (3, Gen.Choose(0, Math.Min(s, 300))),
+            (2, Gen.Elements(0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33))))
+        from buckets in Gen.Frequency(
+            (3, Gen.Choose(1, 1000)),
+            (1, Gen.Elements(1, 2, 3, 64, 1 << 20, (1 << 30) + 7, int.MaxValue)))
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new HashCase(family, length, buckets, seed);
+
+    private static IEnumerable<HashCase> ShrinkHash(HashCase c)
+    {
+        if (c.Length > 0)
+        {
+            yield return c with { Length = c.Length / 2 };
+            yield return c with { Length = c.Length - 1 };
+        }
+        if (c.Buckets > 2)
+        {
+            yield return c with { Buckets = 2 };
+        }
+    }
+
+    /// <summary>
+    /// Sketch operators: every kind, s up to 40, N up to 300 (powers of two and their neighbours often, for SRHT's
+    /// padding), d up to 20, 1 to 5 nonzeros per column. Shrinking halves the sizes and plainens the kind.
+    /// </summary>
+    public static Arbitrary<SketchCase> Sketches() =>
+        Arb.From(SketchGen(), ShrinkSketch);
+
+    private static Gen<SketchCase> SketchGen() =>
+        from kind in Gen.Elements(Enum.GetValues<SketchKind>())
+        from rows in Gen.Choose(1, 40)
+        from columns in Gen.Frequency(
+            (3, Gen.Choose(1, 300)),
+            (2, Gen.Elements(1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257)))
+        from width in Gen.Choose(0, 20)
+        from nonzeros in Gen.Choose(1, 5)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new SketchCase(kind, rows, columns, width, nonzeros, seed);
+
+    private static IEnumerable<SketchCase> ShrinkSketch(SketchCase c)
+    {
+        if (c.Rows > 1) { yield return c with { Rows = c.Rows / 2 }; }
+        if (c.Columns > 1) { yield return c with { Columns = c.Columns / 2 }; }
+        if (c.Width > 1) { yield return c with { Width = c.Width / 2 }; }
+        if (c.Nonzeros > 1) { yield return c with { Nonzeros = 1 }; }
+        if (c.Kind != SketchKind.CountSketch) { yield return c with { Kind = SketchKind.CountSketch }; }
     }
 }

@@ -56,4 +56,36 @@ public static class Statistics
         }
         return 0.5 + Math.Exp(-0.5 * square) / Math.Sqrt(2 * Math.PI) * sum;
     }
+
+    /// <summary>
+    /// The median of <paramref name="groups"/> group means, each of <paramref name="perGroup"/> independent values of
+    /// variance at most σ² (nothing else assumed: the values may be unbounded). Returns the median and the deviation
+    /// t = 2σ/√perGroup it may exceed with probability at most exp(−groups/8): by Chebyshev a group mean is t away from
+    /// the mean with probability at most ¼, and the median is only if half the groups are, which Hoeffding bounds by
+    /// exp(−2·groups·(½ − ¼)²).
+    /// </summary>
+    public static (double Median, double Deviation) MedianOfMeans(ReadOnlySpan<double> values, int groups, double variance)
+    {
+        int perGroup = values.Length / groups;
+        var means = new double[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            double sum = 0;
+            foreach (double v in values.Slice(g * perGroup, perGroup))
+            {
+                sum += v;
+            }
+            means[g] = sum / perGroup;
+        }
+        Array.Sort(means);
+        double median = groups % 2 == 1 ? means[groups / 2] : 0.5 * (means[groups / 2 - 1] + means[groups / 2]);
+        return (median, 2 * Math.Sqrt(variance / perGroup));
+    }
+
+    /// <summary>The groups <see cref="MedianOfMeans"/> needs for a false-failure probability of at most <paramref name="probability"/>: ⌈8·ln(1/p)⌉, made odd.</summary>
+    public static int MedianOfMeansGroups(double probability)
+    {
+        int groups = (int)Math.Ceiling(8 * Math.Log(1 / probability));
+        return groups | 1;
+    }
 }

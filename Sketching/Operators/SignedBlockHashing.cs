@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Kernels.Blas;
+using Kernels.Simd;
+using Kernels.Sketching.Hashing;
+using Kernels.Sparse;
+
+namespace Kernels.Sketching.Operators;
+
+/// <summary>
+/// The engine of <see cref="CountSketch{T}"/> and <see cref="SparseEmbedding{T}"/>: an s × N matrix whose column j has
+/// one nonzero ±scale in each of t consecutive row blocks, at a row and with a sign drawn by hashing j.
+/// </summary>
+/// <remarks>
+/// <para><b>Sampling.</b> Block b uses its own 4-wise independent polynomial hash over 2³¹ − 1,
+/// <c>PolynomialHash(4, seed, stream: b)</c>, and takes the row within the block and the sign from one evaluation
+/// (<see cref="IHashFunction.BucketAndSign"/>): the pairs are jointly 4-wise independent over columns, which covers
+/// CountSketch's 2-wise rows and 4-wise signs, and blocks are independent of one another. Nothing is stored but the
+/// 4·t coefficients; rows and signs are recomputed, 256 columns at a time, wherever they are needed.</para>
+/// <para><b>Threads.</b> Dense and implicit operands are split into column stripes across threads; sparse operands
+/// and vectors run on the calling thread.</para>
+/// <para><b>Order.</b> Every loop visits columns in ascending order and blocks in ascending order within a column;
+/// an output element receives at most one term per column, so it is always summed in ascending column order,
+/// whatever the blocking, the thread split or the source of the data.</para>
+/// </remarks>
+internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Columns hashed at a time (stack buffers).</summary>
+    private const int Chunk = 256;
+
+    /// <summary>Elements of the scratch block an implicit operand is asked to fill (256 KiB of floats): it stays in L2.</summary>
+    private const int SourceBlockElements = 1 << 16;
+
+    /// <summary>Columns of a dense operand per thread stripe, at least.</summary>
+    private const int MinStripeColumns = 32;
+
+    private readonly int _rows;
+    private readonly int _columns;
+    private readonly int[] _blockStart;
+    private readonly MersennePolynomial[] _hashes;
+    private readonly T _scale;
+
+    public SignedBlockHashing(int rows, int columns, int blocks, ulong seed)
+    {
+        _rows = rows;
+        _columns = columns;
+        _blockStart = new int[blocks + 1];
+        _hashes = new MersennePolynomial[blocks];
+        for (int b = 0; b <= blocks; b++)
+        {
+            _blockStart[b] = (int)((long)b * rows / blocks);
+        }
+        for (int b = 0; b < blocks; b++)
+        {
+            _hashes[b] = new PolynomialHash(4, seed, (ulong)b, PrimeField.Mersenne31).Polynomial;
+        }
+        _scale = blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
+    }
+
+    private int Blocks => _hashes.Length;
+
+    /// <summary>
+    /// Rows and values of columns <paramref name="first"/> … first + count − 1 in block <paramref name="block"/>.
+    /// </summary>
+    private void Hash(int block, int first, int count, Span<int> rows, Span<T> values)
+    {
+        Span<uint> keys = stackalloc uint[Chunk];
+        Span<int> signs = stackalloc int[Chunk];
+        keys = keys[..count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = (uint)(first + i);
+        }
+        int start = _blockStart[block];
+        HashBatch.BucketsAndSigns(_hashes[block], keys, _blockStart[block + 1] - start, rows, signs);
+        T scale = _scale;
+        for (int i = 0; i < count; i++)
+        {
+            rows[i] += start;
+            values[i] = signs[i] > 0 ? scale : -scale;
+        }
+    }
+
+    /// <summary>The (row, value) of column j in every block, as the definition lists them; for references and tests.</summary>
+    public void Entries(int column, Span<int> rows, Span<T> values)
+    {
+        for (int b = 0; b < Blocks; b++)
+        {
+            Hash(b, column, 1, rows.Slice(b, 1), values.Slice(b, 1));
+        }
+    }
+
+    public void ApplyVector(ReadOnlySpan<T> x, Span<T> y)
+    {
+        y.Clear();
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        {
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    ref T target = ref y[rows[c]];
+                    target = VectorMath.MultiplyAdd(values[c], x[j0 + c], target);
+                }
+            }
+        }
+    }
+
+    public void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> x)
+    {
+        x.Clear();
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        {
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    ref T target = ref x[j0 + c];
+                    target = VectorMath.MultiplyAdd(values[c], y[rows[c]], target);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// destination += S[:, first … first + a.Rows − 1]·A for the rows of A given (columns first… of S), split into
+    /// column stripes of A across threads: a stripe owns its output columns, so no element is shared.
+    /// </summary>
+    public void Accumulate(int first, ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions options)
+    {
+        int d = a.Cols;
+        if (d == 0 || a.Rows == 0)
+        {
+            return;
+        }
+        int threads = options.ThreadsFor((long)a.Rows * d * Blocks, Math.Max(1, d / MinStripeColumns));
+        fixed (T* pa = a.Data)
+        fixed (T* pc = destination.Data)
+        {
+            var job = new StripeJob(this, first, a.Rows, pa, a.Stride, pc, destination.Stride);
+            if (threads == 1)
+            {
+                job.Run(0, d);
+                return;
+            }
+            RunStripes(job, d, threads);
+        }
+    }
+
+    /// <summary>The threaded split, out of <see cref="Accumulate"/> so that its closure is only allocated when used.</summary>
+    private static void RunStripes(StripeJob job, int d, int threads) =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = (int)((long)t * d / threads), end = (int)((long)(t + 1) * d / threads);
+            job.Run(start, end - start);
+        });
+
+    /// <summary>S·A for an implicit A, asked for in blocks of about <see cref="SourceBlockElements"/> elements.</summary>
+    public void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) where TSource : IRowBlockSource<T>
+    {
+        Clear(destination);
+        int d = a.Columns;
+        if (d == 0)
+        {
+            return;
+        }
+        int blockRows = Math.Clamp(SourceBlockElements / d, 1, a.Rows);
+        T[] scratch = ArrayPool<T>.Shared.Rent(blockRows * d);
+        try
+        {
+            for (int j0 = 0; j0 < a.Rows; j0 += blockRows)
+            {
+                var block = new MatrixView<T>(scratch, Math.Min(blockRows, a.Rows - j0), d);
+                a.WriteRows(j0, block);
+                Accumulate(j0, block, destination, options);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    public void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination)
+    {
+        Clear(destination);
+        if (destination.Cols == 0)
+        {
+            return;
+        }
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        ReadOnlySpan<int> pointers = a.RowPointers;
+        ref int columns = ref MemoryMarshal.GetReference(a.ColumnIndices);
+        ref T entries = ref MemoryMarshal.GetReference(a.Values);
+        ref T output = ref MemoryMarshal.GetReference(destination.Data);
+        int stride = destination.Stride;
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        {
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    int start = pointers[j0 + c];
+                    GatherScatter.ScatterAddValidated(values[c], ref Unsafe.Add(ref entries, start), ref Unsafe.Add(ref columns, start),
+                        ref Unsafe.Add(ref output, (nint)rows[c] * stride), (nuint)(pointers[j0 + c + 1] - start));
+                }
+            }
+        }
+    }
+
+    public void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination)
+    {
+        Clear(destination);
+        if (destination.Cols == 0)
+        {
+            return;
+        }
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        {
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    Level1.Axpy(values[c], y.Row(rows[c]), destination.Row(j0 + c));
+                }
+            }
+        }
+    }
+
+    public void WriteDense(MatrixView<T> destination)
+    {
+        Clear(destination);
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        {
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    destination[rows[c], j0 + c] = values[c];
+                }
+            }
+        }
+    }
+
+    /// <summary>Zeroes every row of a view (its stride may leave gaps that belong to someone else).</summary>
+    public static void Clear(MatrixView<T> destination)
+    {
+        for (int r = 0; r < destination.Rows && destination.Cols > 0; r++)
+        {
+            destination.Row(r).Clear();
+        }
+    }
+
+    /// <summary>Hashed entries kept per chunk of columns (all blocks), so a chunk is hashed once for all its segments.</summary>
+    private const int ChunkEntries = 4096;
+
+    /// <summary>y[k] ← value·x[k] + y[k] for k &lt; n: the row update, without the checks and edge handling of a public axpy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(T value, T* x, T* y, int n)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<T> v = Vector512.Create(value);
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+            {
+                VectorMath.MultiplyAdd(v, Vector512.Load(x + k), Vector512.Load(y + k)).Store(y + k);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> v = Vector256.Create(value);
+            for (; k + Vector256<T>.Count <= n; k += Vector256<T>.Count)
+            {
+                VectorMath.MultiplyAdd(v, Vector256.Load(x + k), Vector256.Load(y + k)).Store(y + k);
+            }
+        }
+        for (; k < n; k++)
+        {
+            y[k] = VectorMath.MultiplyAdd(value, x[k], y[k]);
+        }
+    }
+
+    /// <summary>
+    /// One column stripe of <see cref="Accumulate"/>, with pinned operands so that threads can share it. Columns of S
+    /// are hashed a chunk at a time, then each row of A is added into its destination row(s). (Splitting the rows into
+    /// L2-sized segments and prefetching the scattered destination rows were both tried: neither helped, since the
+    /// product streams A from memory once and that dominates.)
+    /// </summary>
+    private readonly struct StripeJob(SignedBlockHashing<T> owner, int first, int count, T* a, int aStride, T* c, int cStride)
+    {
+        public void Run(int column, int width)
+        {
+            if (width == 0)
+            {
+                return;
+            }
+            int blocks = owner.Blocks;
+            int chunk = Math.Clamp(ChunkEntries / blocks, 1, Chunk);
+            Span<int> rows = stackalloc int[ChunkEntries];
+            Span<T> values = stackalloc T[ChunkEntries];
+            for (int j0 = 0; j0 < count; j0 += chunk)
+            {
+                int n = Math.Min(chunk, count - j0);
+                for (int b = 0; b < blocks; b++)
+                {
+                    owner.Hash(b, first + j0, n, rows.Slice(b * chunk, n), values.Slice(b * chunk, n));
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    T* source = a + (nint)(j0 + k) * aStride + column;
+                    for (int b = 0; b < blocks; b++)
+                    {
+                        AddScaled(values[b * chunk + k], source, c + (nint)rows[b * chunk + k] * cStride + column, width);
+                    }
+                }
+            }
+        }
+    }
+}

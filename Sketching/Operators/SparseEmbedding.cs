@@ -1,0 +1,51 @@
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Sparse;
+
+namespace Kernels.Sketching.Operators;
+
+/// <summary>
+/// A sampled OSNAP sparse embedding: column j of S has one nonzero ±1/√t in each of t row blocks (see
+/// <see cref="SparseEmbeddingDistribution"/>). Applying it costs O(t·nnz(A)).
+/// </summary>
+/// <remarks>
+/// Block b takes its row and sign from the 4-wise independent <c>PolynomialHash(4, seed, stream: b)</c> through
+/// <see cref="Hashing.IHashFunction.BucketAndSign"/>; blocks are independent. With t = 1 and the same seed it is the
+/// same matrix as <see cref="CountSketch{T}"/>. See <see cref="ISketch{T}"/> for determinism.
+/// </remarks>
+/// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly SignedBlockHashing<T> _hashing;
+
+    internal SparseEmbedding(SparseEmbeddingDistribution distribution, ulong seed) : base(distribution.Rows, distribution.Columns, seed)
+    {
+        Distribution = distribution;
+        _hashing = new SignedBlockHashing<T>(distribution.Rows, distribution.Columns, distribution.NonzerosPerColumn, seed);
+    }
+
+    /// <summary>The distribution this operator was drawn from.</summary>
+    public SparseEmbeddingDistribution Distribution { get; }
+
+    /// <summary>The nonzeros of column <paramref name="column"/>: one (row, value) per block, blocks in order.</summary>
+    internal void ColumnEntries(int column, Span<int> rows, Span<T> values) => _hashing.Entries(column, rows, values);
+
+    private protected override void ApplyVector(ReadOnlySpan<T> x, Span<T> destination) => _hashing.ApplyVector(x, destination);
+
+    private protected override void ApplyDense(ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions options)
+    {
+        SignedBlockHashing<T>.Clear(destination);
+        _hashing.Accumulate(0, a, destination, options);
+    }
+
+    private protected override void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination) => _hashing.ApplySparse(a, destination);
+
+    private protected override void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) =>
+        _hashing.ApplySource(a, destination, options);
+
+    private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination) => _hashing.ApplyTransposeVector(y, destination);
+
+    private protected override void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination) => _hashing.ApplyTransposeDense(y, destination);
+
+    private protected override void WriteDense(MatrixView<T> destination) => _hashing.WriteDense(destination);
+}
