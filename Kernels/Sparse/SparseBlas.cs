@@ -25,29 +25,88 @@ public static class SparseBlas
     /// Computes y ← alpha·A·x + beta·y, where x has A.Cols elements and y has A.Rows. Each row is a sparse dot
     /// product over its stored entries, with x read through hardware gathers where available.
     /// </summary>
+    /// <remarks>
+    /// Matrices with at least <see cref="BlasOptions.ParallelThreshold"/> stored entries are split into contiguous row
+    /// ranges of about equal entry counts, one per thread. Every row is computed by the same code in the same order
+    /// whichever thread runs it, so y is bitwise independent of the thread count. Single-threaded calls do not allocate;
+    /// threaded calls allocate the small closure of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not match the shape of A, or y shares memory with x.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite.</exception>
-    public static unsafe void SpMV<T>(T alpha, CsrMatrix<T> a, ReadOnlySpan<T> x, T beta, Span<T> y)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public static unsafe void SpMV<T>(T alpha, CsrMatrix<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
         SpanGuard.RequireMatrixDimension(x.Length, a.Cols, nameof(x), "column", "A", a.Rows, a.Cols);
         SpanGuard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Cols);
         SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        options ??= BlasOptions.Default;
+        options.Validate();
 
+        int threads = options.ThreadsFor(a.NonZeroCount, a.Rows);
+        fixed (T* px = x)
+        fixed (T* py = y)
+        {
+            if (threads == 1)
+            {
+                SpMVRows(alpha, a, px, beta, py, 0, a.Rows);
+            }
+            else
+            {
+                SpMVThreaded(alpha, a, (nint)px, beta, (nint)py, threads);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Thread t takes the rows from the first row holding entry t·nnz/threads up to the next thread's first row, so each
+    /// range holds about the same number of entries. Separate from the caller so that its closure is allocated only
+    /// when threads are used.
+    /// </summary>
+    private static unsafe void SpMVThreaded<T>(T alpha, CsrMatrix<T> a, nint x, T beta, nint y, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = FirstRowFrom(a.RowPointers, (long)t * a.NonZeroCount / threads);
+            int end = t == threads - 1 ? a.Rows : FirstRowFrom(a.RowPointers, (long)(t + 1) * a.NonZeroCount / threads);
+            SpMVRows(alpha, a, (T*)x, beta, (T*)y, start, end);
+        });
+    }
+
+    /// <summary>The first row r with rowPointers[r] ≥ entry (rows before it end at or before that entry).</summary>
+    private static int FirstRowFrom(ReadOnlySpan<int> rowPointers, long entry)
+    {
+        int low = 0, high = rowPointers.Length - 1;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (rowPointers[middle] < entry)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /// <summary>Rows [start, end) of y ← alpha·A·x + beta·y.</summary>
+    private static unsafe void SpMVRows<T>(T alpha, CsrMatrix<T> a, T* x, T beta, T* y, int start, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ReadOnlySpan<int> rowPointers = a.RowPointers;
         ref int columns = ref MemoryMarshal.GetReference(a.ColumnIndices);
         ref T values = ref MemoryMarshal.GetReference(a.Values);
-        fixed (T* px = x)
+        for (int r = start; r < end; r++)
         {
-            for (int r = 0; r < y.Length; r++)
-            {
-                int start = rowPointers[r];
-                nuint count = (nuint)(rowPointers[r + 1] - start);
-                T dot = SparseDot.Run(px, ref Unsafe.Add(ref values, start), ref Unsafe.Add(ref columns, start), count);
-                y[r] = beta == T.Zero ? alpha * dot : VectorMath.MultiplyAdd(alpha, dot, beta * y[r]);
-            }
+            int first = rowPointers[r];
+            nuint count = (nuint)(rowPointers[r + 1] - first);
+            T dot = SparseDot.Run(x, ref Unsafe.Add(ref values, first), ref Unsafe.Add(ref columns, first), count);
+            y[r] = beta == T.Zero ? alpha * dot : VectorMath.MultiplyAdd(alpha, dot, beta * y[r]);
         }
     }
 
