@@ -1,4 +1,5 @@
 using System.Numerics;
+using Kernels.Sparse;
 
 namespace Kernels.Verification.Infrastructure;
 
@@ -130,6 +131,62 @@ public static class TestMatrices
             }
         }
         return data;
+    }
+
+    /// <summary>
+    /// The 1-D Poisson matrix tridiag(−1, 2, −1) of order n. Its eigenvalues are 2 − 2·cos(jπ/(n + 1)), j = 1..n, so
+    /// κ = (1 + cos(π/(n + 1))) / (1 − cos(π/(n + 1))) ≈ 4(n + 1)²/π².
+    /// </summary>
+    public static CsrMatrix<T> Poisson1D<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var values = new List<T>();
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = Math.Max(0, i - 1); j <= Math.Min(n - 1, i + 1); j++)
+            {
+                rows.Add(i);
+                cols.Add(j);
+                values.Add(T.CreateChecked(i == j ? 2 : -1));
+            }
+        }
+        return CsrMatrix<T>.FromTriplets(n, n, rows.ToArray(), cols.ToArray(), values.ToArray());
+    }
+
+    /// <summary>
+    /// The 2-D Poisson matrix (5-point stencil, 4 on the diagonal, −1 for each grid neighbour) on a g × g grid, unknown
+    /// i·g + j for grid point (i, j): the matrix that <c>compare linalg</c> regenerates on both sides.
+    /// </summary>
+    public static CsrMatrix<T> Poisson2D<T>(int g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rows = new List<int>();
+        var cols = new List<int>();
+        var values = new List<T>();
+        for (int i = 0; i < g; i++)
+        {
+            for (int j = 0; j < g; j++)
+            {
+                int row = i * g + j;
+                foreach (var (di, dj, v) in new[] { (-1, 0, -1), (0, -1, -1), (0, 0, 4), (0, 1, -1), (1, 0, -1) })
+                {
+                    if (i + di >= 0 && i + di < g && j + dj >= 0 && j + dj < g)
+                    {
+                        rows.Add(row);
+                        cols.Add((i + di) * g + j + dj);
+                        values.Add(T.CreateChecked(v));
+                    }
+                }
+            }
+        }
+        return CsrMatrix<T>.FromTriplets(g * g, g * g, rows.ToArray(), cols.ToArray(), values.ToArray());
+    }
+
+    /// <summary>The condition number of <see cref="Poisson1D{T}"/> of order n, shifted by σ·I.</summary>
+    public static double Poisson1DCondition(int n, double shift)
+    {
+        double c = Math.Cos(Math.PI / (n + 1));
+        return (2 + 2 * c + shift) / (2 - 2 * c + shift);
     }
 
     /// <summary>A standard normal draw (Box–Muller).</summary>
