@@ -21,6 +21,9 @@ compare.Subcommands.Add(compareKernels);
 var compareBandwidth = new Command("bandwidth", "Level-1 kernels at 16M elements against the memory bandwidth of the same traffic.");
 compareBandwidth.SetAction(_ => CompareBandwidthCommand.Run());
 compare.Subcommands.Add(compareBandwidth);
+var compareLinalg = new Command("linalg", "Cholesky, QR and PCG against SciPy/NumPy (same matrices) and MathNet's managed provider.");
+compareLinalg.SetAction(_ => CompareLinalgCommand.Run());
+compare.Subcommands.Add(compareLinalg);
 root.Subcommands.Add(compare);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
