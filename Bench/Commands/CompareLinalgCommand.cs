@@ -91,22 +91,22 @@ public static class CompareLinalgCommand
 
         var factorizations = new MarkdownTable("Operation", "Size", "Ours", "SciPy/NumPy", "Peer time ÷ ours", "MathNet managed", "MathNet time ÷ ours", "Target", "Met");
         double cholesky = Median(ours["cholesky"]), cholPeer = Median(peer["cholesky"]);
-        factorizations.Add("Cholesky (`Cholesky.Factor` vs `scipy.linalg.cho_factor`, MathNet `Cholesky()`)", $"{CholeskyOrder}×{CholeskyOrder}",
+        factorizations.Add("Cholesky", $"{CholeskyOrder}×{CholeskyOrder}",
             Durations.Format(cholesky), Durations.Format(cholPeer), Ratio(cholPeer, cholesky), Durations.Format(mathNetCholesky), Ratio(mathNetCholesky, cholesky),
             "≥ 0.5× SciPy, ≥ 3× MathNet", Met(cholPeer / cholesky >= 0.5 && mathNetCholesky / cholesky >= 3));
         double qrRaw = Median(ours["qr_raw"]), qrRawPeer = Median(peer["qr_raw"]);
-        factorizations.Add("QR, R and reflectors (`Refactor` vs `scipy.linalg.qr(mode='raw')` = geqrf)", $"{QrRows}×{QrColumns}",
+        factorizations.Add("QR: R and reflectors", $"{QrRows}×{QrColumns}",
             Durations.Format(qrRaw), Durations.Format(qrRawPeer), Ratio(qrRawPeer, qrRaw), "", "", "", "");
         double qrThin = Median(ours["qr_reduced"]), qrThinPeer = Median(peer["qr_reduced"]);
-        factorizations.Add("QR with thin Q (`Refactor` + `FormThinQ` vs `numpy.linalg.qr`, MathNet `QR(Thin)`)", $"{QrRows}×{QrColumns}",
+        factorizations.Add("QR: R and thin Q", $"{QrRows}×{QrColumns}",
             Durations.Format(qrThin), Durations.Format(qrThinPeer), Ratio(qrThinPeer, qrThin), Durations.Format(mathNetQr), Ratio(mathNetQr, qrThin),
             "≥ 0.5× NumPy, ≥ 3× MathNet", Met(qrThinPeer / qrThin >= 0.5 && mathNetQr / qrThin >= 3));
 
         var solver = new MarkdownTable("Solver", "Unknowns", "Iterations", "Time per iteration", "Total", "True relative residual");
         CgRun mine = MedianRun(ourCg), theirs = MedianRun(peerCg);
-        solver.Add("Kernels `ConjugateGradient` + `JacobiPreconditioner`, `CsrOperator` (threaded SpMV)", $"{poisson.Rows:N0}", $"{mine.Iterations}",
+        solver.Add("Kernels PCG", $"{poisson.Rows:N0}", $"{mine.Iterations}",
             Durations.Format(mine.SecondsPerIteration), Durations.Format(mine.SecondsPerIteration * mine.Iterations), $"{mine.RelativeResidual:E2}");
-        solver.Add("SciPy `scipy.sparse.linalg.cg`, M = r / diag(A)", $"{poisson.Rows:N0}", $"{theirs.Iterations}",
+        solver.Add("SciPy cg", $"{poisson.Rows:N0}", $"{theirs.Iterations}",
             Durations.Format(theirs.SecondsPerIteration), Durations.Format(theirs.SecondsPerIteration * theirs.Iterations), $"{theirs.RelativeResidual:E2}");
         double perIteration = theirs.SecondsPerIteration / mine.SecondsPerIteration;
         bool sameCount = ourCg.All(r => r.Iterations == mine.Iterations) && mine.Iterations == theirs.Iterations;
@@ -127,8 +127,12 @@ public static class CompareLinalgCommand
             + "MathNet is timed once (3 samples). Ratios are peer time ÷ our time: above 1 means ours is faster\n"
             + "- Matrices (identical bits on both sides, see `Bench/Commands/LinalgProblems.cs` and `Bench/peers/linalg.py`): Cholesky on the KMS matrix "
             + "A[i,j] = 0.5^|i−j|; QR on an integer-hash matrix with entries in [−0.5, 0.5); CG on the 5-point Poisson matrix of a "
-            + $"{PoissonGrid}×{PoissonGrid} grid with b[i] = ((37·i) mod 101 − 50)/50, Jacobi preconditioner, relative tolerance {CgTolerance:G} and atol = 0 on both sides\n"
-            + "- Both Cholesky timings include copying A (SciPy's `cho_factor` copies; ours factors in place after a copy); our QR reuses its storage (`Refactor`)\n\n"
+            + $"{PoissonGrid}×{PoissonGrid} grid with b[i] = ((37·i) mod 101 − 50)/50, Jacobi preconditioner, relative tolerance {CgTolerance.ToString("0e0", CultureInfo.InvariantCulture)} and atol = 0 on both sides\n"
+            + "- Calls: Cholesky is `Cholesky.Factor` on a copy of A vs `scipy.linalg.cho_factor(lower=True)` (which copies) vs MathNet `Cholesky()`. "
+            + "QR \"R and reflectors\" is `HouseholderQr.Refactor` (storage reused) vs `scipy.linalg.qr(mode='raw')` (LAPACK geqrf); "
+            + "\"R and thin Q\" adds `FormThinQ` and compares with `numpy.linalg.qr` (reduced: geqrf + orgqr) and MathNet `QR(QRMethod.Thin)`. "
+            + "Kernels PCG is `ConjugateGradient.Solve` with `JacobiPreconditioner` on a `CsrOperator` (SpMV split over threads by rows) and a reused workspace; "
+            + "SciPy is `scipy.sparse.linalg.cg(tol, atol=0)` with M = r / diag(A) as a `LinearOperator` (its CSR product is single-threaded)\n\n"
             + "## Factorizations\n\n" + factorizations.ToMarkdown()
             + "\n## Conjugate gradient, 2-D Poisson, Jacobi\n\n" + solver.ToMarkdown()
             + $"\n{verdict}\n\nIteration counts per round: ours {string.Join(", ", ourCg.Select(r => r.Iterations))}; SciPy {string.Join(", ", peerCg.Select(r => r.Iterations))}.\n";

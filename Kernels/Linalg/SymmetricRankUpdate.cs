@@ -24,6 +24,9 @@ public static class SymmetricRankUpdate
     /// <summary>Diagonal blocks up to this order are computed whole into scratch.</summary>
     internal const int BaseOrder = 64;
 
+    /// <summary>Elements of scratch that <see cref="Run{T}"/> needs: one diagonal block.</summary>
+    internal const int ScratchLength = BaseOrder * BaseOrder;
+
     /// <summary>Computes the lower triangle of C ← alpha·A·Aᵀ + beta·C, where A is n × k and C is n × n.</summary>
     /// <exception cref="ArgumentException">C is not square, its order differs from A's row count, or C shares an element with A.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite, or an option is out of range.</exception>
@@ -51,9 +54,6 @@ public static class SymmetricRankUpdate
             ArrayPool<T>.Shared.Return(scratch);
         }
     }
-
-    /// <summary>Elements of scratch that <see cref="Run{T}"/> needs: one diagonal block.</summary>
-    internal const int ScratchLength = BaseOrder * BaseOrder;
 
     /// <summary>The recursion, on validated arguments.</summary>
     internal static void Run<T>(T alpha, ReadOnlyMatrixView<T> a, T beta, MatrixView<T> c, Span<T> scratch, BlasOptions options)
