@@ -27,9 +27,10 @@ public static class SparseBlas
     /// </summary>
     /// <remarks>
     /// Matrices with at least <see cref="BlasOptions.ParallelThreshold"/> stored entries are split into contiguous row
-    /// ranges of about equal entry counts, one per thread. Every row is computed by the same code in the same order
-    /// whichever thread runs it, so y is bitwise independent of the thread count. Single-threaded calls do not allocate;
-    /// threaded calls allocate the small closure of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+    /// ranges of about equal entry counts, a few per thread, which the threads take as they become free (so that a
+    /// thread slowed by a busy neighbour does not hold the others up). Every row is computed by the same code in the
+    /// same order whichever thread runs it, so y is bitwise independent of the thread count. Single-threaded calls do
+    /// not allocate; threaded calls allocate the small closure of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not match the shape of A, or y shares memory with x.</exception>
@@ -59,18 +60,22 @@ public static class SparseBlas
         }
     }
 
+    /// <summary>Row ranges per thread in threaded SpMV: enough for the threads to even out a slow one, few enough to keep the scheduling cheap.</summary>
+    private const int RangesPerThread = 4;
+
     /// <summary>
-    /// Thread t takes the rows from the first row holding entry t·nnz/threads up to the next thread's first row, so each
-    /// range holds about the same number of entries. Separate from the caller so that its closure is allocated only
-    /// when threads are used.
+    /// Range c holds the rows from the first row holding entry c·nnz/ranges up to the next range's first row, so every
+    /// range has about the same number of entries. Separate from the caller so that its closure is allocated only when
+    /// threads are used.
     /// </summary>
     private static unsafe void SpMVThreaded<T>(T alpha, CsrMatrix<T> a, nint x, T beta, nint y, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        int ranges = threads * RangesPerThread;
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
-            int start = FirstRowFrom(a.RowPointers, (long)t * a.NonZeroCount / threads);
-            int end = t == threads - 1 ? a.Rows : FirstRowFrom(a.RowPointers, (long)(t + 1) * a.NonZeroCount / threads);
+            int start = FirstRowFrom(a.RowPointers, (long)c * a.NonZeroCount / ranges);
+            int end = c == ranges - 1 ? a.Rows : FirstRowFrom(a.RowPointers, (long)(c + 1) * a.NonZeroCount / ranges);
             SpMVRows(alpha, a, (T*)x, beta, (T*)y, start, end);
         });
     }
