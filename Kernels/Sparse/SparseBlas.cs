@@ -23,7 +23,8 @@ public static class SparseBlas
 {
     /// <summary>
     /// Computes y ← alpha·A·x + beta·y, where x has A.Cols elements and y has A.Rows. Each row is a sparse dot
-    /// product over its stored entries, with x read through hardware gathers where available.
+    /// product over its stored entries; rows of 16 entries or more read x through hardware gathers where available,
+    /// shorter rows (stencils, graphs) with a scalar loop, which is faster for them.
     /// </summary>
     /// <remarks>
     /// Matrices with at least <see cref="BlasOptions.ParallelThreshold"/> stored entries are split into contiguous row
