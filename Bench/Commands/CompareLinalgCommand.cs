@@ -26,13 +26,14 @@ public static class CompareLinalgCommand
     private const int QrColumns = 256;
     private const int PoissonGrid = 1000;
     private const double CgTolerance = 1e-6;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
 
     private sealed record CgRun(int Iterations, double SecondsPerIteration, double RelativeResidual);
 
     public static int Run()
     {
         int threads = Environment.ProcessorCount;
+        string loadAtStart = LoadAverage();
         AnsiConsole.MarkupLine($"[bold]compare linalg[/]: building the problems ({CholeskyOrder}² KMS, {QrRows}×{QrColumns} hashed, {PoissonGrid}² Poisson)…");
         double[] kms = LinalgProblems.Kms(CholeskyOrder);
         double[] tall = LinalgProblems.Hashed(QrRows, QrColumns);
@@ -122,6 +123,7 @@ public static class CompareLinalgCommand
         string markdown = MachineInfo.Header("compare linalg: dense factorizations and PCG vs SciPy/NumPy and MathNet", command)
             + $"- Peers: NumPy {versions["numpy"].GetString()}, SciPy {versions["scipy"].GetString()} on Debian's OpenBLAS (pthreads, `OPENBLAS_NUM_THREADS={threads}`); "
             + "MathNet.Numerics 5.0.0 with `Control.UseManaged()`\n"
+            + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {LoadAverage()} (the machine is shared; ours and the peer alternate so that both see the same neighbours)\n"
             + $"- Ours: default `BlasOptions` ({threads} threads above the size threshold; results are bitwise independent of the thread count)\n"
             + $"- {Rounds} rounds, ours and the Python peer alternating; each factorization time is a median of 7 samples per round, then the median over rounds. "
             + "MathNet is timed once (3 samples). Ratios are peer time ÷ our time: above 1 means ours is faster\n"
@@ -135,7 +137,9 @@ public static class CompareLinalgCommand
             + "SciPy is `scipy.sparse.linalg.cg(tol, atol=0)` with M = r / diag(A) as a `LinearOperator` (its CSR product is single-threaded)\n\n"
             + "## Factorizations\n\n" + factorizations.ToMarkdown()
             + "\n## Conjugate gradient, 2-D Poisson, Jacobi\n\n" + solver.ToMarkdown()
-            + $"\n{verdict}\n\nIteration counts per round: ours {string.Join(", ", ourCg.Select(r => r.Iterations))}; SciPy {string.Join(", ", peerCg.Select(r => r.Iterations))}.\n";
+            + $"\n{verdict}\n\nIteration counts per round: ours {string.Join(", ", ourCg.Select(r => r.Iterations))}; SciPy {string.Join(", ", peerCg.Select(r => r.Iterations))}. "
+            + $"Time per iteration per round: ours {string.Join(", ", ourCg.Select(r => Durations.Format(r.SecondsPerIteration)))}; "
+            + $"SciPy {string.Join(", ", peerCg.Select(r => Durations.Format(r.SecondsPerIteration)))}.\n";
         string file = Path.Combine(MachineInfo.ResultsDirectory(), "compare-linalg.md");
         File.WriteAllText(file, markdown);
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, file))}[/]");
@@ -157,6 +161,10 @@ public static class CompareLinalgCommand
         SparseBlas.SpMV(-1.0, a, x, 1.0, residual);
         return new CgRun(result.Iterations, seconds / result.Iterations, Level1.Nrm2<double>(residual) / Level1.Nrm2<double>(b));
     }
+
+    /// <summary>The first three fields of /proc/loadavg, or "unknown" where it does not exist.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static CgRun MedianRun(List<CgRun> runs) => runs.OrderBy(r => r.SecondsPerIteration).ElementAt(runs.Count / 2);
 
