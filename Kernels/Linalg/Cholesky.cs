@@ -98,7 +98,7 @@ public static class Cholesky
         T[] scratch = ArrayPool<T>.Shared.Rent(ScratchLength);
         try
         {
-            return Factor(a, 0, scratch, options);
+            return FactorBlocked(a, 0, scratch, options);
         }
         finally
         {
@@ -106,7 +106,7 @@ public static class Cholesky
         }
     }
 
-    private static (int Pivot, T Value) Factor<T>(MatrixView<T> a, int offset, Span<T> scratch, BlasOptions options)
+    private static (int Pivot, T Value) FactorBlocked<T>(MatrixView<T> a, int offset, Span<T> scratch, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Rows;
@@ -116,14 +116,14 @@ public static class Cholesky
         }
         int n1 = BlockedTriangularSolve.Split(n), n2 = n - n1;
         MatrixView<T> a11 = a.Slice(0, 0, n1, n1), a21 = a.Slice(n1, 0, n2, n1), a22 = a.Slice(n1, n1, n2, n2);
-        var failure = Factor(a11, offset, scratch, options);
+        var failure = FactorBlocked(a11, offset, scratch, options);
         if (failure.Pivot >= 0)
         {
             return failure;
         }
         BlockedTriangularSolve.Solve(Side.Right, Triangle.Lower, Transpose.Transposed, Diagonal.NonUnit, a11, a21, scratch, options);
         SymmetricRankUpdate.Run(-T.One, a21, T.One, a22, scratch, options);
-        return Factor(a22, offset + n1, scratch, options);
+        return FactorBlocked(a22, offset + n1, scratch, options);
     }
 
     /// <summary>

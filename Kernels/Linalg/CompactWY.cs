@@ -85,10 +85,10 @@ internal static class CompactWY
         Level3.Gemm(Transpose.Transposed, Transpose.None, -T.One, yb, weighted, T.One, b2, options);
     }
 
-    /// <summary>Scratch that <see cref="ApplyFromLeft{T}"/> needs for w reflectors and k right-hand sides.</summary>
+    /// <summary>Scratch that <see cref="ApplyFromLeft{T}(MatrixView{T}, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, Transpose, Span{T}, BlasOptions)"/> needs for w reflectors and k right-hand sides.</summary>
     public static int ApplyFromLeftScratch(int w, int k) => w * w + 2 * w * k;
 
-    /// <summary>The one-vector case of <see cref="ApplyFromLeft{T}"/>: b ← b − Yᵀ·op(T)·(Y·b), with Gemv.</summary>
+    /// <summary>The one-vector case of <see cref="ApplyFromLeft{T}(MatrixView{T}, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, Transpose, Span{T}, BlasOptions)"/>: b ← b − Yᵀ·op(T)·(Y·b), with Gemv.</summary>
     public static void ApplyFromLeft<T>(Span<T> b, ReadOnlyMatrixView<T> y, ReadOnlyMatrixView<T> t, Transpose opT, Span<T> scratch, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
