@@ -24,6 +24,9 @@ compare.Subcommands.Add(compareBandwidth);
 var compareSketching = new Command("sketching", "CountSketch and OSNAP against scikit-learn and SciPy, FWHT against a scalar loop (run Bench/peers/install.sh first).");
 compareSketching.SetAction(_ => CompareSketchingCommand.Run());
 compare.Subcommands.Add(compareSketching);
+var compareLinalg = new Command("linalg", "Cholesky, QR and PCG against SciPy/NumPy (same matrices) and MathNet's managed provider.");
+compareLinalg.SetAction(_ => CompareLinalgCommand.Run());
+compare.Subcommands.Add(compareLinalg);
 root.Subcommands.Add(compare);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")

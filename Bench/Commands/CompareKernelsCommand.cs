@@ -68,7 +68,7 @@ public static class CompareKernelsCommand
                 _ => ratio >= c.Target,
             };
             table.Add(c.Kernel, c.Type, c.Kernel == "Dot" ? $"{c.Size:N0}" : $"{c.Size}²" + (c.Kernel == "Gemm" ? $"×{c.Size}" : ""), c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Format(mine), Format(theirs), $"{ratio:F2}×", percent, c.TargetText, c.TargetText == "" ? "" : met ? "yes" : "NO");
+                Durations.Format(mine), Durations.Format(theirs), $"{ratio:F2}×", percent, c.TargetText, c.TargetText == "" ? "" : met ? "yes" : "NO");
         }
         table.Render();
         string command = "dotnet run -c Release --project Bench -- compare kernels";
@@ -88,13 +88,6 @@ public static class CompareKernelsCommand
         var result = PeerRunner.Run("version.py", []);
         return result["numpy"].GetString() ?? "?";
     }
-
-    private static string Format(double seconds) => seconds switch
-    {
-        < 1e-6 => $"{seconds * 1e9:F0} ns",
-        < 1e-3 => $"{seconds * 1e6:F1} µs",
-        _ => $"{seconds * 1e3:F2} ms",
-    };
 
     private static Case GemmCase<T>(int n, int threads, double target, string targetText) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Kernels.Blas;
+using Kernels.Linalg;
 using Kernels.Sketching.Hashing;
 
 namespace Kernels.Verification.Infrastructure;
@@ -19,6 +20,12 @@ public static class Generators
 
     /// <summary>Cap on the columns of a generated sparse matrix: long enough rows to run the gathered loops several times.</summary>
     public const int MaxSparseCols = 300;
+
+    /// <summary>Cap on the order of generated square matrices for factorizations: two levels of the recursive blocking (base 64).</summary>
+    public const int MaxDenseOrder = 150;
+
+    /// <summary>Orders that straddle the factorizations' block edges (the recursion base of 64, splits at multiples of 16, Gemm tiles).</summary>
+    private static readonly int[] BlockEdgeOrders = [1, 2, 3, 8, 9, 15, 16, 17, 33, 63, 64, 65, 79, 80, 81, 127, 128, 129, 150];
 
     /// <summary>Vectors: lengths biased to vector-width boundaries, offsets 0..15, every value kind.</summary>
     public static Arbitrary<VectorCase> Vectors() =>
@@ -229,5 +236,86 @@ public static class Generators
         if (c.Width > 1) { yield return c with { Width = c.Width / 2 }; }
         if (c.Nonzeros > 1) { yield return c with { Nonzeros = 1 }; }
         if (c.Kind != SketchKind.CountSketch) { yield return c with { Kind = SketchKind.CountSketch }; }
+    }
+
+    /// <summary>
+    /// Symmetric positive definite matrices: orders up to <see cref="MaxDenseOrder"/> (biased to block edges), condition
+    /// numbers 10⁰ … 10¹⁰, stride padding 0..3. Shrinking halves or trims the order and lowers the condition number.
+    /// </summary>
+    public static Arbitrary<SpdCase> SpdMatrices() =>
+        Arb.From(SpdGen(), ShrinkSpd);
+
+    private static Gen<SpdCase> SpdGen() =>
+        from order in Gen.Frequency((3, Gen.Choose(0, MaxDenseOrder)), (2, Gen.Elements(BlockEdgeOrders)))
+        from logCondition in Gen.Choose(0, 10)
+        from extra in Gen.Choose(0, 3)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new SpdCase(order, logCondition, extra, seed);
+
+    private static IEnumerable<SpdCase> ShrinkSpd(SpdCase c)
+    {
+        if (c.Order > 0)
+        {
+            yield return c with { Order = c.Order / 2 };
+            yield return c with { Order = c.Order - 1 };
+        }
+        if (c.LogCondition > 0) { yield return c with { LogCondition = c.LogCondition / 2 }; }
+        if (c.ExtraStride > 0) { yield return c with { ExtraStride = 0 }; }
+    }
+
+    /// <summary>
+    /// Tall matrices for QR: up to 100 columns (past one 64-column panel and its recursive halves) and up to 200
+    /// extra rows, condition numbers 10⁰ … 10¹⁰. Shrinking halves the shape and lowers the condition number.
+    /// </summary>
+    public static Arbitrary<TallCase> TallMatrices() =>
+        Arb.From(TallGen(), ShrinkTall);
+
+    private static Gen<TallCase> TallGen() =>
+        from cols in Gen.Frequency((3, Gen.Choose(0, 100)), (2, Gen.Elements(1, 2, 7, 8, 9, 16, 31, 32, 33, 63, 64, 65, 97)))
+        from extraRows in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Choose(1, 8)), (3, Gen.Choose(0, 200)))
+        from logCondition in Gen.Choose(0, 10)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new TallCase(cols + extraRows, cols, logCondition, seed);
+
+    private static IEnumerable<TallCase> ShrinkTall(TallCase c)
+    {
+        if (c.Cols > 0)
+        {
+            yield return c with { Cols = c.Cols / 2, Rows = c.Rows - (c.Cols - c.Cols / 2) };
+        }
+        if (c.Rows > c.Cols)
+        {
+            yield return c with { Rows = c.Cols + (c.Rows - c.Cols) / 2 };
+        }
+        if (c.LogCondition > 0) { yield return c with { LogCondition = c.LogCondition / 2 }; }
+    }
+
+    /// <summary>
+    /// Triangular solves: every side, triangle, transpose and diagonal kind, orders up to <see cref="MaxDenseOrder"/>
+    /// (biased to block edges), up to 40 right-hand sides, stride padding 0..3. Shrinking halves the sizes and
+    /// plainens the flags.
+    /// </summary>
+    public static Arbitrary<TriangularCase> Triangles() =>
+        Arb.From(TriangularGen(), ShrinkTriangular);
+
+    private static Gen<TriangularCase> TriangularGen() =>
+        from order in Gen.Frequency((3, Gen.Choose(0, MaxDenseOrder)), (2, Gen.Elements(BlockEdgeOrders)))
+        from count in Gen.Frequency((1, Gen.Elements(0, 1, 2)), (3, Gen.Choose(0, 40)))
+        from side in Gen.Elements(Side.Left, Side.Right)
+        from triangle in Gen.Elements(Triangle.Lower, Triangle.Upper)
+        from transpose in Gen.Elements(Transpose.None, Transpose.Transposed)
+        from diagonal in Gen.Elements(Diagonal.NonUnit, Diagonal.Unit)
+        from extra in Gen.Choose(0, 3)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new TriangularCase(order, count, side, triangle, transpose, diagonal, extra, seed);
+
+    private static IEnumerable<TriangularCase> ShrinkTriangular(TriangularCase c)
+    {
+        if (c.Order > 0) { yield return c with { Order = c.Order / 2 }; }
+        if (c.Count > 0) { yield return c with { Count = c.Count / 2 }; }
+        if (c.ExtraStride > 0) { yield return c with { ExtraStride = 0 }; }
+        if (c.Transpose != Transpose.None) { yield return c with { Transpose = Transpose.None }; }
+        if (c.Diagonal != Diagonal.NonUnit) { yield return c with { Diagonal = Diagonal.NonUnit }; }
+        if (c.Side != Side.Left) { yield return c with { Side = Side.Left }; }
     }
 }

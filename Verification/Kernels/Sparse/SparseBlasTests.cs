@@ -260,6 +260,41 @@ public sealed class SparseBlasTests
         Assert.True(double.IsNaN(y[2]), "a stored zero times infinity is NaN");
     }
 
+    // ---- Threads ------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Threaded_SpMV_gives_the_same_bits_as_one_thread()
+    {
+        // Rows of very different lengths (empty, short, long) so that the entry-balanced split lands mid-matrix.
+        var random = new System.Random(17);
+        const int rows = 997, cols = 640;
+        var r = new List<int>();
+        var c = new List<int>();
+        var v = new List<double>();
+        for (int i = 0; i < rows; i++)
+        {
+            int count = i % 7 == 0 ? 0 : i % 11 == 0 ? 300 : random.Next(1, 9);
+            foreach (int j in Enumerable.Range(0, cols).OrderBy(_ => random.Next()).Take(count))
+            {
+                r.Add(i);
+                c.Add(j);
+                v.Add(random.NextDouble() * 2 - 1);
+            }
+        }
+        var a = CsrMatrix<double>.FromTriplets(rows, cols, r.ToArray(), c.ToArray(), v.ToArray());
+        double[] x = SampleData.Vector<double>(cols, ValueKind.Uniform, 18).ToArray();
+        double[] y0 = SampleData.Vector<double>(rows, ValueKind.Uniform, 19).ToArray();
+        double[] serial = y0.ToArray();
+        SparseBlas.SpMV(0.75, a, x, -1.5, serial, BlasOptions.SingleThreaded);
+        foreach (int threads in new[] { 2, 3, 4, 64 })
+        {
+            double[] parallel = y0.ToArray();
+            SparseBlas.SpMV(0.75, a, x, -1.5, parallel, new BlasOptions { MaxThreads = threads, ParallelThreshold = 0 });
+            Assert.Equal(serial, parallel);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseBlas.SpMV(1.0, a, x, 0.0, serial, new BlasOptions { MaxThreads = 0 }));
+    }
+
     // ---- Allocation ----------------------------------------------------------------------------------------
 
     [Fact]

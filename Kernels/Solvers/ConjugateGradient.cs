@@ -1,0 +1,171 @@
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Simd;
+
+namespace Kernels.Solvers;
+
+/// <summary>
+/// Preconditioned conjugate gradient (Hestenes–Stiefel) for A·x = b with A symmetric positive definite, given as an
+/// <see cref="ILinearOperator{T}"/>, and an optional SPD preconditioner M ≈ A given as an <see cref="IPreconditioner{T}"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Iteration.</b> From r₀ = b − A·x₀: z = M⁻¹r, ρ = rᵀz, p = z + (ρ/ρ_prev)·p, q = A·p, α = ρ/(pᵀq), x += α·p,
+/// r −= α·q. Each iteration costs one operator and one preconditioner application, three dot products (norms
+/// included) and three vector updates. In exact arithmetic ‖x − x*‖_A shrinks at least by 2((√κ − 1)/(√κ + 1))^k with
+/// κ = κ(M⁻¹A), so about ½·√κ·ln(2/ε) iterations reach a relative error ε.</para>
+/// <para><b>Stopping.</b> After each update, and once before the first, the recurrence residual is tested:
+/// ‖r‖₂ ≤ max(<see cref="ConjugateGradientOptions.RelativeTolerance"/>·‖b‖₂, <see cref="ConjugateGradientOptions.AbsoluteTolerance"/>),
+/// as in SciPy's <c>cg</c>, so the two count iterations the same way. b = 0 returns x = 0 at once.</para>
+/// <para><b>Failures are statuses.</b> Every argument is checked before the first iteration (lengths of b and x, the
+/// dimensions of operator, preconditioner and workspace, the options); inside the loop nothing throws.
+/// pᵀAp ≤ 0 or rᵀM⁻¹r ≤ 0 (an indefinite operator or preconditioner) stops with <see cref="SolverStatus.Breakdown"/>
+/// instead of dividing by it; a NaN or infinity in b, the initial guess or any product stops with
+/// <see cref="SolverStatus.NonFinite"/>. Exceptions thrown by user code (a <see cref="DelegateOperator{T}"/>'s map, the
+/// progress callback) do propagate.</para>
+/// <para><b>Cost and reproducibility.</b> Given a <see cref="ConjugateGradientWorkspace{T}"/>, an iteration allocates
+/// nothing unless the operator does (threaded SpMV or Gemv allocate a small closure per call) or a residual history is
+/// recorded. All reductions run in a fixed order, so for a given input the iterates are bitwise identical from run to
+/// run and for any thread count of the operators.</para>
+/// </remarks>
+public static class ConjugateGradient
+{
+    /// <summary>Solves A·x = b.</summary>
+    /// <param name="op">The SPD operator A (n × n).</param>
+    /// <param name="b">The right-hand side, n elements.</param>
+    /// <param name="x">The solution, n elements; also the initial guess when <see cref="ConjugateGradientOptions.InitialGuess"/> is <see cref="InitialGuess.FromX"/>.</param>
+    /// <param name="preconditioner">M ≈ A, SPD, of dimension n; <c>null</c> for none (M = I, without the copy).</param>
+    /// <param name="options">Stopping rule and reporting; <c>null</c> means <see cref="ConjugateGradientOptions.Default"/>.</param>
+    /// <param name="workspace">Work vectors of dimension n; <c>null</c> allocates them for this call.</param>
+    /// <returns>The status, iteration count and final residual; x holds the last iterate.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="op"/> is null.</exception>
+    /// <exception cref="ArgumentException">b, x, the preconditioner or the workspace does not match the operator's dimension, or x overlaps b.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static ConjugateGradientResult Solve<T>(ILinearOperator<T> op, ReadOnlySpan<T> b, Span<T> x, IPreconditioner<T>? preconditioner = null,
+        ConjugateGradientOptions? options = null, ConjugateGradientWorkspace<T>? workspace = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        ArgumentNullException.ThrowIfNull(op);
+        int n = op.Dimension;
+        SpanGuard.RequireLength(b.Length, n, nameof(b), "the operator's dimension");
+        SpanGuard.RequireLength(x.Length, n, nameof(x), "the operator's dimension");
+        SpanGuard.RequireDisjoint(b, nameof(b), x, nameof(x));
+        if (preconditioner is not null && preconditioner.Dimension != n)
+        {
+            throw new ArgumentException($"The preconditioner has dimension {preconditioner.Dimension}; expected {n}, the operator's dimension.", nameof(preconditioner));
+        }
+        if (workspace is not null && workspace.Dimension != n)
+        {
+            throw new ArgumentException($"The workspace has dimension {workspace.Dimension}; expected {n}, the operator's dimension.", nameof(workspace));
+        }
+        options ??= ConjugateGradientOptions.Default;
+        options.Validate();
+        workspace ??= new ConjugateGradientWorkspace<T>(n);
+        return Iterate(op, b, x, preconditioner, options, workspace);
+    }
+
+    private static ConjugateGradientResult Iterate<T>(ILinearOperator<T> op, ReadOnlySpan<T> b, Span<T> x, IPreconditioner<T>? preconditioner,
+        ConjugateGradientOptions options, ConjugateGradientWorkspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = op.Dimension;
+        int maxIterations = options.MaxIterations ?? (int)Math.Min(int.MaxValue, 10L * n);
+        Span<T> r = workspace.Residual, p = workspace.Direction, q = workspace.Product;
+        // Without a preconditioner z is r itself, which saves a copy per iteration.
+        Span<T> z = preconditioner is null ? r : workspace.Preconditioned;
+        var history = options.RecordResidualHistory ? new List<double>(Math.Min(maxIterations, 1023) + 1) : null;
+
+        T bNorm = Level1.Nrm2(b);
+        if (!T.IsFinite(bNorm))
+        {
+            return new ConjugateGradientResult(SolverStatus.NonFinite, 0, double.NaN, double.NaN, history);
+        }
+        if (bNorm == T.Zero)
+        {
+            x.Clear();
+            history?.Add(0);
+            return new ConjugateGradientResult(SolverStatus.Converged, 0, 0, 0, history);
+        }
+        if (options.InitialGuess == InitialGuess.Zero)
+        {
+            x.Clear();
+            b.CopyTo(r);
+        }
+        else
+        {
+            op.Apply(x, q);
+            b.CopyTo(r);
+            Level1.Axpy(-T.One, q, r);
+        }
+        T threshold = T.Max(T.CreateSaturating(options.RelativeTolerance) * bNorm, T.CreateSaturating(options.AbsoluteTolerance));
+        double bNormD = double.CreateChecked(bNorm);
+
+        T rNorm = Level1.Nrm2<T>(r);
+        history?.Add(double.CreateChecked(rNorm) / bNormD);
+        if (!T.IsFinite(rNorm))
+        {
+            return Result(SolverStatus.NonFinite, 0, rNorm, bNormD, history);
+        }
+        if (rNorm <= threshold)
+        {
+            return Result(SolverStatus.Converged, 0, rNorm, bNormD, history);
+        }
+
+        T rhoPrevious = T.One;
+        for (int k = 1; k <= maxIterations; k++)
+        {
+            preconditioner?.Apply(r, z);
+            T rho = Level1.Dot<T>(r, z);
+            if (!T.IsFinite(rho))
+            {
+                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNormD, history);
+            }
+            if (rho <= T.Zero)
+            {
+                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNormD, history);
+            }
+            if (k == 1)
+            {
+                z.CopyTo(p);
+            }
+            else
+            {
+                BinaryDriver.Run<T, DirectionUpdateOperator<T>>(z, p, p, new DirectionUpdateOperator<T>(rho / rhoPrevious));
+            }
+            op.Apply(p, q);
+            T curvature = Level1.Dot<T>(p, q);
+            if (!T.IsFinite(curvature))
+            {
+                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNormD, history);
+            }
+            if (curvature <= T.Zero)
+            {
+                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNormD, history);
+            }
+            T alpha = rho / curvature;
+            Level1.Axpy(alpha, p, x);
+            Level1.Axpy(-alpha, q, r);
+            rNorm = Level1.Nrm2<T>(r);
+            double rNormD = double.CreateChecked(rNorm);
+            history?.Add(rNormD / bNormD);
+            options.Progress?.Invoke(new ConjugateGradientProgress(k, rNormD, rNormD / bNormD));
+            if (!T.IsFinite(rNorm))
+            {
+                return Result(SolverStatus.NonFinite, k, rNorm, bNormD, history);
+            }
+            if (rNorm <= threshold)
+            {
+                return Result(SolverStatus.Converged, k, rNorm, bNormD, history);
+            }
+            rhoPrevious = rho;
+        }
+        return Result(SolverStatus.MaxIterations, maxIterations, rNorm, bNormD, history);
+    }
+
+    private static ConjugateGradientResult Result<T>(SolverStatus status, int iterations, T rNorm, double bNorm, List<double>? history)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double norm = double.CreateChecked(rNorm);
+        return new ConjugateGradientResult(status, iterations, norm, norm / bNorm, history);
+    }
+}

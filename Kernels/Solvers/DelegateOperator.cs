@@ -1,0 +1,64 @@
+using System.Numerics;
+using Kernels.Simd;
+
+namespace Kernels.Solvers;
+
+/// <summary>
+/// A linear operator given as code (<see cref="LinearMap{T}"/>), for operators that are never formed: J·Jᵀ·x through two
+/// sparse products, a kernel matrix evaluated on the fly, a sketch. The diagonal is optional.
+/// </summary>
+/// <remarks>
+/// The map should honour the <see cref="ILinearOperator{T}"/> contract (overwrite y, no allocation, deterministic,
+/// NaN propagates rather than throws). Exceptions it throws are not caught: they propagate out of the solver.
+/// </remarks>
+/// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class DelegateOperator<T> : ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly LinearMap<T> _apply;
+    private readonly T[]? _diagonal;
+
+    /// <summary>An operator of the given dimension whose diagonal is unknown.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="apply"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is negative.</exception>
+    public DelegateOperator(int dimension, LinearMap<T> apply)
+    {
+        ElementType.Require<T>();
+        ArgumentOutOfRangeException.ThrowIfNegative(dimension);
+        ArgumentNullException.ThrowIfNull(apply);
+        Dimension = dimension;
+        _apply = apply;
+    }
+
+    /// <summary>An operator of the given dimension with a known diagonal, which is copied.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="apply"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="diagonal"/> does not have <paramref name="dimension"/> elements.</exception>
+    public DelegateOperator(int dimension, LinearMap<T> apply, ReadOnlySpan<T> diagonal) : this(dimension, apply)
+    {
+        SpanGuard.RequireLength(diagonal.Length, dimension, nameof(diagonal), "the operator's dimension");
+        _diagonal = diagonal.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public int Dimension { get; }
+
+    /// <inheritdoc/>
+    public void Apply(ReadOnlySpan<T> x, Span<T> y)
+    {
+        OperatorGuard.RequireVectors(Dimension, x, nameof(x), y, nameof(y));
+        _apply(x, y);
+    }
+
+    /// <inheritdoc/>
+    /// <returns>True when the operator was created with a diagonal.</returns>
+    public bool TryCopyDiagonal(Span<T> diagonal)
+    {
+        SpanGuard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
+        if (_diagonal is null)
+        {
+            return false;
+        }
+        _diagonal.CopyTo(diagonal);
+        return true;
+    }
+}

@@ -1,0 +1,14 @@
+using Kernels.Simd;
+
+namespace Kernels.Solvers;
+
+/// <summary>The argument checks every operator and preconditioner makes: two vectors of the operator's dimension that do not overlap.</summary>
+internal static class OperatorGuard
+{
+    public static void RequireVectors<T>(int dimension, ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName)
+    {
+        SpanGuard.RequireLength(input.Length, dimension, inputName, "the operator's dimension");
+        SpanGuard.RequireLength(output.Length, dimension, outputName, "the operator's dimension");
+        SpanGuard.RequireDisjoint(input, inputName, output, outputName);
+    }
+}
