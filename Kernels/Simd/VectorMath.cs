@@ -7,7 +7,7 @@ namespace Kernels.Simd;
 
 /// <summary>
 /// Width-generic arithmetic helpers that the BCL exposes only for concrete element types,
-/// chiefly fused multiply-add. Type tests on <typeparamref name="T"/> are constant-folded by the JIT.
+/// chiefly fused multiply-add. Type tests on the element type are constant-folded by the JIT.
 /// </summary>
 internal static unsafe class VectorMath
 {

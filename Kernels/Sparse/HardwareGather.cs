@@ -10,7 +10,7 @@ namespace Kernels.Sparse;
 /// <remarks>
 /// .NET 10 exposes no 512-bit gather (<c>vgatherdps zmm</c>), so machines with AVX-512 use these 256-bit gathers too.
 /// The indices must already be validated: the instructions read wherever they point. Type tests on
-/// <typeparamref name="T"/> fold away in the JIT.
+/// the element type fold away in the JIT.
 /// </remarks>
 internal static unsafe class HardwareGather
 {
