@@ -3,13 +3,13 @@ using System.Buffers;
 namespace Kernels.Trees;
 
 /// <summary>
-/// Puts the updates of a batch in ascending neuron order, so that each tree's leaves are written front to back
-/// and the repair plan can be built from one sorted pass. The sort is stable: updates of the same neuron keep
-/// their input order, so the last one is written last and wins, as if the updates had been applied one by one.
+/// Reduces a batch of updates to its effect: the distinct neurons in ascending order, each with the position of
+/// its last update in the batch (which wins, as if the updates had been applied one by one). Ascending order lets
+/// every tree write its leaves front to back and the repair plan be built in one pass.
 /// </summary>
 /// <remarks>
-/// Two stable counting passes (least-significant digit first: the neuron's position within its 16-leaf line, then
-/// the line), so the cost is O(U + m/16) for any input, duplicates included.
+/// A stable sort by two counting passes (least-significant digit first: the neuron's position within its 16-leaf
+/// line, then the line), so the cost is O(U + m/16) for any input, repeats included.
 /// </remarks>
 internal static class NeuronOrder
 {
@@ -17,14 +17,17 @@ internal static class NeuronOrder
     private const int LowRadix = 1 << LowBits;
 
     /// <summary>
-    /// Writes to <paramref name="order"/> the positions 0 … U − 1 of <paramref name="neurons"/> sorted by neuron
-    /// (stable), and to the start of <paramref name="distinct"/> the distinct neurons in ascending order; returns
-    /// how many distinct neurons there are. Every neuron lies in [0, <paramref name="neuronCount"/>);
-    /// <paramref name="scratch"/> has room for U positions.
+    /// Writes the distinct neurons of <paramref name="neurons"/> in ascending order to <paramref name="distinct"/> and,
+    /// for each, the position in <paramref name="neurons"/> of its last occurrence to <paramref name="sources"/>;
+    /// returns how many distinct neurons there are. Every neuron lies in [0, <paramref name="neuronCount"/>);
+    /// <paramref name="scratch"/> has room for 2·U positions.
     /// </summary>
-    public static int Sort(ReadOnlySpan<int> neurons, int neuronCount, Span<int> order, Span<int> distinct, Span<int> scratch)
+    public static int Sort(ReadOnlySpan<int> neurons, int neuronCount, Span<int> distinct, Span<int> sources, Span<int> scratch)
     {
-        int lines = (neuronCount + LowRadix - 1) >> LowBits;
+        int updates = neurons.Length;
+        Span<int> byLow = scratch[..updates];
+        Span<int> order = scratch.Slice(updates, updates);
+
         Span<int> lowStarts = stackalloc int[LowRadix + 1];
         lowStarts.Clear();
         foreach (int j in neurons)
@@ -35,11 +38,12 @@ internal static class NeuronOrder
         {
             lowStarts[b + 1] += lowStarts[b];
         }
-        for (int u = 0; u < neurons.Length; u++)
+        for (int u = 0; u < updates; u++)
         {
-            scratch[lowStarts[neurons[u] & (LowRadix - 1)]++] = u;
+            byLow[lowStarts[neurons[u] & (LowRadix - 1)]++] = u;
         }
 
+        int lines = (neuronCount + LowRadix - 1) >> LowBits;
         int[] rented = ArrayPool<int>.Shared.Rent(lines + 1);
         try
         {
@@ -53,7 +57,7 @@ internal static class NeuronOrder
             {
                 lineStarts[b + 1] += lineStarts[b];
             }
-            foreach (int u in scratch[..neurons.Length])
+            foreach (int u in byLow)
             {
                 order[lineStarts[neurons[u] >> LowBits]++] = u;
             }
@@ -63,12 +67,18 @@ internal static class NeuronOrder
             ArrayPool<int>.Shared.Return(rented);
         }
 
+        // Repeats of a neuron are adjacent and in input order, so the last of each run is the one that counts.
         int count = 0;
-        foreach (int u in order[..neurons.Length])
+        foreach (int u in order)
         {
-            if (count == 0 || distinct[count - 1] != neurons[u])
+            if (count > 0 && distinct[count - 1] == neurons[u])
             {
-                distinct[count++] = neurons[u];
+                sources[count - 1] = u;
+            }
+            else
+            {
+                distinct[count] = neurons[u];
+                sources[count++] = u;
             }
         }
         return count;

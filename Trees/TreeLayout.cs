@@ -55,6 +55,20 @@ internal abstract class TreeLayout
     public abstract void Repair(Span<float> tree, ReadOnlySpan<int> plan);
 
     /// <summary>
+    /// Sets leaf <paramref name="leaves"/>[t] (ascending, distinct) to <paramref name="values"/>[t], then carries out
+    /// the <paramref name="plan"/> that <see cref="PlanRepairs"/> made for those leaves.
+    /// </summary>
+    public virtual void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
+    {
+        Span<float> leafSlots = tree.Slice(LeafOffset, Leaves);
+        for (int t = 0; t < leaves.Length; t++)
+        {
+            leafSlots[leaves[t]] = values[t];
+        }
+        Repair(tree, plan);
+    }
+
+    /// <summary>
     /// Returns the number of leaves with value ≥ <paramref name="threshold"/>. The threshold is not NaN and not −∞:
     /// the forest maps −∞ to −float.MaxValue, which every finite value reaches and the −∞ padding does not.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -7,8 +8,8 @@ using Kernels.Simd;
 namespace Kernels.Trees;
 
 /// <summary>
-/// Per-node helpers of the wide layout: the maximum of a node's 16 entries (a vector reduction) and the prefetch
-/// of the child nodes a query is about to visit.
+/// Per-node helpers of the wide layout: the maximum of a node's 16 entries (a vector reduction), the list of the
+/// children a mask selects, and the prefetch of the nodes a query is about to visit.
 /// </summary>
 internal static unsafe class WideNode
 {
@@ -42,6 +43,33 @@ internal static unsafe class WideNode
     }
 
     /// <summary>
+    /// Prefetches the node at <paramref name="node"/> (the storage is pinned) into L2. A query lists a whole level of
+    /// nodes before reading any, so the lines must survive until then; on the m = 2²⁰ benchmark, prefetching to L2
+    /// rather than L1 made the query about 10 % faster.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(ref float node)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref node));
+        }
+    }
+
+    /// <summary>Writes <c>first + c</c> for every set bit c of <paramref name="mask"/>, ascending; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int AppendSetBits(ulong mask, int first, ref int destination)
+    {
+        int count = 0;
+        while (mask != 0)
+        {
+            Unsafe.Add(ref destination, count++) = first + BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+        }
+        return count;
+    }
+
+    /// <summary>
     /// Prefetches, for every set bit c of <paramref name="mask"/>, the node <c>firstChild + c</c> of the level that
     /// starts at <paramref name="level"/>. Issuing them all before visiting any keeps several cache misses in flight,
     /// which is what the query's speed depends on once the trees outgrow the caches. The storage is pinned.
@@ -49,14 +77,10 @@ internal static unsafe class WideNode
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchChildren(ref float level, int firstChild, ulong mask)
     {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-        float* start = (float*)Unsafe.AsPointer(ref level) + (nint)firstChild * WideMaxTree.Children;
+        ref float first = ref Unsafe.Add(ref level, (nint)firstChild * WideMaxTree.Children);
         while (mask != 0)
         {
-            Sse.Prefetch0(start + (nint)ulong.TrailingZeroCount(mask) * WideMaxTree.Children);
+            Prefetch(ref Unsafe.Add(ref first, (nint)ulong.TrailingZeroCount(mask) * WideMaxTree.Children));
             mask &= mask - 1;
         }
     }
