@@ -11,11 +11,13 @@ namespace Kernels.Trees;
 /// proportional to the answer rather than to m, and keeps the answers current as neurons change.
 /// </summary>
 /// <remarks>
-/// <para><b>Operations and costs.</b> Construction and <see cref="UpdateAll"/> compute all n·m leaves with one
+/// <para><b>Operations and costs.</b> Construction (the paper's Init) and <see cref="UpdateAll"/> compute all n·m
+/// leaves with one
 /// <see cref="Level3.Gemm{T}(Transpose, Transpose, T, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, T, MatrixView{T}, BlasOptions?)"/>
-/// and build the maxima bottom-up: O(nmd). <see cref="Update"/> recomputes one neuron's n leaves with one
-/// <see cref="Level2.Gemv{T}"/> and repairs the n root paths: O(n(d + log m)). <see cref="UpdateMany"/> computes
-/// U neurons' leaves with one Gemm and repairs each tree level by level, touching every affected ancestor once.
+/// per storage array (one, unless n·m approaches 2³¹) and build the maxima bottom-up: O(nmd).
+/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="Level2.Gemv{T}"/> and repairs the n
+/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> computes U neurons' leaves with one Gemm and repairs each
+/// tree level by level, touching every affected ancestor once.
 /// <see cref="Query"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
@@ -23,10 +25,11 @@ namespace Kernels.Trees;
 /// and give identical answers.</para>
 /// <para><b>Rounding.</b> Gemm (construction, <see cref="UpdateMany"/>, <see cref="UpdateAll"/>) and Gemv
 /// (<see cref="Update"/>) sum the d products in different orders, so a leaf may differ in its last bits depending
-/// on which operation last wrote it (by at most d + 2 roundings of Σ|w_k·x_k|). Where the products and sums are
-/// exact — small integers, for example — every path gives the same bits.</para>
+/// on which operation last wrote it; either way it lies within (d + 2)·ε·Σ_k |w_jk·x_ik| of the exact inner product.
+/// Where the products and sums are exact (small integers, for example) every path gives the same bits. Queries are
+/// exact with respect to the cached values, whichever path wrote them.</para>
 /// <para><b>Memory.</b> Each tree holds its m leaves and the internal maxima: about m·(1 + 1/(B − 1)) floats for
-/// fan-out B, that is m·16/15 for <see cref="ForestLayout.Wide"/> (plus at most 16 floats per level) and
+/// fan-out B, that is m·16/15 for <see cref="ForestLayout.Wide"/> (plus at most 15 padding floats per level) and
 /// 2·2^⌈log₂ m⌉ for <see cref="ForestLayout.Binary"/>. In all, n·(tree length)·4 bytes
 /// (<see cref="TreeBytes"/>, which may exceed 2³¹), plus copies of W (m·d floats) and X (n·d floats). The trees
 /// are spread over as many pinned arrays as needed, so n·m may exceed the length of one array.</para>
@@ -247,8 +250,9 @@ public sealed class ThresholdForest
     /// recomputes, level by level, every ancestor of a changed leaf exactly once. Trees run in parallel. Needs
     /// exclusive access.
     /// </summary>
-    /// <remarks>Below about U/m = 10 % this beats <see cref="UpdateAll"/>; above, recomputing everything is as fast or
-    /// faster (see the crossover in <c>Bench/results</c>).</remarks>
+    /// <remarks>With n = 16 and d = 32 this beats <see cref="UpdateAll"/> up to U/m = 25 % (in about 0.6–0.75 of its
+    /// time); the crossover lies near 40 % for m = 2²⁰ and near 50 % for m = 2¹⁶
+    /// (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>).</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A neuron index is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is not U × d, holds NaN or infinity, could make an
     /// inner product overflow, or shares memory with <see cref="Weights"/>. Nothing changes.</exception>
