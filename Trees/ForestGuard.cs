@@ -1,0 +1,129 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Kernels.Blas;
+using Kernels.Simd;
+
+namespace Kernels.Trees;
+
+/// <summary>
+/// Argument checks of <see cref="ThresholdForest"/>. As in <see cref="SpanGuard"/>, the checks inline and the
+/// throws do not, so message formatting stays out of the hot Query and Update paths.
+/// </summary>
+internal static class ForestGuard
+{
+    /// <summary>
+    /// Largest allowed bound d·max|w|·max|x| on an inner product. Every partial sum of a d-term dot product is at
+    /// most (1 + 2⁻²⁴)^d times that bound, and (1 + 2⁻²⁴)^d &lt; 2 for any d an array allows, so no leaf and no
+    /// intermediate of Gemm or Gemv can overflow to ±∞ (which would break the max order like NaN).
+    /// </summary>
+    public const double InnerProductLimit = float.MaxValue / 2.0;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ <paramref name="index"/> &lt; <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireIndex(int index, int count, string name, string what)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            ThrowIndex(index, count, name, what);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> if <paramref name="threshold"/> is NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireThreshold(float threshold)
+    {
+        if (float.IsNaN(threshold))
+        {
+            ThrowThreshold();
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="matrix"/> is <paramref name="rows"/> × <paramref name="cols"/>.</summary>
+    public static void RequireShape(ReadOnlyMatrixView<float> matrix, int rows, int cols, string name, string expectation)
+    {
+        if (matrix.Rows != rows || matrix.Cols != cols)
+        {
+            ThrowShape(matrix.Rows, matrix.Cols, rows, cols, name, expectation);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when an argument shares memory with the forest's own weights,
+    /// which the update overwrites while it still reads the argument.</summary>
+    public static void RequireDisjoint(ReadOnlySpan<float> argument, float[] weights, string name)
+    {
+        if (argument.Overlaps(weights))
+        {
+            ThrowAliased(name);
+        }
+    }
+
+    /// <summary>Returns max |a[r, c]|, throwing <see cref="ArgumentException"/> if any element is NaN or infinite.</summary>
+    public static float MaxMagnitude(ReadOnlyMatrixView<float> matrix, string name)
+    {
+        float max = 0;
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            float row = AggregationDriver.Run(matrix.Row(r), default(MaxMagnitudeAccumulator<float>));
+            if (!float.IsFinite(row))
+            {
+                ThrowNotFinite(name, $"row {r}");
+            }
+            max = MathF.Max(max, row);
+        }
+        return max;
+    }
+
+    /// <summary>Returns max |v[k]|, throwing <see cref="ArgumentException"/> if any element is NaN or infinite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxMagnitude(ReadOnlySpan<float> vector, string name)
+    {
+        float max = AggregationDriver.Run(vector, default(MaxMagnitudeAccumulator<float>));
+        if (!float.IsFinite(max))
+        {
+            ThrowNotFinite(name, "an element");
+        }
+        return max;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when d·max|w|·max|x| exceeds <see cref="InnerProductLimit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireNoOverflow(int dimension, float weightMagnitude, float dataMagnitude, string name)
+    {
+        double bound = (double)dimension * weightMagnitude * dataMagnitude;
+        if (bound > InnerProductLimit)
+        {
+            ThrowOverflow(bound, name);
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowIndex(int index, int count, string name, string what) =>
+        throw new ArgumentOutOfRangeException(name, index, $"{name} must be a {what} index in [0, {count}).");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowThreshold() =>
+        throw new ArgumentOutOfRangeException("threshold", float.NaN, "threshold is NaN; no value compares ≥ NaN.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShape(int actualRows, int actualCols, int rows, int cols, string name, string expectation) =>
+        throw new ArgumentException($"{name} is {actualRows}×{actualCols}; expected {rows}×{cols} ({expectation}).", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotFinite(string name, string where) =>
+        throw new ArgumentException($"{name}: {where} is NaN or infinite; the max order of the trees needs finite values.", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAliased(string name) =>
+        throw new ArgumentException($"{name} shares memory with the forest's weights, which the update overwrites; pass a copy.", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverflow(double bound, string name) =>
+        throw new ArgumentException(
+            $"{name}: d·max|w|·max|x| = {bound:E3} exceeds {InnerProductLimit:E3}, so an inner product could overflow float.", name);
+}

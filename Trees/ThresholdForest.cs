@@ -1,0 +1,437 @@
+using System.Buffers;
+using Kernels.Blas;
+using Kernels.Simd;
+
+namespace Kernels.Trees;
+
+/// <summary>
+/// A threshold search forest (seed 002, Algorithms 2–4): for n data points x₀ … x_{n−1} and m neurons
+/// w₀ … w_{m−1} in ℝ^d, one max-tree per data point whose leaves are the inner products ⟨w_j, x_i⟩. It reports,
+/// for a point i and a threshold τ, every neuron j with ⟨w_j, x_i⟩ ≥ τ — the neurons x_i activates — in time
+/// proportional to the answer rather than to m, and keeps the answers current as neurons change.
+/// </summary>
+/// <remarks>
+/// <para><b>Operations and costs.</b> Construction (the paper's Init) and <see cref="UpdateAll"/> compute all n·m
+/// leaves with one
+/// <see cref="Level3.Gemm{T}(Transpose, Transpose, T, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, T, MatrixView{T}, BlasOptions?)"/>
+/// per storage array (one, unless n·m approaches 2³¹) and build the maxima bottom-up: O(nmd).
+/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="Level2.Gemv{T}"/> and repairs the n
+/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> computes U neurons' leaves with one Gemm and repairs each
+/// tree level by level, touching every affected ancestor once.
+/// <see cref="Query"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
+/// (the wide layout).</para>
+/// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
+/// at τ are included. Neurons come out in ascending order, in both layouts. Both layouts hold bit-identical leaves
+/// and give identical answers.</para>
+/// <para><b>Rounding.</b> Gemm (construction, <see cref="UpdateMany"/>, <see cref="UpdateAll"/>) and Gemv
+/// (<see cref="Update"/>) sum the d products in different orders, so a leaf may differ in its last bits depending
+/// on which operation last wrote it; either way it lies within (d + 2)·ε·Σ_k |w_jk·x_ik| of the exact inner product.
+/// Where the products and sums are exact (small integers, for example) every path gives the same bits. Queries are
+/// exact with respect to the cached values, whichever path wrote them.</para>
+/// <para><b>Memory.</b> Each tree holds its m leaves and the internal maxima: about m·(1 + 1/(B − 1)) floats for
+/// fan-out B, that is m·16/15 for <see cref="ForestLayout.Wide"/> (plus at most 15 padding floats per level) and
+/// 2·2^⌈log₂ m⌉ for <see cref="ForestLayout.Binary"/>. In all, n·(tree length)·4 bytes
+/// (<see cref="TreeBytes"/>, which may exceed 2³¹), plus copies of W (m·d floats) and X (n·d floats). The trees
+/// are spread over as many pinned arrays as needed, so n·m may exceed the length of one array.</para>
+/// <para><b>Inputs.</b> Weights and data must be finite (NaN would break the max order), and
+/// d·max|w|·max|x| must not exceed float.MaxValue/2, which guarantees that no inner product overflows to ±∞.
+/// Violations throw <see cref="ArgumentException"/> before anything changes.</para>
+/// <para><b>Threads.</b> <see cref="Query"/>, <see cref="Count"/>, <see cref="QueryAll"/>, <see cref="Value"/> and
+/// <see cref="Values"/> only read, and may run concurrently with one another. <see cref="Update"/>,
+/// <see cref="UpdateMany"/> and <see cref="UpdateAll"/> need exclusive access: no other call may run on the same
+/// forest meanwhile. The forest does not lock; that is the caller's contract. <see cref="QueryAll"/>,
+/// <see cref="UpdateMany"/> and <see cref="UpdateAll"/> process the trees in parallel (up to
+/// <see cref="BlasOptions.MaxThreads"/>); the trees are independent, so results never depend on the thread count.</para>
+/// </remarks>
+public sealed class ThresholdForest
+{
+    private readonly TreeLayout _layout;
+    private readonly TreeStorage _storage;
+    private readonly BlasOptions _options;
+    private readonly float[] _weights;
+    private readonly float[] _data;
+    private readonly float _dataMagnitude;
+
+    /// <summary>Most new leaves (n·U) one <see cref="UpdateMany"/> batch computes at once: 64 MiB of scratch.</summary>
+    private const int MaxBatchLeaves = 1 << 24;
+
+    /// <summary>How many rows ahead <see cref="UpdateBatch"/> prefetches the rows it gathers.</summary>
+    private const int GatherDistance = 16;
+
+    /// <summary>Scratch for the n new leaves of <see cref="Update"/>, so that it does not allocate.</summary>
+    private readonly float[] _column;
+
+    /// <summary>
+    /// Builds the forest for <paramref name="weights"/> W (m × d, row j is neuron w_j) and <paramref name="data"/>
+    /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ with one Gemm and every internal maximum.
+    /// Both matrices are copied.
+    /// </summary>
+    /// <param name="weights">The m × d weights, m ≥ 1.</param>
+    /// <param name="data">The n × d data points, n ≥ 1, with the same d.</param>
+    /// <param name="layout">How each tree is stored; <see cref="ForestLayout.Wide"/> unless you need the reference.</param>
+    /// <param name="options">Threads for the Gemm, Gemv and per-tree loops; <see cref="BlasOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentException">m or n is 0, the column counts differ, an element is NaN or infinite,
+    /// an inner product could overflow, or one tree would exceed an array's length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layout"/> is not defined, or an option is out of range.</exception>
+    public ThresholdForest(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> data, ForestLayout layout = ForestLayout.Wide,
+        BlasOptions? options = null)
+        : this(weights, data, layout, options, Array.MaxLength)
+    {
+    }
+
+    /// <summary>As the public constructor, with at most <paramref name="maxSlabLength"/> floats per storage array, so
+    /// that tests can spread small forests over several arrays.</summary>
+    internal ThresholdForest(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> data, ForestLayout layout,
+        BlasOptions? options, int maxSlabLength)
+    {
+        _options = options ?? BlasOptions.Default;
+        _options.Validate();
+        if (weights.Rows < 1 || data.Rows < 1)
+        {
+            throw new ArgumentException(
+                $"A forest needs at least one neuron and one data point; weights has {weights.Rows} rows and data {data.Rows}.",
+                weights.Rows < 1 ? nameof(weights) : nameof(data));
+        }
+        ForestGuard.RequireShape(data, data.Rows, weights.Cols, nameof(data), "one row per data point, as many columns as weights");
+        _dataMagnitude = ForestGuard.MaxMagnitude(data, nameof(data));
+        ForestGuard.RequireNoOverflow(weights.Cols, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
+        _layout = layout switch
+        {
+            ForestLayout.Wide => new WideMaxTree(weights.Rows),
+            ForestLayout.Binary => new BinaryMaxHeap(weights.Rows),
+            _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown layout."),
+        };
+
+        Neurons = weights.Rows;
+        DataPoints = data.Rows;
+        Dimension = weights.Cols;
+        Layout = layout;
+        _weights = Dense(weights);
+        _data = Dense(data);
+        _column = new float[DataPoints];
+        _storage = new TreeStorage(DataPoints, _layout.TreeLength, maxSlabLength);
+        Recompute();
+    }
+
+    /// <summary>Number of neurons m: leaves per tree.</summary>
+    public int Neurons { get; }
+
+    /// <summary>Number of data points n: one tree each.</summary>
+    public int DataPoints { get; }
+
+    /// <summary>Dimension d of the neurons and data points.</summary>
+    public int Dimension { get; }
+
+    /// <summary>How the trees are stored.</summary>
+    public ForestLayout Layout { get; }
+
+    /// <summary>Children per internal node: 16 for <see cref="ForestLayout.Wide"/>, 2 for <see cref="ForestLayout.Binary"/>.</summary>
+    public int FanOut => _layout.FanOut;
+
+    /// <summary>Bytes held by the n trees (leaves and maxima), excluding the copies of W and X.</summary>
+    public long TreeBytes => _storage.TotalFloats * sizeof(float);
+
+    /// <summary>The current weights W (m × d). Valid until the next update; do not hold it across one.</summary>
+    public ReadOnlyMatrixView<float> Weights => new(_weights, Neurons, Dimension);
+
+    /// <summary>The data points X (n × d).</summary>
+    public ReadOnlyMatrixView<float> Data => new(_data, DataPoints, Dimension);
+
+    /// <summary>The cached inner product ⟨w_j, x_i⟩ of neuron <paramref name="j"/> and data point <paramref name="i"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> or <paramref name="j"/> is out of range.</exception>
+    public float Value(int i, int j)
+    {
+        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        ForestGuard.RequireIndex(j, Neurons, nameof(j), "neuron");
+        return _storage.Tree(i)[_layout.LeafOffset + j];
+    }
+
+    /// <summary>
+    /// All m cached inner products of data point <paramref name="i"/>, element j being ⟨w_j, x_i⟩: the leaves of
+    /// its tree, read in place. Valid until the next update.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range.</exception>
+    public ReadOnlySpan<float> Values(int i)
+    {
+        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        return _storage.Tree(i).Slice(_layout.LeafOffset, Neurons);
+    }
+
+    /// <summary>
+    /// Returns how many neurons j have ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/>: the length
+    /// <see cref="Query"/> needs. Costs about as much as the query itself.
+    /// </summary>
+    /// <remarks>−∞ counts every neuron and +∞ none (all values are finite).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
+    public int Count(int i, float threshold)
+    {
+        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        ForestGuard.RequireThreshold(threshold);
+        return _layout.Count(_storage.Tree(i), Effective(threshold));
+    }
+
+    /// <summary>
+    /// Writes every neuron j with ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/> (ties included) to the start of
+    /// <paramref name="destination"/>, in ascending order, and returns how many it wrote. Elements past that count
+    /// are left as they were. Does not allocate.
+    /// </summary>
+    /// <remarks>
+    /// If <paramref name="destination"/> is shorter than m, the matches are counted first (one more traversal), and
+    /// an answer that would not fit throws before anything is written; a destination of length ≥ m avoids that
+    /// traversal. <see cref="Count"/> sizes a buffer exactly.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> cannot hold every match; nothing was written.</exception>
+    public int Query(int i, float threshold, Span<int> destination)
+    {
+        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        ForestGuard.RequireThreshold(threshold);
+        Span<float> tree = _storage.Tree(i);
+        float effective = Effective(threshold);
+        if (destination.Length < Neurons)
+        {
+            SpanGuard.RequireDestination(destination.Length, _layout.Count(tree, effective), nameof(destination));
+        }
+        return _layout.Report(tree, effective, destination);
+    }
+
+    /// <summary>
+    /// Runs <see cref="Query"/> for every data point and returns the answers: element i lists, in ascending order,
+    /// the neurons j with ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/>. Trees are queried in parallel.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
+    public int[][] QueryAll(float threshold)
+    {
+        ForestGuard.RequireThreshold(threshold);
+        float effective = Effective(threshold);
+        var answers = new int[DataPoints][];
+        int threads = _options.ThreadsFor((long)DataPoints * Neurons, DataPoints);
+        Parallel.For(0, DataPoints, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => ArrayPool<int>.Shared.Rent(Neurons),
+            (i, _, buffer) =>
+            {
+                int count = _layout.Report(_storage.Tree(i), effective, buffer);
+                answers[i] = buffer.AsSpan(0, count).ToArray();
+                return buffer;
+            },
+            buffer => ArrayPool<int>.Shared.Return(buffer));
+        return answers;
+    }
+
+    /// <summary>
+    /// Sets neuron <paramref name="j"/>'s weights to <paramref name="row"/>: recomputes its n leaves with one Gemv
+    /// and repairs each tree's root path, stopping where an ancestor's value does not change. O(n(d + log m)).
+    /// Needs exclusive access; does not allocate.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="j"/> is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="row"/> does not have d elements, holds NaN or infinity,
+    /// or could make an inner product overflow. Nothing changes.</exception>
+    public void Update(int j, ReadOnlySpan<float> row)
+    {
+        ForestGuard.RequireIndex(j, Neurons, nameof(j), "neuron");
+        SpanGuard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
+        ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
+
+        Level2.Gemv(Transpose.None, 1f, Data, row, 0f, _column, _options);
+        row.CopyTo(_weights.AsSpan(j * Dimension, Dimension));
+        int leaf = _layout.LeafOffset + j;
+        for (int i = 0; i < DataPoints; i++)
+        {
+            Span<float> tree = _storage.Tree(i);
+            tree[leaf] = _column[i];
+            _layout.RepairPath(tree, j);
+        }
+    }
+
+    /// <summary>
+    /// Sets the weights of neurons <paramref name="neurons"/>[u] to row u of <paramref name="rows"/>, with the
+    /// result of applying <see cref="Update"/> to each in turn (so a repeated neuron ends with its last row). The
+    /// new leaves of the D distinct neurons come from one Gemm; then each tree writes them in ascending neuron order and
+    /// recomputes, level by level, every ancestor of a changed leaf exactly once. Trees run in parallel. Needs
+    /// exclusive access.
+    /// </summary>
+    /// <remarks>With n = 16 and d = 32 this beats <see cref="UpdateAll"/> up to U/m = 25 % (in about 0.6–0.75 of its
+    /// time); the crossover lies near 40 % for m = 2²⁰ and near 50 % for m = 2¹⁶
+    /// (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A neuron index is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is not U × d, holds NaN or infinity, could make an
+    /// inner product overflow, or shares memory with <see cref="Weights"/>. Nothing changes.</exception>
+    public void UpdateMany(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
+    {
+        ForestGuard.RequireShape(rows, neurons.Length, Dimension, nameof(rows), "one row per updated neuron, d columns");
+        foreach (int j in neurons)
+        {
+            ForestGuard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
+        }
+        ForestGuard.RequireDisjoint(rows.Data, _weights, nameof(rows));
+        ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(rows, nameof(rows)), _dataMagnitude, nameof(rows));
+        // Consecutive batches in input order have the same effect as one; they bound the scratch of new leaves.
+        int batch = Math.Max(1, MaxBatchLeaves / DataPoints);
+        for (int start = 0; start < neurons.Length; start += batch)
+        {
+            int count = Math.Min(batch, neurons.Length - start);
+            UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. Only the last update of
+    /// each neuron matters, so the batch is first reduced to its distinct neurons in ascending order, and their rows
+    /// gathered in that order: the Gemm then yields each tree's new leaves in the order they are written.
+    /// </summary>
+    private void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
+    {
+        int[] changed = ArrayPool<int>.Shared.Rent(neurons.Length);
+        int[] sources = ArrayPool<int>.Shared.Rent(neurons.Length);
+        int[] scratch = ArrayPool<int>.Shared.Rent(2 * neurons.Length);
+        float[]? gathered = null;
+        float[]? leaves = null;
+        int[]? plan = null;
+        try
+        {
+            int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch);
+            gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, distinct * Dimension));
+            Gather(rows, sources.AsSpan(0, distinct), gathered);
+            var fresh = new ReadOnlyMatrixView<float>(gathered, distinct, Dimension);
+
+            // Row i of the n × D product: point i against the changed neurons, ascending.
+            leaves = ArrayPool<float>.Shared.Rent(distinct * DataPoints);
+            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, fresh, 0f, new MatrixView<float>(leaves, DataPoints, distinct), _options);
+            for (int t = 0; t < distinct; t++)
+            {
+                fresh.Row(t).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
+            }
+
+            plan = ArrayPool<int>.Shared.Rent(_layout.MaxPlanLength(distinct));
+            int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
+            // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work.
+            ForEachTree(64L * DataPoints * (distinct + planLength), i =>
+                _layout.Apply(_storage.Tree(i), changed.AsSpan(0, distinct), leaves.AsSpan(i * distinct, distinct), plan.AsSpan(0, planLength)));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(changed);
+            ArrayPool<int>.Shared.Return(sources);
+            ArrayPool<int>.Shared.Return(scratch);
+            if (gathered is not null)
+            {
+                ArrayPool<float>.Shared.Return(gathered);
+            }
+            if (leaves is not null)
+            {
+                ArrayPool<float>.Shared.Return(leaves);
+            }
+            if (plan is not null)
+            {
+                ArrayPool<int>.Shared.Return(plan);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to row t of <paramref name="destination"/>.
+    /// The sources are in no particular order, so rows are prefetched a few ahead to keep the copies off memory latency.
+    /// </summary>
+    private unsafe void Gather(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> sources, Span<float> destination)
+    {
+        fixed (float* first = rows.Data)
+        {
+            for (int t = 0; t < sources.Length; t++)
+            {
+                if (t + GatherDistance < sources.Length && Dimension > 0)
+                {
+                    Prefetch.Tile(first + (nint)sources[t + GatherDistance] * rows.Stride, Dimension * sizeof(float));
+                }
+                rows.Row(sources[t]).CopyTo(destination.Slice(t * Dimension, Dimension));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces all weights with <paramref name="weights"/> and rebuilds every tree as the constructor does: one
+    /// Gemm for the n·m leaves, then the maxima bottom-up. O(nmd). The better choice than <see cref="UpdateMany"/>
+    /// once a large share of the neurons changed. Needs exclusive access.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is not m × d, holds NaN or infinity, could make an
+    /// inner product overflow, or partly overlaps <see cref="Weights"/> (passing <see cref="Weights"/> itself is allowed).
+    /// Nothing changes.</exception>
+    public void UpdateAll(ReadOnlyMatrixView<float> weights)
+    {
+        ForestGuard.RequireShape(weights, Neurons, Dimension, nameof(weights), "m neurons, d columns");
+        bool inPlace = weights.Data.Overlaps(_weights, out int offset) && offset == 0 && weights.Stride == Dimension;
+        if (!inPlace)
+        {
+            ForestGuard.RequireDisjoint(weights.Data, _weights, nameof(weights));
+        }
+        ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
+        for (int j = 0; j < Neurons; j++)
+        {
+            weights.Row(j).CopyTo(_weights.AsSpan(j * Dimension, Dimension));
+        }
+        Recompute();
+    }
+
+    /// <summary>
+    /// For the tests: the first tree and place where an internal node is not the max of its children or padding is
+    /// not −∞, or null when every tree is consistent.
+    /// </summary>
+    internal string? FindViolation()
+    {
+        for (int i = 0; i < DataPoints; i++)
+        {
+            string? problem = _layout.FindViolation(_storage.Tree(i));
+            if (problem is not null)
+            {
+                return $"tree {i}: {problem}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>For the tests: how many arrays hold the trees.</summary>
+    internal int StorageArrays => _storage.SlabCount;
+
+    /// <summary>Every leaf from the current W and X with one Gemm per storage array, then every tree's maxima.</summary>
+    private void Recompute()
+    {
+        for (int slab = 0; slab < _storage.SlabCount; slab++)
+        {
+            int first = _storage.FirstTree(slab);
+            ReadOnlyMatrixView<float> points = Data.Slice(first, 0, _storage.TreesInSlab(slab), Dimension);
+            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, points, Weights, 0f,
+                _storage.Rows(slab, _layout.LeafOffset, Neurons), _options);
+        }
+        ForEachTree(_storage.TotalFloats, i => _layout.Build(_storage.Tree(i)));
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every tree, in parallel when <paramref name="work"/> is large enough.</summary>
+    private void ForEachTree(long work, Action<int> body)
+    {
+        int threads = _options.ThreadsFor(work, DataPoints);
+        if (threads == 1)
+        {
+            for (int i = 0; i < DataPoints; i++)
+            {
+                body(i);
+            }
+            return;
+        }
+        Parallel.For(0, DataPoints, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+    }
+
+    /// <summary>
+    /// The threshold the layouts compare with: −∞ becomes −float.MaxValue, which selects exactly the same finite
+    /// values but not the −∞ padding of unused leaf slots.
+    /// </summary>
+    private static float Effective(float threshold) => MathF.Max(threshold, -float.MaxValue);
+
+    private static float[] Dense(ReadOnlyMatrixView<float> matrix)
+    {
+        var dense = new float[matrix.Rows * matrix.Cols];
+        for (int r = 0; r < matrix.Rows; r++)
+        {
+            matrix.Row(r).CopyTo(dense.AsSpan(r * matrix.Cols, matrix.Cols));
+        }
+        return dense;
+    }
+}

@@ -1,0 +1,409 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Kernels.Activations;
+
+namespace Kernels.Trees;
+
+/// <summary>
+/// The wide layout, the default: a max-tree whose nodes have <see cref="Children"/> = 16 children stored
+/// contiguously, so that a node is one 64-byte cache line, one <c>Vector512&lt;float&gt;</c> or two
+/// <c>Vector256&lt;float&gt;</c>. A query compares all children of a node at once and follows the set bits of the
+/// mask; a repair recomputes a node's maximum with one vector reduction.
+/// </summary>
+/// <remarks>
+/// <para><b>Levels.</b> Level 0 holds the m leaves, padded with −∞ to a multiple of 16. Entry e of level ℓ + 1 is
+/// the max of node e of level ℓ (entries 16e … 16e + 15), and each level is again padded with −∞ to a multiple of
+/// 16. The top level is a single node of 16 entries; when m ≤ 16 that node is the leaf level itself. Levels are
+/// stored one after another, leaves first, each starting on a cache line.</para>
+/// <para><b>Memory.</b> Σ over levels of ⌈⌈m/16^ℓ⌉/16⌉·16 floats, which is m·(1 + 1/15) plus at most 15 padding
+/// floats per level (about 16/15·m + 16·levels). The depth is ⌈log₁₆ m⌉ internal levels, 5 for m = 2²⁰.</para>
+/// <para><b>Query.</b> Depth-first from the top down to the nodes of level 3, then breadth-first inside each of their
+/// subtrees (16³ leaf nodes at most): each level's frontier is listed, prefetched, and only then read, so the cache
+/// misses of a level overlap (the query is bound by memory latency once the trees outgrow the caches). Children are
+/// always taken in ascending order, so leaves are reported in ascending neuron index.</para>
+/// </remarks>
+internal sealed class WideMaxTree : TreeLayout
+{
+    /// <summary>Children per node: 16 floats, one cache line.</summary>
+    public const int Children = 16;
+
+    private const int ChildShift = 4;
+
+    /// <summary>Most levels a tree can have: 16⁸ = 2³² exceeds any array length.</summary>
+    private const int MaxLevels = 9;
+
+    /// <summary>
+    /// Level of the subtree roots ("blocks") below which a query runs breadth-first. A block of level 3 has at most
+    /// 16³ leaf nodes, so its frontiers fit on the stack.
+    /// </summary>
+    private const int BlockLevel = 3;
+
+    /// <summary>How many planned nodes ahead <see cref="Apply"/> and <see cref="Repair"/> prefetch.</summary>
+    private const int RepairDistance = 16;
+
+    /// <summary>Room for the leaf nodes under one node of <see cref="BlockLevel"/> (16³), plus 16 of slack.</summary>
+    private const int LeafFrontierLength = Children * Children * Children + Children;
+
+    /// <summary>Room for the level-1 nodes under one node of <see cref="BlockLevel"/> (16²), plus 16 of slack.</summary>
+    private const int LevelOneFrontierLength = Children * Children + Children;
+
+    /// <summary>All frontiers of one search (about 17 KiB of stack); the level-2 frontier takes the last 32.</summary>
+    private const int FrontiersLength = LeafFrontierLength + LevelOneFrontierLength + 2 * Children;
+
+    private readonly int[] _offsets;
+    private readonly int[] _lengths;
+
+    /// <summary>The geometry for <paramref name="leaves"/> leaves.</summary>
+    /// <exception cref="ArgumentException">A tree would exceed <see cref="int.MaxValue"/> floats.</exception>
+    public WideMaxTree(int leaves) : base(leaves)
+    {
+        var lengths = new List<long> { RoundUp(leaves) };
+        while (lengths[^1] > Children)
+        {
+            lengths.Add(RoundUp(lengths[^1] / Children));
+        }
+        long total = lengths.Sum();
+        if (total > int.MaxValue)
+        {
+            throw new ArgumentException($"A wide tree over {leaves} leaves needs {total} floats, more than an array can hold.", "weights");
+        }
+        _lengths = lengths.Select(l => (int)l).ToArray();
+        _offsets = new int[_lengths.Length];
+        for (int level = 1; level < _lengths.Length; level++)
+        {
+            _offsets[level] = _offsets[level - 1] + _lengths[level - 1];
+        }
+        TreeLength = (int)total;
+    }
+
+    /// <summary>Number of levels, leaves included; the top level is one node.</summary>
+    public int Levels => _lengths.Length;
+
+    /// <inheritdoc/>
+    public override int FanOut => Children;
+
+    /// <inheritdoc/>
+    public override int TreeLength { get; }
+
+    /// <inheritdoc/>
+    public override int LeafOffset => 0;
+
+    /// <inheritdoc/>
+    public override void Build(Span<float> tree)
+    {
+        tree[Leaves.._lengths[0]].Fill(float.NegativeInfinity);
+        for (int level = 0; level + 1 < Levels; level++)
+        {
+            int nodes = _lengths[level] / Children;
+            ref float child = ref tree[_offsets[level]];
+            Span<float> parents = tree.Slice(_offsets[level + 1], _lengths[level + 1]);
+            for (int node = 0; node < nodes; node++)
+            {
+                parents[node] = WideNode.Max(ref Unsafe.Add(ref child, node * Children));
+            }
+            parents[nodes..].Fill(float.NegativeInfinity);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void RepairPath(Span<float> tree, int leaf)
+    {
+        ref float t = ref MemoryMarshal.GetReference(tree);
+        int entry = leaf;
+        for (int level = 0; level + 1 < Levels; level++)
+        {
+            int node = entry >> ChildShift;
+            float max = WideNode.Max(ref Unsafe.Add(ref t, _offsets[level] + node * Children));
+            ref float parent = ref Unsafe.Add(ref t, _offsets[level + 1] + node);
+            if (parent == max)
+            {
+                return;
+            }
+            parent = max;
+            entry = node;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override int MaxPlanLength(int changedLeaves)
+    {
+        int length = 0;
+        for (int level = 0; level + 1 < Levels; level++)
+        {
+            length += 2 * Math.Min(changedLeaves, _lengths[level] / Children);
+        }
+        return length;
+    }
+
+    /// <inheritdoc/>
+    public override int PlanRepairs(ReadOnlySpan<int> changedLeaves, Span<int> plan)
+    {
+        if (Levels == 1)
+        {
+            return 0;
+        }
+        // Level 0: one pair per distinct leaf node; the leaves are ascending, so equal nodes are adjacent.
+        int length = 0;
+        int previous = -1;
+        foreach (int leaf in changedLeaves)
+        {
+            AddParent(plan, ref length, ref previous, leaf, 0);
+        }
+        // Level ℓ ≥ 1: the entries that changed are exactly the nodes planned one level down, still ascending.
+        int start = 0;
+        for (int level = 1; level + 1 < Levels; level++)
+        {
+            int end = length;
+            previous = -1;
+            for (int pair = start; pair < end; pair += 2)
+            {
+                AddParent(plan, ref length, ref previous, plan[pair] - _offsets[level], level);
+            }
+            start = end;
+        }
+        return length;
+    }
+
+    /// <summary>Plans the node of level <paramref name="level"/> that holds <paramref name="entry"/>, unless it was the last one planned.</summary>
+    private void AddParent(Span<int> plan, ref int length, ref int previous, int entry, int level)
+    {
+        int node = entry >> ChildShift;
+        if (node != previous)
+        {
+            plan[length++] = _offsets[level + 1] + node;
+            plan[length++] = _offsets[level] + node * Children;
+            previous = node;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Repair(Span<float> tree, ReadOnlySpan<int> plan)
+    {
+        ref float t = ref MemoryMarshal.GetReference(tree);
+        for (int pair = 0; pair + 1 < plan.Length; pair += 2)
+        {
+            // The planned nodes of a level are scattered when few leaves changed: fetch ahead so their misses overlap.
+            if (pair + 2 * RepairDistance + 1 < plan.Length)
+            {
+                WideNode.Prefetch(ref Unsafe.Add(ref t, plan[pair + 2 * RepairDistance + 1]));
+            }
+            Unsafe.Add(ref t, plan[pair]) = WideNode.Max(ref Unsafe.Add(ref t, plan[pair + 1]));
+        }
+    }
+
+    /// <summary>
+    /// As the base method, but each leaf node's parent entry is recomputed right after its leaves are written, while
+    /// the node is still in L1; the level-0 pairs of the plan are exactly those leaf nodes, in the same order.
+    /// </summary>
+    public override void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
+    {
+        ref float t = ref MemoryMarshal.GetReference(tree);
+        int pair = 0;
+        int next = 0;
+        while (next < leaves.Length)
+        {
+            // The changed leaf nodes are scattered over the tree: fetch a few ahead so their misses overlap.
+            if (pair + 2 * RepairDistance + 1 < plan.Length)
+            {
+                WideNode.Prefetch(ref Unsafe.Add(ref t, plan[pair + 2 * RepairDistance + 1]));
+            }
+            int node = leaves[next] >> ChildShift;
+            do
+            {
+                Unsafe.Add(ref t, leaves[next]) = values[next];
+                next++;
+            }
+            while (next < leaves.Length && leaves[next] >> ChildShift == node);
+            if (pair < plan.Length)
+            {
+                Unsafe.Add(ref t, plan[pair]) = WideNode.Max(ref Unsafe.Add(ref t, plan[pair + 1]));
+                pair += 2;
+            }
+        }
+        Repair(tree, plan[pair..]);
+    }
+
+    /// <inheritdoc/>
+    public override int Count(ReadOnlySpan<float> tree, float threshold) => Search(tree, threshold, default(CountOnly));
+
+    /// <inheritdoc/>
+    public override int Report(ReadOnlySpan<float> tree, float threshold, Span<int> destination) =>
+        Search(tree, threshold, new IndexWriter(destination, 0));
+
+    private int Search<TSink>(ReadOnlySpan<float> tree, float threshold, TSink sink) where TSink : IMatchSink, allows ref struct
+    {
+        ref float t = ref MemoryMarshal.GetReference(tree);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            return Search(ref t, new NodeComparer512(threshold), sink);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            return Search(ref t, new NodeComparer256(threshold), sink);
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            return Search(ref t, new NodeComparer128(threshold), sink);
+        }
+        return Search(ref t, new NodeComparerScalar(threshold), sink);
+    }
+
+    /// <summary>
+    /// The search. Subtrees whose root lies on <see cref="BlockLevel"/> or below ("blocks") are expanded
+    /// breadth-first (<see cref="ExpandBlock"/>) into the list of leaf nodes that hold a match, then those leaf nodes
+    /// are read (<see cref="Emit"/>). Above the blocks the walk is depth-first with an explicit stack: for each level,
+    /// the node being visited and, as a mask, its children still to visit. Blocks and children are taken in ascending
+    /// order, so the matches come out ascending.
+    /// </summary>
+    [SkipLocalsInit]
+    private int Search<TComparer, TSink>(ref float tree, TComparer comparer, TSink sink)
+        where TComparer : struct, INodeComparer
+        where TSink : IMatchSink, allows ref struct
+    {
+        Span<int> frontiers = stackalloc int[FrontiersLength];
+        int top = Levels - 1;
+        if (top == 0)
+        {
+            ulong leaves = comparer.Mask(ref tree);
+            sink.Accept(0, 0, leaves);
+            return BitOperations.PopCount(leaves);
+        }
+        if (top <= BlockLevel)
+        {
+            return Emit(ref tree, comparer, sink, ExpandBlock(ref tree, comparer, top, 0, frontiers), 0);
+        }
+
+        Span<int> nodes = stackalloc int[MaxLevels];
+        Span<ulong> pending = stackalloc ulong[MaxLevels];
+        nodes[top] = 0;
+        pending[top] = comparer.Mask(ref Unsafe.Add(ref tree, _offsets[top]));
+        WideNode.PrefetchChildren(ref Unsafe.Add(ref tree, _offsets[top - 1]), 0, pending[top]);
+        int count = 0;
+        int level = top;
+        while (true)
+        {
+            ulong bits = pending[level];
+            if (bits == 0)
+            {
+                if (++level > top)
+                {
+                    return count;
+                }
+                continue;
+            }
+            pending[level] = bits & (bits - 1);
+            int child = (nodes[level] << ChildShift) + BitOperations.TrailingZeroCount(bits);
+            if (level == BlockLevel + 1)
+            {
+                count = Emit(ref tree, comparer, sink, ExpandBlock(ref tree, comparer, BlockLevel, child, frontiers), count);
+                continue;
+            }
+            level--;
+            ulong mask = comparer.Mask(ref Unsafe.Add(ref tree, _offsets[level] + child * Children));
+            nodes[level] = child;
+            pending[level] = mask;
+            WideNode.PrefetchChildren(ref Unsafe.Add(ref tree, _offsets[level - 1]), child * Children, mask);
+        }
+    }
+
+    /// <summary>
+    /// Lists, ascending, the leaf nodes below node <paramref name="root"/> of level <paramref name="level"/>
+    /// (1 ≤ level ≤ <see cref="BlockLevel"/>) that hold a match, one level at a time: every node of a frontier appends
+    /// its selected children to the next frontier (without branching on the 512-bit path), and every node of the new
+    /// frontier is prefetched before any of it is read, so a level's cache misses overlap instead of following one
+    /// another as in a depth-first walk. The frontiers live in <paramref name="frontiers"/>: the leaf nodes first
+    /// (up to 16³), then the level-1 nodes (up to 16²), then the level-2 nodes (up to 16), each with 16 elements of
+    /// slack for <see cref="INodeComparer.AppendSelected"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<int> ExpandBlock<TComparer>(ref float tree, TComparer comparer, int level, int root, Span<int> frontiers)
+        where TComparer : struct, INodeComparer
+    {
+        Span<int> next = Frontier(frontiers, level - 1);
+        int length = comparer.AppendSelected(ref Unsafe.Add(ref tree, _offsets[level] + root * Children), root << ChildShift,
+            ref MemoryMarshal.GetReference(next));
+        Prefetch(ref tree, level - 1, next[..length]);
+        for (level--; level > 0; level--)
+        {
+            ReadOnlySpan<int> current = next[..length];
+            next = Frontier(frontiers, level - 1);
+            ref float nodes = ref Unsafe.Add(ref tree, _offsets[level]);
+            ref int output = ref MemoryMarshal.GetReference(next);
+            length = 0;
+            foreach (int node in current)
+            {
+                length += comparer.AppendSelected(ref Unsafe.Add(ref nodes, node * Children), node << ChildShift, ref Unsafe.Add(ref output, length));
+            }
+            Prefetch(ref tree, level - 1, next[..length]);
+        }
+        return next[..length];
+    }
+
+    /// <summary>The part of <paramref name="frontiers"/> that holds a block's frontier on <paramref name="level"/> (0, 1 or 2).</summary>
+    private static Span<int> Frontier(Span<int> frontiers, int level) => level switch
+    {
+        0 => frontiers[..LeafFrontierLength],
+        1 => frontiers.Slice(LeafFrontierLength, LevelOneFrontierLength),
+        _ => frontiers[(LeafFrontierLength + LevelOneFrontierLength)..],
+    };
+
+    /// <summary>Prefetches the listed nodes of <paramref name="level"/> into L2, where they wait until the level is read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Prefetch(ref float tree, int level, ReadOnlySpan<int> nodes)
+    {
+        ref float start = ref Unsafe.Add(ref tree, _offsets[level]);
+        foreach (int node in nodes)
+        {
+            WideNode.Prefetch(ref Unsafe.Add(ref start, node * Children));
+        }
+    }
+
+    /// <summary>Passes the matches of the listed leaf nodes to the sink; returns <paramref name="count"/> plus their number.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Emit<TComparer, TSink>(ref float tree, TComparer comparer, TSink sink, ReadOnlySpan<int> leafNodes, int count)
+        where TComparer : struct, INodeComparer
+        where TSink : IMatchSink, allows ref struct
+    {
+        foreach (int leafNode in leafNodes)
+        {
+            ulong leaves = comparer.Mask(ref Unsafe.Add(ref tree, leafNode * Children));
+            sink.Accept(count, (nuint)(leafNode * Children), leaves);
+            count += BitOperations.PopCount(leaves);
+        }
+        return count;
+    }
+
+    /// <inheritdoc/>
+    public override string? FindViolation(ReadOnlySpan<float> tree)
+    {
+        for (int leaf = 0; leaf < _lengths[0]; leaf++)
+        {
+            if (leaf < Leaves ? !float.IsFinite(tree[leaf]) : tree[leaf] != float.NegativeInfinity)
+            {
+                return $"leaf slot {leaf} holds {tree[leaf]} (m = {Leaves})";
+            }
+        }
+        for (int level = 0; level + 1 < Levels; level++)
+        {
+            int nodes = _lengths[level] / Children;
+            for (int entry = 0; entry < _lengths[level + 1]; entry++)
+            {
+                float expected = float.NegativeInfinity;
+                for (int c = 0; entry < nodes && c < Children; c++)
+                {
+                    expected = MathF.Max(expected, tree[_offsets[level] + entry * Children + c]);
+                }
+                float actual = tree[_offsets[level + 1] + entry];
+                if (actual != expected)
+                {
+                    return $"level {level + 1} entry {entry} holds {actual}; the max of its children is {expected}";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long RoundUp(long count) => (count + Children - 1) / Children * Children;
+}
