@@ -67,7 +67,8 @@ public static class GatherScatter
         }
     }
 
-    private static unsafe void GatherValidated<T>(T* x, ref int indices, ref T destination, nuint n) where T : unmanaged
+    /// <summary>The loop of <see cref="Gather{T}"/>, for callers whose indices are known to be in range (hashed buckets).</summary>
+    internal static unsafe void GatherValidated<T>(T* x, ref int indices, ref T destination, nuint n) where T : unmanaged
     {
         if (HardwareGather.IsSupported && n >= (nuint)Vector256<T>.Count)
         {

@@ -88,4 +88,31 @@ public static class Statistics
         int groups = (int)Math.Ceiling(8 * Math.Log(1 / probability));
         return groups | 1;
     }
+
+    /// <summary>
+    /// The smallest k with P(X &gt; k) ≤ <paramref name="probability"/> for X ~ Binomial(<paramref name="trials"/>,
+    /// <paramref name="success"/>), from the exact probability mass function (summed from the top, so the tail keeps its
+    /// relative accuracy): a count of events of probability at most p that exceeds k has false-alarm probability below
+    /// the one given, since the tail only grows with p.
+    /// </summary>
+    public static int BinomialUpperQuantile(int trials, double success, double probability)
+    {
+        var mass = new double[trials + 1];
+        mass[0] = Math.Pow(1 - success, trials);
+        for (int k = 0; k < trials; k++)
+        {
+            mass[k + 1] = mass[k] * (trials - k) / (k + 1) * success / (1 - success);
+        }
+        double tail = 0;
+        for (int k = trials; k >= 1; k--)
+        {
+            // tail = P(X ≥ k) = P(X > k − 1)
+            tail += mass[k];
+            if (tail > probability)
+            {
+                return k;
+            }
+        }
+        return 0;
+    }
 }

@@ -1,0 +1,344 @@
+using System.Buffers;
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Random;
+using Kernels.Simd;
+using Kernels.Sketching.Hashing;
+
+namespace Kernels.Sketching.Layers;
+
+/// <summary>
+/// A HashedNets fully connected layer (Chen et al. 2015; §A of the papers): inputs → outputs through a virtual
+/// outputs × inputs weight matrix V[i, j] = ξ(i, j)·w[h(i, j)] whose <see cref="Buckets"/> = B real weights w are shared
+/// by hashing, plus an optional bias. The layer holds exactly B (+ outputs) parameters, and V is never materialized.
+/// </summary>
+/// <remarks>
+/// <para><b>Hashing.</b> Entry (i, j) has the key i·inputs + j. With a sign hash, bucket and sign come from one evaluation
+/// of <see cref="Hash"/>, <see cref="IHashFunction.BucketAndSign"/>(key, B), so (h, ξ) is jointly as independent as the
+/// family (k-wise for a k-wise family); without one, ξ = 1 and h = <see cref="IHashFunction.Bucket"/>(key, B). Keys must
+/// be below the family's <see cref="IHashFunction.KeyCount"/>, which limits inputs·outputs: 2³² for
+/// <see cref="MultiplyShift"/>, <see cref="TabulationHash"/> and <see cref="PolynomialHash"/> over 2⁶¹ − 1, and 2³¹ − 1
+/// for <see cref="PolynomialHash"/> over 2³¹ − 1.</para>
+/// <para><b>Forward</b> (batch rows X, batch × inputs): Y = X·Vᵀ + 1·biasᵀ, one Gemm whose right operand is Vᵀ read
+/// through a pack hook: Gemm's packing step hashes each block's keys and gathers ξ·w[h] into its micro-panels.</para>
+/// <para><b>Backward.</b> <see cref="BackwardInput"/>: dX = dY·V, the same Gemm with V as the packed operand.
+/// <see cref="BackwardParameters"/>: ∂L/∂w_k = Σ over (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j] (a scatter-add),
+/// and ∂L/∂bias = the column sums of dY. The virtual gradient dYᵀX is formed one tile of rows of V at a time by Gemm
+/// and scattered into the buckets while the tile is in cache, so only a tile (about 32 K entries) is ever live, never the
+/// outputs × inputs matrix.</para>
+/// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]), Gemm's pack buffers and,
+/// for the parameter gradient, one tile and a 2B-entry table gradient, all from the array pool (no index map of size
+/// inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
+/// <para><b>Determinism.</b> Every output is summed in a fixed order (Gemm's, and the scatter runs over keys in ascending
+/// order on one thread), so results are the same bits for any thread count; they may differ in the last bits between
+/// vector widths. Data NaN and infinity propagate. The layer is safe for concurrent passes as long as nobody writes
+/// the parameters meanwhile.</para>
+/// </remarks>
+/// <typeparam name="T">Element type, <see cref="float"/> (the neural-network default) or <see cref="double"/> (gradient checks).</typeparam>
+public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Entries of the virtual gradient computed per tile in <see cref="BackwardParameters"/> (128 KiB of floats: L2-resident).</summary>
+    private const int TileEntries = 1 << 15;
+
+    private readonly T[] _weights;
+    private readonly T[] _bias;
+    private readonly HashedWeightMap<T> _map;
+
+    /// <summary>A layer with all parameters zero; see <see cref="InitializeUniform"/>.</summary>
+    /// <param name="inputs">Columns of V: the input width, at least 1.</param>
+    /// <param name="outputs">Rows of V: the output width, at least 1.</param>
+    /// <param name="buckets">B, the number of real weights, from 1 to inputs·outputs (and at most 2³⁰ with a sign hash, whose lookup table has 2B entries).</param>
+    /// <param name="hash">The hash function of the keys i·inputs + j; its <see cref="IHashFunction.KeyCount"/> must reach inputs·outputs.</param>
+    /// <param name="signed">Whether entries carry the sign hash ξ(i, j) (as in HashedNets) or ξ = 1.</param>
+    /// <param name="bias">Whether the layer has a bias of <paramref name="outputs"/> parameters.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="hash"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
+    /// <exception cref="ArgumentException">inputs·outputs exceeds the keys the hash function accepts.</exception>
+    public HashedLinear(int inputs, int outputs, int buckets, IHashFunction hash, bool signed = true, bool bias = true)
+    {
+        ElementType.Require<T>();
+        ArgumentNullException.ThrowIfNull(hash);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        long entries = (long)inputs * outputs;
+        if ((ulong)entries > hash.KeyCount)
+        {
+            throw new ArgumentException(
+                $"A {outputs}×{inputs} layer has {entries} keys i·inputs + j; this hash function accepts keys below {hash.KeyCount}.", nameof(hash));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        if (buckets > entries)
+        {
+            throw new ArgumentOutOfRangeException(nameof(buckets), buckets, $"buckets must not exceed the {entries} entries of the {outputs}×{inputs} virtual matrix.");
+        }
+        if (signed && buckets > 1 << 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "A signed layer takes at most 2³⁰ buckets: its lookup table has 2B entries.");
+        }
+        Inputs = inputs;
+        Outputs = outputs;
+        Hash = hash;
+        _weights = new T[buckets];
+        _bias = bias ? new T[outputs] : [];
+        _map = new HashedWeightMap<T>(hash, inputs, buckets, signed);
+    }
+
+    /// <summary>The input width: columns of V.</summary>
+    public int Inputs { get; }
+
+    /// <summary>The output width: rows of V.</summary>
+    public int Outputs { get; }
+
+    /// <summary>B, the number of real weights.</summary>
+    public int Buckets => _weights.Length;
+
+    /// <summary>Whether entries carry the sign hash ξ(i, j).</summary>
+    public bool Signed => _map.Signed;
+
+    /// <summary>Whether the layer has a bias.</summary>
+    public bool HasBias => _bias.Length > 0;
+
+    /// <summary>The hash function of the keys i·inputs + j.</summary>
+    public IHashFunction Hash { get; }
+
+    /// <summary>The B real weights w; read and write them in place (an optimizer updates them here).</summary>
+    public Span<T> Weights => _weights;
+
+    /// <summary>The bias, <see cref="Outputs"/> values, or empty when the layer has none.</summary>
+    public Span<T> Bias => _bias;
+
+    /// <summary>Every trainable parameter: exactly B, plus <see cref="Outputs"/> with a bias.</summary>
+    public int ParameterCount => _weights.Length + _bias.Length;
+
+    /// <summary>The compression ratio inputs·outputs / B of the weight matrix.</summary>
+    public double Compression => (double)Inputs * Outputs / Buckets;
+
+    /// <summary>
+    /// Draws w and the bias uniformly from [−bound, bound]: w from <c>CounterRandom(seed, 0)</c> and the bias from
+    /// <c>CounterRandom(seed, 1)</c>, so the same seed gives the same parameters on every machine. A common bound is
+    /// 1/√inputs, which gives V the scale of a dense layer initialized the same way.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
+    public void InitializeUniform(T bound, ulong seed)
+    {
+        SpanGuard.RequireFinite(bound, nameof(bound));
+        ArgumentOutOfRangeException.ThrowIfNegative(bound);
+        new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
+        new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
+    }
+
+    /// <summary>V[output, input] = ξ·w[h] from the definition (one <see cref="IHashFunction.BucketAndSign"/> call): for references and inspection.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public T VirtualWeight(int output, int input)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(output);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(output, Outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(input);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(input, Inputs);
+        uint key = (uint)output * (uint)Inputs + (uint)input;
+        if (!Signed)
+        {
+            return _weights[Hash.Bucket(key, Buckets)];
+        }
+        var (bucket, sign) = Hash.BucketAndSign(key, Buckets);
+        return sign > 0 ? _weights[bucket] : -_weights[bucket];
+    }
+
+    /// <summary>
+    /// Writes the virtual matrix V (outputs × inputs) to <paramref name="destination"/>: the only way V is ever
+    /// materialized, for references, diagnostics (rank, conditioning) and small layers.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is not outputs × inputs.</exception>
+    public unsafe void CopyVirtualMatrix(MatrixView<T> destination)
+    {
+        if (destination.Rows != Outputs || destination.Cols != Inputs)
+        {
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected the {Outputs}×{Inputs} virtual matrix.", nameof(destination));
+        }
+        T[] table = RentTable();
+        try
+        {
+            fixed (T* t = table)
+            {
+                for (int i = 0; i < Outputs; i++)
+                {
+                    Span<T> row = destination.Row(i);
+                    uint key = (uint)i * (uint)Inputs;
+                    for (int j0 = 0; j0 < Inputs; j0 += HashedWeightMap<T>.Run)
+                    {
+                        int n = Math.Min(HashedWeightMap<T>.Run, Inputs - j0);
+                        _map.Gather(key + (uint)j0, t, row.Slice(j0, n));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(table);
+        }
+    }
+
+    /// <summary>Y ← X·Vᵀ + 1·biasᵀ for a batch: row b of Y is the layer applied to row b of X.</summary>
+    /// <param name="x">The inputs, batch × <see cref="Inputs"/>.</param>
+    /// <param name="y">The outputs, batch × <see cref="Outputs"/>; must not overlap x.</param>
+    /// <param name="options">Threads for the Gemm; the result does not depend on them.</param>
+    /// <exception cref="ArgumentException">A shape does not match, or y overlaps x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public unsafe void Forward(ReadOnlyMatrixView<T> x, MatrixView<T> y, BlasOptions? options = null)
+    {
+        RequireBatch(x, Inputs, nameof(x), "inputs");
+        RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
+        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Cols, x.Stride, nameof(x), y.Data, y.Rows, y.Cols, y.Stride, nameof(y));
+        options = Checked(options);
+        if (HasBias)
+        {
+            // The bias goes in first and Gemm adds X·Vᵀ to it (beta = 1): no second pass over Y.
+            for (int b = 0; b < y.Rows; b++)
+            {
+                _bias.CopyTo(y.Row(b));
+            }
+        }
+        T[] table = RentTable();
+        try
+        {
+            fixed (T* px = x.Data)
+            fixed (T* t = table)
+            {
+                var input = new PinnedMatrixSource<T>(px, x.Rows, x.Cols, x.Stride, Transpose.None);
+                Level3.Gemm(T.One, input, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: true), HasBias ? T.One : T.Zero, y, options);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(table);
+        }
+    }
+
+    /// <summary>dX ← dY·V: the gradient of the loss with respect to the inputs, given its gradient with respect to the outputs.</summary>
+    /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
+    /// <param name="inputGradient">dX, batch × <see cref="Inputs"/>; overwritten; must not overlap dY.</param>
+    /// <param name="options">Threads for the Gemm; the result does not depend on them.</param>
+    /// <exception cref="ArgumentException">A shape does not match, or dX overlaps dY.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public unsafe void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, BlasOptions? options = null)
+    {
+        RequireBatch(outputGradient, Outputs, nameof(outputGradient), "outputs");
+        RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
+        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Cols, outputGradient.Stride, nameof(outputGradient),
+            inputGradient.Data, inputGradient.Rows, inputGradient.Cols, inputGradient.Stride, nameof(inputGradient));
+        options = Checked(options);
+        T[] table = RentTable();
+        try
+        {
+            fixed (T* pdy = outputGradient.Data)
+            fixed (T* t = table)
+            {
+                var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Rows, outputGradient.Cols, outputGradient.Stride, Transpose.None);
+                Level3.Gemm(T.One, dy, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: false), T.Zero, inputGradient, options);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(table);
+        }
+    }
+
+    /// <summary>
+    /// The parameter gradients for a batch: ∂L/∂w_k = Σ over the (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j], and
+    /// ∂L/∂bias = Σ over the batch of the rows of dY. Both destinations are overwritten.
+    /// </summary>
+    /// <param name="x">The inputs of the forward pass, batch × <see cref="Inputs"/>.</param>
+    /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
+    /// <param name="weightGradient">∂L/∂w, <see cref="Buckets"/> elements.</param>
+    /// <param name="biasGradient">∂L/∂bias, <see cref="Outputs"/> elements with a bias, empty without.</param>
+    /// <param name="options">Threads for the tile Gemm calls; the result does not depend on them.</param>
+    /// <exception cref="ArgumentException">A shape or length does not match, or a gradient overlaps an input or the other gradient.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void BackwardParameters(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
+        BlasOptions? options = null)
+    {
+        RequireBatch(x, Inputs, nameof(x), "inputs");
+        RequireShape(outputGradient, x.Rows, Outputs, nameof(outputGradient), "batch × outputs");
+        SpanGuard.RequireLength(weightGradient.Length, Buckets, nameof(weightGradient), "the layer's buckets");
+        SpanGuard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
+        ReadOnlySpan<T> xUsed = Used(x), dyUsed = Used(outputGradient);
+        SpanGuard.RequireDisjoint(xUsed, nameof(x), weightGradient, nameof(weightGradient));
+        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
+        SpanGuard.RequireDisjoint(xUsed, nameof(x), biasGradient, nameof(biasGradient));
+        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
+        SpanGuard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
+        options = Checked(options);
+
+        biasGradient.Clear();
+        for (int b = 0; b < outputGradient.Rows && HasBias; b++)
+        {
+            Level1.Axpy(T.One, outputGradient.Row(b), biasGradient);
+        }
+
+        int tileRows = Math.Clamp(TileEntries / Inputs, 1, Outputs);
+        T[] tableGradient = ArrayPool<T>.Shared.Rent(_map.TableLength);
+        T[] tile = ArrayPool<T>.Shared.Rent(tileRows * Inputs);
+        try
+        {
+            Span<T> gradient = tableGradient.AsSpan(0, _map.TableLength);
+            gradient.Clear();
+            for (int i0 = 0; i0 < Outputs; i0 += tileRows)
+            {
+                int rows = Math.Min(tileRows, Outputs - i0);
+                // The tile (dYᵀX)[i0 .. i0 + rows, :] = dY[:, i0 ..]ᵀ·X, scattered into the buckets while it is in cache.
+                var virtualGradient = new MatrixView<T>(tile, rows, Inputs);
+                Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, outputGradient.Slice(0, i0, outputGradient.Rows, rows), x,
+                    T.Zero, virtualGradient, options);
+                for (int r = 0; r < rows; r++)
+                {
+                    ReadOnlySpan<T> line = virtualGradient.Row(r);
+                    uint key = (uint)(i0 + r) * (uint)Inputs;
+                    for (int j0 = 0; j0 < Inputs; j0 += HashedWeightMap<T>.Run)
+                    {
+                        int n = Math.Min(HashedWeightMap<T>.Run, Inputs - j0);
+                        _map.ScatterAdd(key + (uint)j0, line.Slice(j0, n), gradient);
+                    }
+                }
+            }
+            _map.FoldGradient(gradient, weightGradient);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(tile);
+            ArrayPool<T>.Shared.Return(tableGradient);
+        }
+    }
+
+    /// <summary>The lookup table of the current weights, from the array pool; the caller returns it.</summary>
+    private T[] RentTable()
+    {
+        T[] table = ArrayPool<T>.Shared.Rent(_map.TableLength);
+        _map.FillTable(_weights, table);
+        return table;
+    }
+
+    private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)MatrixShape.RequiredLength(m.Rows, m.Cols, m.Stride)];
+
+    private static void RequireBatch(ReadOnlyMatrixView<T> m, int cols, string name, string what)
+    {
+        if (m.Cols != cols)
+        {
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected batch × {cols} ({what}).", name);
+        }
+    }
+
+    private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int cols, string name, string what)
+    {
+        if (m.Rows != rows || m.Cols != cols)
+        {
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected {rows}×{cols} ({what}).", name);
+        }
+    }
+
+    private static BlasOptions Checked(BlasOptions? options)
+    {
+        options ??= BlasOptions.Default;
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Sketching.Hashing;
+using Kernels.Sketching.Layers;
+using Kernels.Verification.Infrastructure;
+
+namespace Kernels.Verification.Sketching.Layers;
+
+/// <summary>
+/// <see cref="HashedLinear{T}"/> against a dense reference that materializes V from the definition: forward, both
+/// backward products, the bucket gradient as the scatter of the dense virtual gradient, the parameter count, finite
+/// differences, determinism and thread independence.
+/// </summary>
+public sealed class HashedLinearTests
+{
+    [KernelProperty(MaxTest = 60)]
+    public void Passes_match_the_dense_reference(HashedLinearCase c)
+    {
+        Check<double>(c);
+        Check<float>(c);
+    }
+
+    private static void Check<T>(HashedLinearCase c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        HashedLinear<T> layer = c.Layer<T>();
+        int n = c.Inputs, m = c.Outputs, batch = c.Batch;
+        string name = $"{typeof(T).Name} {c}";
+
+        // The packed path (table lookups of Bucket(key, 2B)) must reproduce the definition (BucketAndSign) exactly.
+        var (v, bucket) = HashedLayerReference.Virtual(layer);
+        var materialized = new T[m * n];
+        layer.CopyVirtualMatrix(new MatrixView<T>(materialized, m, n));
+        for (int k = 0; k < v.Length; k++)
+        {
+            Tolerance.AssertIdentical(T.CreateChecked(v[k]), materialized[k], $"{name}: V[{k / n}, {k % n}]");
+        }
+
+        T[] x = c.InputData<T>(), dy = c.OutputGradient<T>();
+        var y = new T[batch * m];
+        layer.Forward(new ReadOnlyMatrixView<T>(x, batch, n), new MatrixView<T>(y, batch, m));
+        var (yRef, yMag) = HashedLayerReference.Forward(layer, v, x, batch);
+        for (int k = 0; k < y.Length; k++)
+        {
+            Tolerance.AssertClose(y[k], yRef[k], yMag[k], n + 2, $"{name}: Y[{k / m}, {k % m}]");
+        }
+
+        var dx = new T[batch * n];
+        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n));
+        var (dxRef, dxMag) = HashedLayerReference.BackwardInput(layer, v, dy, batch);
+        for (int k = 0; k < dx.Length; k++)
+        {
+            Tolerance.AssertClose(dx[k], dxRef[k], dxMag[k], m + 2, $"{name}: dX[{k / n}, {k % n}]");
+        }
+
+        var dw = new T[c.Buckets];
+        var db = new T[c.Bias ? m : 0];
+        layer.BackwardParameters(new ReadOnlyMatrixView<T>(x, batch, n), new ReadOnlyMatrixView<T>(dy, batch, m), dw, db);
+        var (g, gMag) = HashedLayerReference.VirtualGradient(n, m, x, dy, batch);
+        var (dwRef, dwMag, count) = HashedLayerReference.ScatterIntoBuckets(c.Buckets, bucket, HashedLayerReference.Signs(layer), g, gMag);
+        for (int k = 0; k < dw.Length; k++)
+        {
+            // Gemm sums batch terms per entry, the scatter count[k] entries per bucket, the fold one more.
+            Tolerance.AssertClose(dw[k], dwRef[k], dwMag[k], batch + count[k] + 4, $"{name}: dw[{k}] ({count[k]} entries)");
+        }
+        for (int i = 0; i < db.Length; i++)
+        {
+            var (sum, magnitude) = Reference.Sum<T>(Enumerable.Range(0, batch).Select(b => dy[b * m + i]).ToArray());
+            Tolerance.AssertClose(db[i], sum, magnitude, batch + 2, $"{name}: dbias[{i}]");
+        }
+    }
+
+    [Fact]
+    public void Bucket_gradient_is_the_scatter_of_the_dense_virtual_gradient_across_tiles_and_runs()
+    {
+        // 300 inputs (two hash runs of 256 keys per row) × 250 outputs: tiles of ⌊32768/300⌋ = 109 rows, so three tiles,
+        // the last partial; batch 37. Every bucket collects about 60 entries (compression 60).
+        var c = new HashedLinearCase(300, 250, 1250, 37, true, true, HashFamily.Polynomial31FourWise, 11);
+        HashedLinear<double> layer = c.Layer<double>();
+        double[] x = c.InputData<double>(), dy = c.OutputGradient<double>();
+        var dw = new double[c.Buckets];
+        var db = new double[c.Outputs];
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dw, db);
+
+        var (_, bucket) = HashedLayerReference.Virtual(layer);
+        var (g, gMag) = HashedLayerReference.VirtualGradient(c.Inputs, c.Outputs, x, dy, c.Batch);
+        var (expected, magnitude, count) = HashedLayerReference.ScatterIntoBuckets(c.Buckets, bucket, HashedLayerReference.Signs(layer), g, gMag);
+        Assert.Equal(c.Inputs * c.Outputs, count.Sum());
+        for (int k = 0; k < dw.Length; k++)
+        {
+            Tolerance.AssertClose(dw[k], expected[k], magnitude[k], c.Batch + count[k] + 4, $"dw[{k}]");
+        }
+    }
+
+    [Fact]
+    public void Parameter_count_is_exactly_the_buckets_plus_the_bias()
+    {
+        // The paper's 784 → 1000 layer at compression 64.
+        const int inputs = 784, outputs = 1000, buckets = inputs * outputs / 64;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var layer = new HashedLinear<float>(inputs, outputs, buckets, new MultiplyShift(1, 2));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(buckets + outputs, layer.ParameterCount);
+        Assert.Equal(buckets, layer.Weights.Length);
+        Assert.Equal(outputs, layer.Bias.Length);
+        Assert.Equal(64.0, layer.Compression, 2);
+        // Construction stores the parameters and a few small objects, nothing of the size of V (784 000 floats).
+        Assert.True(allocated < (buckets + outputs) * sizeof(float) + 4096, $"{allocated} bytes allocated for {buckets + outputs} parameters.");
+        Assert.Equal(buckets, new HashedLinear<float>(inputs, outputs, buckets, new MultiplyShift(1, 2), bias: false).ParameterCount);
+    }
+
+    /// <summary>
+    /// Central differences of the loss L(Y) = Σ c⊙Y + ½‖Y‖², in double. L is quadratic in every parameter and input (the
+    /// layer is linear in each), so the central difference has no truncation error and only rounding remains: about
+    /// ε·|L|/h with h = 10⁻³, far below the 10⁻⁶ relative tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData(37, 23, 50, 6, true, true)]
+    [InlineData(64, 65, 7, 3, false, true)]
+    [InlineData(5, 300, 1, 4, true, false)]
+    public void Gradients_match_central_differences(int inputs, int outputs, int buckets, int batch, bool signed, bool bias)
+    {
+        var c = new HashedLinearCase(inputs, outputs, buckets, batch, signed, bias, HashFamily.ThorupZhangTabulation, 5);
+        HashedLinear<double> layer = c.Layer<double>();
+        double[] x = c.InputData<double>(), coefficients = c.OutputGradient<double>();
+        ForwardPass forward = (input, output) => layer.Forward(input, output);
+        double Loss() => GradientCheck.QuadraticLoss(forward, x, batch, inputs, outputs, coefficients);
+
+        double[] dy = GradientCheck.OutputGradient(forward, x, batch, inputs, outputs, coefficients);
+        var dx = new double[batch * inputs];
+        var dw = new double[buckets];
+        var db = new double[bias ? outputs : 0];
+        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, batch, outputs), new MatrixView<double>(dx, batch, inputs));
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, batch, inputs), new ReadOnlyMatrixView<double>(dy, batch, outputs), dw, db);
+        const double h = 1e-3;
+        for (int k = 0; k < buckets; k++)
+        {
+            GradientCheck.AssertCentral(layer.Weights, k, h, Loss, dw[k], $"dw[{k}]");
+        }
+        for (int i = 0; i < db.Length; i++)
+        {
+            GradientCheck.AssertCentral(layer.Bias, i, h, Loss, db[i], $"dbias[{i}]");
+        }
+        for (int k = 0; k < x.Length; k += 7)
+        {
+            GradientCheck.AssertCentral(x, k, h, Loss, dx[k], $"dx[{k}]");
+        }
+    }
+
+    [Fact]
+    public void The_same_seeds_give_the_same_layer_and_any_thread_count_the_same_bits()
+    {
+        // 400 × 300 with batch 50: 6·10⁶ multiply-adds, above the threading threshold, so Default uses both cores.
+        var c = new HashedLinearCase(400, 300, 1875, 50, true, true, HashFamily.MultiplyShift, 21);
+        HashedLinear<float> first = c.Layer<float>(), second = c.Layer<float>();
+        float[] x = c.InputData<float>(), dy = c.OutputGradient<float>();
+        var results = new List<float[]>();
+        foreach (var (layer, options) in new[] { (first, BlasOptions.SingleThreaded), (second, BlasOptions.Default), (second, new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }) })
+        {
+            var y = new float[c.Batch * c.Outputs];
+            var dx = new float[c.Batch * c.Inputs];
+            var dw = new float[c.Buckets];
+            var db = new float[c.Outputs];
+            layer.Forward(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new MatrixView<float>(y, c.Batch, c.Outputs), options);
+            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), new MatrixView<float>(dx, c.Batch, c.Inputs), options);
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, options);
+            results.Add([.. y, .. dx, .. dw, .. db]);
+        }
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(results[0], results[2]);
+
+        // Another hash seed or another initialization seed is another layer.
+        var rehashed = (c with { Seed = 22 }).Layer<float>();
+        var y0 = new float[c.Batch * c.Outputs];
+        rehashed.Forward(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new MatrixView<float>(y0, c.Batch, c.Outputs));
+        Assert.NotEqual(results[0][..y0.Length], y0);
+    }
+}

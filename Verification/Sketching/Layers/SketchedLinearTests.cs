@@ -1,0 +1,165 @@
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Sketching.Layers;
+using Kernels.Sketching.Operators;
+using Kernels.Verification.Infrastructure;
+using Kernels.Verification.Sketching.Operators;
+
+namespace Kernels.Verification.Sketching.Layers;
+
+/// <summary>
+/// <see cref="SketchedLinear{T}"/> against a dense reference built from the sketch's definition
+/// (<see cref="SketchReference.Matrix{T}"/>): Y = X·Sᵀ·P + bias, dX = dY·Pᵀ·S, ∂L/∂P = (X·Sᵀ)ᵀ·dY, and finite differences.
+/// </summary>
+public sealed class SketchedLinearTests
+{
+    [KernelProperty(MaxTest = 60)]
+    public void Passes_match_the_dense_reference(SketchedLinearCase c)
+    {
+        Check<double>(c);
+        Check<float>(c);
+    }
+
+    private static void Check<T>(SketchedLinearCase c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        SketchedLinear<T> layer = c.Layer<T>();
+        int n = c.Inputs, m = c.Outputs, batch = c.Batch, s = layer.SketchSize;
+        string name = $"{typeof(T).Name} {c}";
+        Assert.Equal(s * m + (c.Bias ? m : 0), layer.ParameterCount);
+        double[] sketch = SketchReference.Matrix(layer.Sketch).Select(v => double.CreateChecked(v)).ToArray();
+        double[] p = layer.Weights.ToArray().Select(v => double.CreateChecked(v)).ToArray();
+        T[] x = c.InputData<T>(), dy = c.OutputGradient<T>();
+        var workspace = new SketchedLinearWorkspace<T>(layer, Math.Max(batch, 1));
+
+        // Z = X·Sᵀ (batch × s) in double, with magnitudes; each sketch applies its entries to x in its own order, and
+        // the SRHT's transform adds log₂ N' levels, so the growth allows N' + s terms.
+        int growth = (int)BitOperations.RoundUpToPowerOf2((uint)n) + s + 2;
+        var z = new double[batch * s];
+        var zMag = new double[batch * s];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int k = 0; k < s; k++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double term = double.CreateChecked(x[b * n + j]) * sketch[k * n + j];
+                    z[b * s + k] += term;
+                    zMag[b * s + k] += Math.Abs(term);
+                }
+            }
+        }
+
+        var y = new T[batch * m];
+        layer.Forward(new ReadOnlyMatrixView<T>(x, batch, n), new MatrixView<T>(y, batch, m), workspace);
+        for (int b = 0; b < batch; b++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                double bias = c.Bias ? double.CreateChecked(layer.Bias[i]) : 0, exact = bias, magnitude = Math.Abs(bias);
+                for (int k = 0; k < s; k++)
+                {
+                    exact += z[b * s + k] * p[k * m + i];
+                    magnitude += zMag[b * s + k] * Math.Abs(p[k * m + i]);
+                }
+                Tolerance.AssertClose(y[b * m + i], exact, magnitude, growth + s, $"{name}: Y[{b}, {i}]");
+            }
+        }
+
+        var dp = new T[s * m];
+        var db = new T[c.Bias ? m : 0];
+        layer.BackwardParameters(new ReadOnlyMatrixView<T>(dy, batch, m), dp, db, workspace);
+        for (int k = 0; k < s; k++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                double exact = 0, magnitude = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    exact += z[b * s + k] * double.CreateChecked(dy[b * m + i]);
+                    magnitude += zMag[b * s + k] * Math.Abs(double.CreateChecked(dy[b * m + i]));
+                }
+                Tolerance.AssertClose(dp[k * m + i], exact, magnitude, growth + batch, $"{name}: dP[{k}, {i}]");
+            }
+        }
+        for (int i = 0; i < db.Length; i++)
+        {
+            var (sum, magnitude) = Reference.Sum<T>(Enumerable.Range(0, batch).Select(b => dy[b * m + i]).ToArray());
+            Tolerance.AssertClose(db[i], sum, magnitude, batch + 2, $"{name}: dbias[{i}]");
+        }
+
+        var dx = new T[batch * n];
+        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n), workspace);
+        for (int b = 0; b < batch; b++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double exact = 0, magnitude = 0;
+                for (int k = 0; k < s; k++)
+                {
+                    double dz = 0, dzMag = 0;
+                    for (int i = 0; i < m; i++)
+                    {
+                        double term = double.CreateChecked(dy[b * m + i]) * p[k * m + i];
+                        dz += term;
+                        dzMag += Math.Abs(term);
+                    }
+                    exact += dz * sketch[k * n + j];
+                    magnitude += dzMag * Math.Abs(sketch[k * n + j]);
+                }
+                Tolerance.AssertClose(dx[b * n + j], exact, magnitude, growth + m, $"{name}: dX[{b}, {j}]");
+            }
+        }
+    }
+
+    /// <summary>Central differences of the quadratic loss of <see cref="GradientCheck"/>, in double, for every sketch kind.</summary>
+    [Theory]
+    [InlineData(SketchKind.CountSketch)]
+    [InlineData(SketchKind.SparseEmbedding)]
+    [InlineData(SketchKind.Gaussian)]
+    [InlineData(SketchKind.Srht)]
+    public void Gradients_match_central_differences(SketchKind kind)
+    {
+        var c = new SketchedLinearCase(kind, 9, 45, 13, 3, 5, true, 17);
+        SketchedLinear<double> layer = c.Layer<double>();
+        var workspace = new SketchedLinearWorkspace<double>(layer, c.Batch);
+        double[] x = c.InputData<double>(), coefficients = c.OutputGradient<double>();
+        ForwardPass forward = (input, output) => layer.Forward(input, output, workspace);
+        double Loss() => GradientCheck.QuadraticLoss(forward, x, c.Batch, c.Inputs, c.Outputs, coefficients);
+
+        double[] dy = GradientCheck.OutputGradient(forward, x, c.Batch, c.Inputs, c.Outputs, coefficients);
+        var dp = new double[layer.Weights.Length];
+        var db = new double[c.Outputs];
+        var dx = new double[c.Batch * c.Inputs];
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dp, db, workspace);
+        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), new MatrixView<double>(dx, c.Batch, c.Inputs), workspace);
+        const double h = 1e-3;
+        for (int k = 0; k < dp.Length; k += 3)
+        {
+            GradientCheck.AssertCentral(layer.Weights, k, h, Loss, dp[k], $"{kind}: dP[{k}]");
+        }
+        for (int i = 0; i < db.Length; i++)
+        {
+            GradientCheck.AssertCentral(layer.Bias, i, h, Loss, db[i], $"{kind}: dbias[{i}]");
+        }
+        for (int k = 0; k < x.Length; k += 4)
+        {
+            GradientCheck.AssertCentral(x, k, h, Loss, dx[k], $"{kind}: dx[{k}]");
+        }
+    }
+
+    [Fact]
+    public void The_workspace_carries_the_sketched_input_of_the_last_forward_pass()
+    {
+        var c = new SketchedLinearCase(SketchKind.SparseEmbedding, 6, 20, 4, 2, 3, false, 2);
+        SketchedLinear<double> layer = c.Layer<double>();
+        var workspace = new SketchedLinearWorkspace<double>(layer, 5);
+        double[] dy = c.OutputGradient<double>();
+        var dp = new double[layer.Weights.Length];
+        var error = Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], workspace));
+        Assert.Contains("no forward pass", error.Message);
+        var x = c.InputData<double>();
+        layer.Forward(new ReadOnlyMatrixView<double>(x, 3, 20), new MatrixView<double>(new double[12], 3, 4), workspace);
+        Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 2, 4), dp, [], workspace));
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], workspace);
+    }
+}
