@@ -55,7 +55,7 @@ public static class CompareBandwidthCommand
                 kernelTimes.Add(Measure.MedianSeconds(kernel, 0.1, 3));
                 limitTimes.Add(Measure.MedianSeconds(limit, 0.1, 3));
             }
-            double k = Median(kernelTimes), l = Median(limitTimes);
+            double k = Measure.Median(kernelTimes), l = Measure.Median(limitTimes);
             double fraction = l / k;
             table.Add(name, type, traffic, $"{streams * bytes / k / 1e9:F1}", $"{streams * bytes / l / 1e9:F1}", $"{fraction:P0}", "≥ 85%", fraction >= 0.85 ? "yes" : "NO");
         }
@@ -67,9 +67,4 @@ public static class CompareBandwidthCommand
         GC.KeepAlive(sink);
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }

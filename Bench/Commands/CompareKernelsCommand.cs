@@ -14,6 +14,8 @@ public static class CompareKernelsCommand
 {
     private sealed record Case(string Kernel, string Type, int Size, int Threads, string PeerCase, double MultiplyAdds, Action Ours, double Target, string TargetText);
 
+    private const int Rounds = 5;
+
     public static int Run()
     {
         AnsiConsole.MarkupLine("[bold]compare kernels[/]: measuring this machine's FMA peak first…");
@@ -35,28 +37,38 @@ public static class CompareKernelsCommand
             cases.Add(DotCase(n));
         }
 
-        var ours = new Dictionary<Case, double>();
-        foreach (var c in cases)
+        // The machine is shared: ours and the peer alternate round by round, so both see the same neighbours,
+        // and each figure is the median over rounds of per-round medians.
+        var ours = cases.ToDictionary(c => c, _ => new List<double>());
+        var peer = new Dictionary<string, List<double>>();
+        for (int round = 1; round <= Rounds; round++)
         {
-            AnsiConsole.MarkupLine($"  ours: {c.Kernel} {c.Type} {c.Size} ({c.Threads} thread{(c.Threads > 1 ? "s" : "")})");
-            ours[c] = Measure.MedianSeconds(c.Ours, c.Size >= 1_000_000 ? 0.2 : 0.05);
-        }
-        var peer = new Dictionary<string, double>();
-        foreach (var group in cases.GroupBy(c => c.Threads))
-        {
-            AnsiConsole.MarkupLine($"  peer: NumPy/OpenBLAS with {group.Key} thread(s)…");
-            var results = PeerRunner.Run("kernels.py", group.Select(c => c.PeerCase).Distinct(),
-                new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            foreach (var c in group)
+            foreach (var c in cases)
             {
-                peer[$"{c.PeerCase}@{group.Key}"] = results[c.PeerCase].GetDouble();
+                AnsiConsole.MarkupLine($"  round {round}/{Rounds}, ours: {c.Kernel} {c.Type} {c.Size} ({c.Threads} thread{(c.Threads > 1 ? "s" : "")})");
+                ours[c].Add(Measure.MedianSeconds(c.Ours, c.Size >= 1_000_000 ? 0.2 : 0.05));
+            }
+            foreach (var group in cases.GroupBy(c => c.Threads))
+            {
+                AnsiConsole.MarkupLine($"  round {round}/{Rounds}, peer: NumPy/OpenBLAS with {group.Key} thread(s)…");
+                var results = PeerRunner.Run("kernels.py", group.Select(c => c.PeerCase).Distinct(),
+                    new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = group.Key.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                foreach (var c in group)
+                {
+                    string key = $"{c.PeerCase}@{group.Key}";
+                    if (!peer.TryGetValue(key, out var samples))
+                    {
+                        peer[key] = samples = [];
+                    }
+                    samples.Add(results[c.PeerCase].GetDouble());
+                }
             }
         }
 
         var table = new MarkdownTable("Kernel", "Type", "Size", "Threads", "Ours", "NumPy/OpenBLAS", "Speed ratio (peer time / ours)", "Ours % of FMA peak", "Target", "Met");
         foreach (var c in cases)
         {
-            double mine = ours[c], theirs = peer[$"{c.PeerCase}@{c.Threads}"];
+            double mine = Measure.Median(ours[c]), theirs = Measure.Median(peer[$"{c.PeerCase}@{c.Threads}"]);
             double ratio = theirs / mine;
             double peak = (c.Type == "float" ? floatPeak : doublePeak) * c.Threads;
             double fraction = 2 * c.MultiplyAdds / mine / 1e9 / peak;
@@ -75,13 +87,15 @@ public static class CompareKernelsCommand
         string markdown = MachineInfo.Header("compare kernels: Kernels vs NumPy/OpenBLAS", command)
             + $"- Measured FMA peak (one core): {floatPeak:F1} GFLOP/s float, {doublePeak:F1} GFLOP/s double (assumed half of float)\n"
             + $"- Peer: NumPy {PeerVersion()} on Debian's OpenBLAS (pthreads), `OPENBLAS_NUM_THREADS` set to the Threads column\n"
-            + "- Times are medians of 11 samples; the ratio is peer time / our time (above 1 means ours is faster)\n\n"
+            + $"- {Rounds} rounds in which ours and the peer alternate; each time is the median over rounds of a per-round median of 11 samples. The ratio is peer time / our time (above 1 means ours is faster)\n"
+            + $"- Load average (1, 5, 15 min) at the end of the run: {MachineInfo.LoadAverage()}\n\n"
             + table.ToMarkdown();
         string file = Path.Combine(MachineInfo.ResultsDirectory(), "compare-kernels.md");
         File.WriteAllText(file, markdown);
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, file))}[/]");
         return 0;
     }
+
 
     private static string PeerVersion()
     {

@@ -33,7 +33,7 @@ public static class CompareLinalgCommand
     public static int Run()
     {
         int threads = Environment.ProcessorCount;
-        string loadAtStart = LoadAverage();
+        string loadAtStart = MachineInfo.LoadAverage();
         AnsiConsole.MarkupLine($"[bold]compare linalg[/]: building the problems ({CholeskyOrder}² KMS, {QrRows}×{QrColumns} hashed, {PoissonGrid}² Poisson)…");
         double[] kms = LinalgProblems.Kms(CholeskyOrder);
         double[] tall = LinalgProblems.Hashed(QrRows, QrColumns);
@@ -91,14 +91,14 @@ public static class CompareLinalgCommand
         double mathNetQr = Measure.MedianSeconds(() => mathNetTall.QR(QRMethod.Thin), 0.1, 3);
 
         var factorizations = new MarkdownTable("Operation", "Size", "Ours", "SciPy/NumPy", "Peer time ÷ ours", "MathNet managed", "MathNet time ÷ ours", "Target", "Met");
-        double cholesky = Median(ours["cholesky"]), cholPeer = Median(peer["cholesky"]);
+        double cholesky = Measure.Median(ours["cholesky"]), cholPeer = Measure.Median(peer["cholesky"]);
         factorizations.Add("Cholesky", $"{CholeskyOrder}×{CholeskyOrder}",
             Durations.Format(cholesky), Durations.Format(cholPeer), Ratio(cholPeer, cholesky), Durations.Format(mathNetCholesky), Ratio(mathNetCholesky, cholesky),
             "≥ 0.5× SciPy, ≥ 3× MathNet", Met(cholPeer / cholesky >= 0.5 && mathNetCholesky / cholesky >= 3));
-        double qrRaw = Median(ours["qr_raw"]), qrRawPeer = Median(peer["qr_raw"]);
+        double qrRaw = Measure.Median(ours["qr_raw"]), qrRawPeer = Measure.Median(peer["qr_raw"]);
         factorizations.Add("QR: R and reflectors", $"{QrRows}×{QrColumns}",
             Durations.Format(qrRaw), Durations.Format(qrRawPeer), Ratio(qrRawPeer, qrRaw), "", "", "", "");
-        double qrThin = Median(ours["qr_reduced"]), qrThinPeer = Median(peer["qr_reduced"]);
+        double qrThin = Measure.Median(ours["qr_reduced"]), qrThinPeer = Measure.Median(peer["qr_reduced"]);
         factorizations.Add("QR: R and thin Q", $"{QrRows}×{QrColumns}",
             Durations.Format(qrThin), Durations.Format(qrThinPeer), Ratio(qrThinPeer, qrThin), Durations.Format(mathNetQr), Ratio(mathNetQr, qrThin),
             "≥ 0.5× NumPy, ≥ 3× MathNet", Met(qrThinPeer / qrThin >= 0.5 && mathNetQr / qrThin >= 3));
@@ -123,7 +123,7 @@ public static class CompareLinalgCommand
         string markdown = MachineInfo.Header("compare linalg: dense factorizations and PCG vs SciPy/NumPy and MathNet", command)
             + $"- Peers: NumPy {versions["numpy"].GetString()}, SciPy {versions["scipy"].GetString()} on Debian's OpenBLAS (pthreads, `OPENBLAS_NUM_THREADS={threads}`); "
             + "MathNet.Numerics 5.0.0 with `Control.UseManaged()`\n"
-            + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {LoadAverage()} (the machine is shared; ours and the peer alternate so that both see the same neighbours)\n"
+            + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {MachineInfo.LoadAverage()} (the machine is shared; ours and the peer alternate so that both see the same neighbours)\n"
             + $"- Ours: default `BlasOptions` ({threads} threads above the size threshold; results are bitwise independent of the thread count)\n"
             + $"- {Rounds} rounds, ours and the Python peer alternating; each factorization time is a median of 7 samples per round, then the median over rounds. "
             + "MathNet is timed once (3 samples). Ratios are peer time ÷ our time: above 1 means ours is faster\n"
@@ -162,13 +162,8 @@ public static class CompareLinalgCommand
         return new CgRun(result.Iterations, seconds / result.Iterations, Level1.Nrm2<double>(residual) / Level1.Nrm2<double>(b));
     }
 
-    /// <summary>The first three fields of /proc/loadavg, or "unknown" where it does not exist.</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
     private static CgRun MedianRun(List<CgRun> runs) => runs.OrderBy(r => r.SecondsPerIteration).ElementAt(runs.Count / 2);
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static string Ratio(double peer, double ours) => $"{peer / ours:F2}×";
 

@@ -87,7 +87,7 @@ public static class CompareSketchingCommand
                 Record(c, peers[c].GetDouble());
             }
         }
-        double T(string name) => Median(times[name]);
+        double T(string name) => Measure.Median(times[name]);
 
         string sparseWhat = $"{Samples}×{Features} CSR at density 0.01 ({x.NonZeroCount:N0} entries) to {SparseRows} rows";
         Row(table, "CountSketch, CSR", sparseWhat + ": S·Xᵀ vs X·Rᵀ, R at density 1/200", T("count"), "scikit-learn SparseRandomProjection.transform", T(srp1), 5);
@@ -166,11 +166,6 @@ public static class CompareSketchingCommand
         File.WriteAllBytes(prefix + ".data", MemoryMarshal.AsBytes(data.AsSpan()).ToArray());
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 
     private static string Format(double seconds) => seconds switch
     {

@@ -21,6 +21,10 @@ public static class MachineInfo
         $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
         $"- Command: `{command}`\n";
 
+    /// <summary>The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "unknown" where it does not exist.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     /// <summary>The results folder for this machine, created under <c>Bench/results/</c> of the repository.</summary>
     public static string ResultsDirectory()
     {

@@ -40,4 +40,15 @@ public static class Measure
         Array.Sort(times);
         return times[samples / 2];
     }
+
+    /// <summary>The median of <paramref name="values"/> (the upper middle for an even count), the figure every compare table quotes.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException("No samples to take the median of.", nameof(values));
+        }
+        return sorted[sorted.Length / 2];
+    }
 }
