@@ -9,9 +9,10 @@ using Spectre.Console;
 namespace Kernels.Bench.Commands;
 
 /// <summary>
-/// <c>quickstart</c>: the README's main job. Until the training layer exists it is a short kernel showcase on
-/// built-in data: the SIMD width in use, then a few kernels against TensorPrimitives and a scalar loop, and Gemm as
-/// a fraction of the FMA peak measured on the spot. About half a minute on two cores.
+/// <c>quickstart</c>: the README's main job. Until the training layer exists it is a short showcase on built-in
+/// data: the SIMD width in use, a few kernels against TensorPrimitives and a scalar loop, Gemm as a fraction of the
+/// FMA peak measured on the spot, then the threshold forest and sketch-preconditioned least squares
+/// (<see cref="QuickstartLayers"/>). About a minute on two cores.
 /// </summary>
 public static class QuickstartCommand
 {
@@ -56,6 +57,7 @@ public static class QuickstartCommand
         double gflops = 2.0 * size * size * size / seconds / 1e9;
         AnsiConsole.MarkupLine($"Gemm 512³ float, one thread: [green]{gflops:F1} GFLOP/s[/] = {gflops / peak:P0} of the {peak:F1} GFLOP/s FMA peak measured just now");
         AnsiConsole.MarkupLine($"[grey](checksum {sink + c[17]:G3})[/]");
+        QuickstartLayers.Run();
         AnsiConsole.MarkupLine("Next: [bold]dotnet run -c Release --project Bench -- compare kernels[/] (needs bash Bench/peers/install.sh) or [bold]-- bench --filter '*'[/]");
         return 0;
     }
