@@ -1,8 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Kernels.Sketching.Hashing;
-using Kernels.Sparse;
 
 namespace Kernels.Sketching.Layers;
 
@@ -66,40 +66,99 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="firstKey">The key of the first entry, i·inputs + j.</param>
     /// <param name="table">The pinned table from <see cref="FillTable"/>.</param>
     /// <param name="values">Destination of the run's entries.</param>
+    [SkipLocalsInit]
     public unsafe void Gather(uint firstKey, T* table, Span<T> values)
     {
         Span<int> indices = stackalloc int[Run];
         indices = indices[..values.Length];
         Indices(firstKey, indices);
-        GatherScatter.GatherValidated(table, ref MemoryMarshal.GetReference(indices), ref MemoryMarshal.GetReference(values), (nuint)values.Length);
+        fixed (int* index = indices)
+        fixed (T* value = values)
+        {
+            Gather(table, index, value, 1, values.Length);
+        }
+    }
+
+    /// <summary>
+    /// destination[t·<paramref name="stride"/>] ← table[index[t]] for t &lt; <paramref name="count"/>: scalar loads, four
+    /// per step. On AMD Zen 4 this is faster than the AVX2 gather instruction (0.40 against 0.70 ms for 784 000 entries
+    /// from a 2B-entry table in L2), and it writes strided panel lanes directly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Gather(T* table, int* index, T* destination, nint stride, int count)
+    {
+        int t = 0;
+        for (; t + 4 <= count; t += 4)
+        {
+            T v0 = table[(uint)index[t]], v1 = table[(uint)index[t + 1]], v2 = table[(uint)index[t + 2]], v3 = table[(uint)index[t + 3]];
+            destination[t * stride] = v0;
+            destination[(t + 1) * stride] = v1;
+            destination[(t + 2) * stride] = v2;
+            destination[(t + 3) * stride] = v3;
+        }
+        for (; t < count; t++)
+        {
+            destination[t * stride] = table[(uint)index[t]];
+        }
     }
 
     /// <summary>tableGradient[index(firstKey + t)] += gradient[t] for a run of at most <see cref="Run"/> keys, in key order.</summary>
-    public void ScatterAdd(uint firstKey, ReadOnlySpan<T> gradient, Span<T> tableGradient)
+    [SkipLocalsInit]
+    public unsafe void ScatterAdd(uint firstKey, ReadOnlySpan<T> gradient, Span<T> tableGradient)
     {
         Span<int> indices = stackalloc int[Run];
         indices = indices[..gradient.Length];
         Indices(firstKey, indices);
-        GatherScatter.ScatterAddValidated(T.One, ref MemoryMarshal.GetReference(gradient), ref MemoryMarshal.GetReference(indices),
-            ref MemoryMarshal.GetReference(tableGradient), (nuint)gradient.Length);
-    }
-
-    /// <summary>∂L/∂w from the table gradient: g[k] − g[B + k] when signed (the −w half enters with a minus), g[k] otherwise.</summary>
-    public void FoldGradient(ReadOnlySpan<T> tableGradient, Span<T> weightGradient)
-    {
-        tableGradient[..Buckets].CopyTo(weightGradient);
-        if (Signed)
+        fixed (int* index = indices)
+        fixed (T* g = gradient)
+        fixed (T* table = tableGradient)
         {
-            ReadOnlySpan<T> negated = tableGradient.Slice(Buckets, Buckets);
-            for (int k = 0; k < weightGradient.Length; k++)
+            int n = gradient.Length, t = 0;
+            // In key order: a repeated bucket sees its updates in the same order as a plain loop.
+            for (; t + 4 <= n; t += 4)
             {
-                weightGradient[k] -= negated[k];
+                table[(uint)index[t]] += g[t];
+                table[(uint)index[t + 1]] += g[t + 1];
+                table[(uint)index[t + 2]] += g[t + 2];
+                table[(uint)index[t + 3]] += g[t + 3];
+            }
+            for (; t < n; t++)
+            {
+                table[(uint)index[t]] += g[t];
             }
         }
     }
 
-    /// <summary>Table indices of the keys firstKey … firstKey + indices.Length − 1: one batch hash call.</summary>
-    private void Indices(uint firstKey, Span<int> indices)
+    /// <summary>
+    /// ∂L/∂w from <paramref name="partitions"/> consecutive table gradients g₀, g₁, …: per bucket k, the partitions are
+    /// summed in order, (g₀[k] + g₁[k]) + …, and when signed the same sum of the −w half, g[B + k], is subtracted.
+    /// </summary>
+    public void FoldGradient(ReadOnlySpan<T> tableGradients, int partitions, Span<T> weightGradient)
+    {
+        int length = TableLength;
+        for (int k = 0; k < weightGradient.Length; k++)
+        {
+            T sum = tableGradients[k];
+            for (int p = 1; p < partitions; p++)
+            {
+                sum += tableGradients[p * length + k];
+            }
+            if (Signed)
+            {
+                T negated = tableGradients[Buckets + k];
+                for (int p = 1; p < partitions; p++)
+                {
+                    negated += tableGradients[p * length + Buckets + k];
+                }
+                sum -= negated;
+            }
+            weightGradient[k] = sum;
+        }
+    }
+
+    /// <summary>Table indices of the keys firstKey … firstKey + indices.Length − 1 (at most <see cref="Run"/>): one batch hash call.</summary>
+    [SkipLocalsInit]
+    public void Indices(uint firstKey, Span<int> indices)
     {
         Span<uint> keys = stackalloc uint[Run];
         keys = keys[..indices.Length];

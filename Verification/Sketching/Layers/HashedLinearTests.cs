@@ -91,6 +91,29 @@ public sealed class HashedLinearTests
         }
     }
 
+    [Theory]
+    [InlineData(700, 333, 2000, 29, true, true)]
+    [InlineData(513, 130, 999, 8, false, false)]
+    [InlineData(20, 1, 7, 3, true, false)]
+    public void Parameter_gradient_on_one_thread_equals_two_threads_bit_for_bit(int inputs, int outputs, int buckets, int batch, bool signed, bool bias)
+    {
+        // 700 × 333: tiles of ⌊32768/700⌋ = 46 rows, two row partitions of 166 and 167 rows (four tiles each, the last
+        // partial), each with its own table gradient; the threaded path runs them concurrently (threshold 0).
+        var c = new HashedLinearCase(inputs, outputs, buckets, batch, signed, bias, HashFamily.MultiplyShift, 31);
+        HashedLinear<float> layer = c.Layer<float>();
+        float[] x = c.InputData<float>(), dy = c.OutputGradient<float>();
+        var results = new List<float[]>();
+        foreach (var options in new[] { BlasOptions.SingleThreaded, new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }, new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 } })
+        {
+            var dw = new float[c.Buckets];
+            var db = new float[bias ? c.Outputs : 0];
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, options);
+            results.Add([.. dw, .. db]);
+        }
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(results[0], results[2]);
+    }
+
     [Fact]
     public void Parameter_count_is_exactly_the_buckets_plus_the_bias()
     {
