@@ -86,6 +86,50 @@ internal static class HashBatch
         }
     }
 
+    /// <summary>
+    /// Buckets of the consecutive keys <paramref name="firstKey"/> … <paramref name="firstKey"/> + n − 1 (n the
+    /// destination's length), the same values as <see cref="Buckets{THash}"/> on those keys, but with the keys generated
+    /// in registers: no key buffer and no checks. The caller guarantees that every key is valid for the family.
+    /// </summary>
+    public static void BucketsOfRange<THash>(in THash hash, uint firstKey, int buckets, Span<int> destination) where THash : struct, IRawHash
+    {
+        ref int d = ref MemoryMarshal.GetReference(destination);
+        int n = destination.Length, bits = hash.RangeBits, i = 0;
+        if (hash.IsVectorized512)
+        {
+            Vector512<ulong> m = Vector512.Create((ulong)(uint)buckets), keys = Vector512.Create((ulong)firstKey) + Vector512<ulong>.Indices;
+            Vector512<ulong> step = Vector512.Create(8UL);
+            for (; i + 8 <= n; i += 8, keys += step)
+            {
+                Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(hash.Hash(keys).AsUInt32(), m.AsUInt32()), bits);
+                Avx512F.ConvertToVector256UInt32(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (hash.IsVectorized256)
+        {
+            Vector256<ulong> m = Vector256.Create((ulong)(uint)buckets), keys = Vector256.Create((ulong)firstKey) + Vector256<ulong>.Indices;
+            Vector256<ulong> step = Vector256.Create(4UL);
+            for (; i + 4 <= n; i += 4, keys += step)
+            {
+                Vector256<ulong> w = Vector256.ShiftRightLogical(Avx2.Multiply(hash.Hash(keys).AsUInt32(), m.AsUInt32()), bits);
+                Narrow(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (hash.IsVectorized32)
+        {
+            Vector256<uint> m = Vector256.Create((uint)buckets), keys = Vector256.Create(firstKey) + Vector256<uint>.Indices;
+            Vector256<uint> step = Vector256.Create(8u);
+            for (; i + 8 <= n; i += 8, keys += step)
+            {
+                MultiplyHigh(hash.Hash(keys), m).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Bucket(hash.Hash(firstKey + (uint)i), buckets, bits);
+        }
+    }
+
     /// <summary>Signs of every key; the caller has validated the arguments.</summary>
     public static void Signs<THash>(in THash hash, ReadOnlySpan<uint> keys, Span<int> destination) where THash : struct, IRawHash
     {

@@ -24,7 +24,7 @@ namespace Kernels.Sketching.Layers;
 /// <para><b>Backward.</b> <see cref="BackwardInput"/>: dX = dY·V, the same Gemm with V as the packed operand.
 /// <see cref="BackwardParameters"/>: ∂L/∂w_k = Σ over (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j] (a scatter-add),
 /// and ∂L/∂bias = the column sums of dY. The virtual gradient dYᵀX is formed one tile of rows of V at a time by Gemm
-/// and scattered into the buckets while the tile is in cache, so only a tile (about 32 K entries) per thread is ever live,
+/// and scattered into the buckets while the tile is in cache, so only a tile (about 64 K entries) per thread is ever live,
 /// never the outputs × inputs matrix. The rows of V are split into two partitions (one when V fits a single tile), each
 /// scattered into its own table gradient, so two threads can share the pass; the partition gradients are summed in
 /// partition order at the end.</para>
@@ -39,8 +39,8 @@ namespace Kernels.Sketching.Layers;
 /// <typeparam name="T">Element type, <see cref="float"/> (the neural-network default) or <see cref="double"/> (gradient checks).</typeparam>
 public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Entries of the virtual gradient computed per tile in <see cref="BackwardParameters"/> (128 KiB of floats: L2-resident).</summary>
-    private const int TileEntries = 1 << 15;
+    /// <summary>Entries of the virtual gradient computed per tile in <see cref="BackwardParameters"/> (256 KiB of floats per thread: L2-resident; larger tiles repack X less often).</summary>
+    private const int TileEntries = 1 << 16;
 
     /// <summary>
     /// Row partitions of V in <see cref="BackwardParameters"/>, each with its own table gradient (2B entries), summed in

@@ -26,11 +26,11 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Keys hashed per batch call (stack buffers of this many keys and indices).</summary>
     public const int Run = 256;
 
-    private readonly IHashFunction _hash;
+    private readonly RangeHasher _range;
 
     public HashedWeightMap(IHashFunction hash, int inputs, int buckets, bool signed)
     {
-        _hash = hash;
+        _range = RangeHasher.For(hash);
         Inputs = inputs;
         Buckets = buckets;
         Signed = signed;
@@ -157,24 +157,53 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>Table indices of the keys firstKey … firstKey + indices.Length − 1 (at most <see cref="Run"/>): one batch hash call.</summary>
-    [SkipLocalsInit]
-    public void Indices(uint firstKey, Span<int> indices)
+    public void Indices(uint firstKey, Span<int> indices) => _range.Buckets(firstKey, TableLength, indices);
+
+    /// <summary>Buckets of a run of consecutive keys, whatever the family.</summary>
+    private abstract class RangeHasher
     {
-        Span<uint> keys = stackalloc uint[Run];
-        keys = keys[..indices.Length];
-        int t = 0;
-        if (Vector256.IsHardwareAccelerated)
+        /// <summary>destination[t] ← the bucket of key firstKey + t among <paramref name="buckets"/>.</summary>
+        public abstract void Buckets(uint firstKey, int buckets, Span<int> destination);
+
+        /// <summary>The fastest path for <paramref name="hash"/>: keys in registers for the families with a raw hash, a key buffer otherwise.</summary>
+        public static RangeHasher For(IHashFunction hash) => hash switch
         {
-            Vector256<uint> run = Vector256.Create(firstKey) + Vector256<uint>.Indices, step = Vector256.Create((uint)Vector256<uint>.Count);
-            for (; t + Vector256<uint>.Count <= keys.Length; t += Vector256<uint>.Count, run += step)
+            MultiplyShift h => new Raw<MultiplyShift>(h),
+            TabulationHash h => new Raw<TabulationHash>(h),
+            _ => new Keyed(hash),
+        };
+    }
+
+    /// <summary>A family with a raw hash: <see cref="HashBatch.BucketsOfRange{THash}"/>, which generates the keys in registers.</summary>
+    private sealed class Raw<THash>(THash hash) : RangeHasher where THash : struct, IRawHash
+    {
+        private readonly THash _hash = hash;
+
+        public override void Buckets(uint firstKey, int buckets, Span<int> destination) => HashBatch.BucketsOfRange(_hash, firstKey, buckets, destination);
+    }
+
+    /// <summary>Any other family: the keys are written to a stack buffer and hashed by the public batch call.</summary>
+    private sealed class Keyed(IHashFunction hash) : RangeHasher
+    {
+        [SkipLocalsInit]
+        public override void Buckets(uint firstKey, int buckets, Span<int> destination)
+        {
+            Span<uint> keys = stackalloc uint[Run];
+            keys = keys[..destination.Length];
+            int t = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                run.StoreUnsafe(ref MemoryMarshal.GetReference(keys), (nuint)t);
+                Vector256<uint> run = Vector256.Create(firstKey) + Vector256<uint>.Indices, step = Vector256.Create((uint)Vector256<uint>.Count);
+                for (; t + Vector256<uint>.Count <= keys.Length; t += Vector256<uint>.Count, run += step)
+                {
+                    run.StoreUnsafe(ref MemoryMarshal.GetReference(keys), (nuint)t);
+                }
             }
+            for (; t < keys.Length; t++)
+            {
+                keys[t] = firstKey + (uint)t;
+            }
+            hash.Buckets(keys, buckets, destination);
         }
-        for (; t < keys.Length; t++)
-        {
-            keys[t] = firstKey + (uint)t;
-        }
-        _hash.Buckets(keys, TableLength, indices);
     }
 }
