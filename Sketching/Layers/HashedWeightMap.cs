@@ -168,7 +168,7 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
         /// <summary>The fastest path for <paramref name="hash"/>: keys in registers for the families with a raw hash, a key buffer otherwise.</summary>
         public static RangeHasher For(IHashFunction hash) => hash switch
         {
-            MultiplyShift h => new Raw<MultiplyShift>(h),
+            MultiplyShift h => new Incremental(h),
             TabulationHash h => new Raw<TabulationHash>(h),
             _ => new Keyed(hash),
         };
@@ -178,6 +178,14 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
     private sealed class Raw<THash>(THash hash) : RangeHasher where THash : struct, IRawHash
     {
         private readonly THash _hash = hash;
+
+        public override void Buckets(uint firstKey, int buckets, Span<int> destination) => HashBatch.BucketsOfRange(_hash, firstKey, buckets, destination);
+    }
+
+    /// <summary>Multiply-add-shift: <see cref="HashBatch.BucketsOfRange(in MultiplyShift, uint, int, Span{int})"/>, one add per eight keys.</summary>
+    private sealed class Incremental(MultiplyShift hash) : RangeHasher
+    {
+        private readonly MultiplyShift _hash = hash;
 
         public override void Buckets(uint firstKey, int buckets, Span<int> destination) => HashBatch.BucketsOfRange(_hash, firstKey, buckets, destination);
     }

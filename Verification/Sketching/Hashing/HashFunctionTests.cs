@@ -23,6 +23,11 @@ public sealed class HashFunctionTests
         Check(new MultiplyShift(5, 1));
         Check(TabulationHash.Simple(5, 1));
         Check(TabulationHash.ThorupZhang(5, 1));
+        var multiplyShift = new MultiplyShift(9, 3);
+        int[] incremental = new int[length], batch = new int[length];
+        multiplyShift.Buckets(keys, bucketCount, batch);
+        HashBatch.BucketsOfRange(multiplyShift, firstKey, bucketCount, incremental);
+        Assert.Equal(batch, incremental);
 
         void Check<THash>(THash f) where THash : struct, IHashFunction, IRawHash
         {
