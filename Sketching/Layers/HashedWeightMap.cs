@@ -16,7 +16,7 @@ namespace Kernels.Sketching.Layers;
 /// the sign off the half: the pair (h, ξ) is exactly the index <see cref="IHashFunction.Bucket"/>(key, 2B) into the
 /// signed table [w; −w] of 2B entries. So a signed entry is one table lookup, ξ·w[h] = table[Bucket(key, 2B)], with no
 /// separate sign pass; an unsigned layer uses w itself as the table and B buckets. Gradients are scattered the same
-/// way into a table gradient of 2B entries and folded back: ∂L/∂w_k = g[k] − g[B + k].</para>
+/// way into table gradients of 2B entries (one per row partition of V, summed in order) and folded back: ∂L/∂w_k = g[k] − g[B + k].</para>
 /// <para>The table is a scratch copy (2B entries), rebuilt for every pass; no per-entry index is ever stored, so the
 /// memory of a pass is O(B) plus a run of indices, never O(inputs·outputs).</para>
 /// </remarks>
