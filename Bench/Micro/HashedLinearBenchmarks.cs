@@ -14,8 +14,8 @@ namespace Kernels.Bench.Micro;
 /// </summary>
 /// <remarks>
 /// Parameter memory: dense 784 000 + 1000 floats (and as many for dW); hashed 12 250 + 1000 (and as many for dw). The
-/// hashed layer's runtime buffers come from the array pool (a 2B-entry lookup table, a 32 K-entry gradient tile and a
-/// 2B-entry table gradient), so MemoryDiagnoser reports only what a pass allocates beyond them.
+/// hashed layer's runtime buffers come from the array pool (a 2B-entry lookup table, a 64 K-entry gradient tile per thread and a
+/// 2B-entry table gradient per row partition, two here), so MemoryDiagnoser reports only what a pass allocates beyond them.
 /// </remarks>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]

@@ -86,6 +86,86 @@ internal static class HashBatch
         }
     }
 
+    /// <summary>
+    /// Buckets of the consecutive keys <paramref name="firstKey"/> … <paramref name="firstKey"/> + n − 1 (n the
+    /// destination's length), the same values as <see cref="Buckets{THash}"/> on those keys, but with the keys generated
+    /// in registers: no key buffer and no checks. The caller guarantees that every key is valid for the family.
+    /// </summary>
+    public static void BucketsOfRange<THash>(in THash hash, uint firstKey, int buckets, Span<int> destination) where THash : struct, IRawHash
+    {
+        ref int d = ref MemoryMarshal.GetReference(destination);
+        int n = destination.Length, bits = hash.RangeBits, i = 0;
+        if (hash.IsVectorized512)
+        {
+            Vector512<ulong> m = Vector512.Create((ulong)(uint)buckets), keys = Vector512.Create((ulong)firstKey) + Vector512<ulong>.Indices;
+            Vector512<ulong> step = Vector512.Create(8UL);
+            for (; i + 8 <= n; i += 8, keys += step)
+            {
+                Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(hash.Hash(keys).AsUInt32(), m.AsUInt32()), bits);
+                Avx512F.ConvertToVector256UInt32(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (hash.IsVectorized256)
+        {
+            Vector256<ulong> m = Vector256.Create((ulong)(uint)buckets), keys = Vector256.Create((ulong)firstKey) + Vector256<ulong>.Indices;
+            Vector256<ulong> step = Vector256.Create(4UL);
+            for (; i + 4 <= n; i += 4, keys += step)
+            {
+                Vector256<ulong> w = Vector256.ShiftRightLogical(Avx2.Multiply(hash.Hash(keys).AsUInt32(), m.AsUInt32()), bits);
+                Narrow(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (hash.IsVectorized32)
+        {
+            Vector256<uint> m = Vector256.Create((uint)buckets), keys = Vector256.Create(firstKey) + Vector256<uint>.Indices;
+            Vector256<uint> step = Vector256.Create(8u);
+            for (; i + 8 <= n; i += 8, keys += step)
+            {
+                MultiplyHigh(hash.Hash(keys), m).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Bucket(hash.Hash(firstKey + (uint)i), buckets, bits);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="BucketsOfRange{THash}"/> for multiply-add-shift, incrementally: consecutive keys differ by 1, so their
+    /// values a·x + b mod 2⁶⁴ differ by a, and eight lanes advance by 8a with one 64-bit add (no multiplication by the
+    /// key). Exact in wrapping 64-bit arithmetic, so the buckets are the same bits as the batch path's.
+    /// </summary>
+    public static void BucketsOfRange(in MultiplyShift hash, uint firstKey, int buckets, Span<int> destination)
+    {
+        ref int d = ref MemoryMarshal.GetReference(destination);
+        int n = destination.Length, i = 0;
+        ulong a = hash.Multiplier, start = unchecked(a * firstKey + hash.Increment);
+        if (Avx512F.IsSupported)
+        {
+            Vector512<ulong> m = Vector512.Create((ulong)(uint)buckets);
+            Vector512<ulong> values = Vector512.Create(start) + Vector512.Create(a) * Vector512<ulong>.Indices, step = Vector512.Create(8 * a);
+            for (; i + 8 <= n; i += 8, values += step)
+            {
+                Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(Vector512.ShiftRightLogical(values, 32).AsUInt32(), m.AsUInt32()), 32);
+                Avx512F.ConvertToVector256UInt32(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (Avx2.IsSupported)
+        {
+            Vector256<ulong> m = Vector256.Create((ulong)(uint)buckets);
+            Vector256<ulong> values = Vector256.Create(start) + Vector256.Create(a) * Vector256<ulong>.Indices, step = Vector256.Create(4 * a);
+            for (; i + 4 <= n; i += 4, values += step)
+            {
+                Vector256<ulong> w = Vector256.ShiftRightLogical(Avx2.Multiply(Vector256.ShiftRightLogical(values, 32).AsUInt32(), m.AsUInt32()), 32);
+                Narrow(w).AsInt32().StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Bucket(hash.Hash(firstKey + (uint)i), buckets, 32);
+        }
+    }
+
     /// <summary>Signs of every key; the caller has validated the arguments.</summary>
     public static void Signs<THash>(in THash hash, ReadOnlySpan<uint> keys, Span<int> destination) where THash : struct, IRawHash
     {

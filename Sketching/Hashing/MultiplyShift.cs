@@ -32,6 +32,12 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
         _increment = ((ulong)words[3] << 32) | words[2];
     }
 
+    /// <summary>a, the 64-bit multiplier of h(x) = ⌊((a·x + b) mod 2⁶⁴) / 2³²⌋.</summary>
+    internal ulong Multiplier => _multiplier;
+
+    /// <summary>b, the 64-bit increment of h(x) = ⌊((a·x + b) mod 2⁶⁴) / 2³²⌋.</summary>
+    internal ulong Increment => _increment;
+
     /// <summary>2: the family is 2-independent.</summary>
     public int Independence => 2;
 

@@ -24,21 +24,29 @@ namespace Kernels.Sketching.Layers;
 /// <para><b>Backward.</b> <see cref="BackwardInput"/>: dX = dY·V, the same Gemm with V as the packed operand.
 /// <see cref="BackwardParameters"/>: ∂L/∂w_k = Σ over (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j] (a scatter-add),
 /// and ∂L/∂bias = the column sums of dY. The virtual gradient dYᵀX is formed one tile of rows of V at a time by Gemm
-/// and scattered into the buckets while the tile is in cache, so only a tile (about 32 K entries) is ever live, never the
-/// outputs × inputs matrix.</para>
+/// and scattered into the buckets while the tile is in cache, so only a tile (about 64 K entries) per thread is ever live,
+/// never the outputs × inputs matrix. The rows of V are split into two partitions (one when V fits a single tile), each
+/// scattered into its own table gradient, so two threads can share the pass; the partition gradients are summed in
+/// partition order at the end.</para>
 /// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]), Gemm's pack buffers and,
-/// for the parameter gradient, one tile and a 2B-entry table gradient, all from the array pool (no index map of size
-/// inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
-/// <para><b>Determinism.</b> Every output is summed in a fixed order (Gemm's, and the scatter runs over keys in ascending
-/// order on one thread), so results are the same bits for any thread count; they may differ in the last bits between
+/// for the parameter gradient, one tile per thread and a 2B-entry table gradient per partition (at most two), all from the
+/// array pool (no index map of size inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
+/// <para><b>Determinism.</b> Every output is summed in a fixed order (Gemm's; the scatter runs over the keys of each
+/// partition in ascending order, and the partitions, fixed by the shape alone, are added in order), so results are the same bits for any thread count; they may differ in the last bits between
 /// vector widths. Data NaN and infinity propagate. The layer is safe for concurrent passes as long as nobody writes
 /// the parameters meanwhile.</para>
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> (the neural-network default) or <see cref="double"/> (gradient checks).</typeparam>
 public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Entries of the virtual gradient computed per tile in <see cref="BackwardParameters"/> (128 KiB of floats: L2-resident).</summary>
-    private const int TileEntries = 1 << 15;
+    /// <summary>Entries of the virtual gradient computed per tile in <see cref="BackwardParameters"/> (256 KiB of floats per thread: L2-resident; larger tiles repack X less often).</summary>
+    private const int TileEntries = 1 << 16;
+
+    /// <summary>
+    /// Row partitions of V in <see cref="BackwardParameters"/>, each with its own table gradient (2B entries), summed in
+    /// partition order at the end; up to this many threads share the pass.
+    /// </summary>
+    private const int GradientPartitions = 2;
 
     private readonly T[] _weights;
     private readonly T[] _bias;
@@ -251,10 +259,10 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
     /// <param name="weightGradient">∂L/∂w, <see cref="Buckets"/> elements.</param>
     /// <param name="biasGradient">∂L/∂bias, <see cref="Outputs"/> elements with a bias, empty without.</param>
-    /// <param name="options">Threads for the tile Gemm calls; the result does not depend on them.</param>
+    /// <param name="options">Threads for the pass (up to two, one per row partition); the result does not depend on them.</param>
     /// <exception cref="ArgumentException">A shape or length does not match, or a gradient overlaps an input or the other gradient.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void BackwardParameters(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
+    public unsafe void BackwardParameters(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
         BlasOptions? options = null)
     {
         RequireBatch(x, Inputs, nameof(x), "inputs");
@@ -276,38 +284,89 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         }
 
         int tileRows = Math.Clamp(TileEntries / Inputs, 1, Outputs);
-        T[] tableGradient = ArrayPool<T>.Shared.Rent(_map.TableLength);
-        T[] tile = ArrayPool<T>.Shared.Rent(tileRows * Inputs);
+        // The partitions depend on the shape only, never on the thread count: that keeps the bits fixed.
+        int partitions = Math.Min(GradientPartitions, (Outputs + tileRows - 1) / tileRows);
+        int threads = options.ThreadsFor((long)Outputs * Inputs * x.Rows, partitions);
+        int tableLength = _map.TableLength, tileLength = tileRows * Inputs;
+        T[] tableGradients = ArrayPool<T>.Shared.Rent(partitions * tableLength);
+        T[] tiles = ArrayPool<T>.Shared.Rent(threads * tileLength);
         try
         {
-            Span<T> gradient = tableGradient.AsSpan(0, _map.TableLength);
-            gradient.Clear();
-            for (int i0 = 0; i0 < Outputs; i0 += tileRows)
+            fixed (T* px = x.Data)
+            fixed (T* pdy = outputGradient.Data)
+            fixed (T* g = tableGradients)
+            fixed (T* t = tiles)
             {
-                int rows = Math.Min(tileRows, Outputs - i0);
-                // The tile (dYᵀX)[i0 .. i0 + rows, :] = dY[:, i0 ..]ᵀ·X, scattered into the buckets while it is in cache.
-                var virtualGradient = new MatrixView<T>(tile, rows, Inputs);
-                Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, outputGradient.Slice(0, i0, outputGradient.Rows, rows), x,
-                    T.Zero, virtualGradient, options);
-                for (int r = 0; r < rows; r++)
+                var operands = new GradientOperands((nint)px, x.Stride, (nint)pdy, outputGradient.Stride, x.Rows, tileRows,
+                    (nint)g, tableLength, (nint)t, tileLength, partitions);
+                if (threads == 1)
                 {
-                    ReadOnlySpan<T> line = virtualGradient.Row(r);
-                    uint key = (uint)(i0 + r) * (uint)Inputs;
-                    for (int j0 = 0; j0 < Inputs; j0 += HashedWeightMap<T>.Run)
+                    for (int p = 0; p < partitions; p++)
                     {
-                        int n = Math.Min(HashedWeightMap<T>.Run, Inputs - j0);
-                        _map.ScatterAdd(key + (uint)j0, line.Slice(j0, n), gradient);
+                        AccumulatePartition(operands, p, 0, options);
                     }
                 }
+                else
+                {
+                    AccumulatePartitionsInParallel(operands, threads, options with { MaxThreads = 1 });
+                }
             }
-            _map.FoldGradient(gradient, weightGradient);
+            _map.FoldGradient(tableGradients.AsSpan(0, partitions * tableLength), partitions, weightGradient);
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(tile);
-            ArrayPool<T>.Shared.Return(tableGradient);
+            ArrayPool<T>.Shared.Return(tiles);
+            ArrayPool<T>.Shared.Return(tableGradients);
         }
     }
+
+    /// <summary>
+    /// The threaded path of <see cref="BackwardParameters"/>: thread s takes the partitions s, s + threads, … with its own
+    /// tile. Kept out of line because its closure would otherwise be allocated on every call, threaded or not.
+    /// </summary>
+    private void AccumulatePartitionsInParallel(GradientOperands operands, int threads, BlasOptions serial) =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        {
+            for (int p = s; p < operands.Partitions; p += threads)
+            {
+                AccumulatePartition(operands, p, s, serial);
+            }
+        });
+
+    /// <summary>
+    /// Table gradient of partition <paramref name="partition"/> (rows [p·outputs/P, (p + 1)·outputs/P) of V): cleared,
+    /// then, tile by tile, (dYᵀX)[i0 .. i0 + rows, :] = dY[:, i0 ..]ᵀ·X is formed in tile <paramref name="slot"/> and
+    /// scattered into the buckets while it is in cache, keys in ascending order.
+    /// </summary>
+    private unsafe void AccumulatePartition(in GradientOperands o, int partition, int slot, BlasOptions options)
+    {
+        int first = (int)((long)partition * Outputs / o.Partitions), end = (int)((long)(partition + 1) * Outputs / o.Partitions);
+        var gradient = new Span<T>((T*)o.TableGradients + (nint)partition * o.TableLength, o.TableLength);
+        var tile = new Span<T>((T*)o.Tiles + (nint)slot * o.TileLength, o.TileLength);
+        gradient.Clear();
+        var input = new PinnedMatrixSource<T>((T*)o.X, o.Batch, Inputs, o.XStride, Transpose.None);
+        for (int i0 = first; i0 < end; i0 += o.TileRows)
+        {
+            int rows = Math.Min(o.TileRows, end - i0);
+            var virtualGradient = new MatrixView<T>(tile, rows, Inputs);
+            var dyT = new PinnedMatrixSource<T>((T*)o.OutputGradient + i0, o.Batch, rows, o.OutputGradientStride, Transpose.Transposed);
+            Level3.Gemm(T.One, dyT, input, T.Zero, virtualGradient, options);
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<T> line = virtualGradient.Row(r);
+                uint key = (uint)(i0 + r) * (uint)Inputs;
+                for (int j0 = 0; j0 < Inputs; j0 += HashedWeightMap<T>.Run)
+                {
+                    int n = Math.Min(HashedWeightMap<T>.Run, Inputs - j0);
+                    _map.ScatterAdd(key + (uint)j0, line.Slice(j0, n), gradient);
+                }
+            }
+        }
+    }
+
+    /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (a closure may hold them).</summary>
+    private readonly record struct GradientOperands(nint X, int XStride, nint OutputGradient, int OutputGradientStride, int Batch, int TileRows,
+        nint TableGradients, int TableLength, nint Tiles, int TileLength, int Partitions);
 
     /// <summary>The lookup table of the current weights, from the array pool; the caller returns it.</summary>
     private T[] RentTable()

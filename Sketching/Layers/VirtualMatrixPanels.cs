@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Kernels.Blas;
 
 namespace Kernels.Sketching.Layers;
@@ -66,6 +67,7 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
     /// Lines (rows of V) <paramref name="firstLine"/>… cross the panels: line a is lane a mod P of panel ⌊a/P⌋, and its
     /// entry b lands at b·P within the panel. Lanes past the last line of a partial panel are zeroed.
     /// </summary>
+    [SkipLocalsInit]
     private void PackAcross(int firstLine, int lines, int firstRun, int runLength, int panel, Span<T> destination)
     {
         int panelSize = panel * runLength;
@@ -73,22 +75,18 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
         {
             destination.Slice(lines / panel * panelSize, panelSize).Clear();
         }
-        Span<T> values = stackalloc T[HashedWeightMap<T>.Run];
+        int* indices = stackalloc int[HashedWeightMap<T>.Run];
         fixed (T* d = destination)
         {
             for (int a = 0; a < lines; a++)
             {
                 T* line = d + (nint)(a / panel) * panelSize + a % panel;
                 uint key = Key(firstLine + a, firstRun);
-                for (int b0 = 0; b0 < runLength; b0 += values.Length)
+                for (int b0 = 0; b0 < runLength; b0 += HashedWeightMap<T>.Run)
                 {
-                    int n = Math.Min(values.Length, runLength - b0);
-                    _map.Gather(key + (uint)b0, _table, values[..n]);
-                    T* target = line + (nint)b0 * panel;
-                    for (int t = 0; t < n; t++)
-                    {
-                        target[(nint)t * panel] = values[t];
-                    }
+                    int n = Math.Min(HashedWeightMap<T>.Run, runLength - b0);
+                    _map.Indices(key + (uint)b0, new Span<int>(indices, n));
+                    HashedWeightMap<T>.Gather(_table, indices, line + (nint)b0 * panel, panel, n);
                 }
             }
         }
@@ -99,6 +97,7 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
     /// entries b = p·P … p·P + P − 1 fill that row of panel p contiguously. Entries past the run's end in a partial last
     /// panel are zeroed.
     /// </summary>
+    [SkipLocalsInit]
     private void PackAlong(int firstLine, int lines, int firstRun, int runLength, int panel, Span<T> destination)
     {
         int panelSize = panel * lines;
@@ -106,20 +105,23 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
         {
             destination.Slice(runLength / panel * panelSize, panelSize).Clear();
         }
-        Span<T> values = stackalloc T[HashedWeightMap<T>.Run];
-        for (int a = 0; a < lines; a++)
+        int* indices = stackalloc int[HashedWeightMap<T>.Run];
+        fixed (T* d = destination)
         {
-            uint key = Key(firstLine + a, firstRun);
-            for (int b0 = 0; b0 < runLength; b0 += values.Length)
+            for (int a = 0; a < lines; a++)
             {
-                int n = Math.Min(values.Length, runLength - b0);
-                _map.Gather(key + (uint)b0, _table, values[..n]);
-                // Piece by piece: entries b0 + t with the same ⌊(b0 + t)/P⌋ are one contiguous row of one panel.
-                for (int t = 0; t < n;)
+                uint key = Key(firstLine + a, firstRun);
+                for (int b0 = 0; b0 < runLength; b0 += HashedWeightMap<T>.Run)
                 {
-                    int b = b0 + t, lane = b % panel, count = Math.Min(n - t, panel - lane);
-                    values.Slice(t, count).CopyTo(destination.Slice(b / panel * panelSize + a * panel + lane, count));
-                    t += count;
+                    int n = Math.Min(HashedWeightMap<T>.Run, runLength - b0);
+                    _map.Indices(key + (uint)b0, new Span<int>(indices, n));
+                    // Piece by piece: entries b0 + t with the same ⌊(b0 + t)/P⌋ are one contiguous row of one panel.
+                    for (int t = 0; t < n;)
+                    {
+                        int b = b0 + t, lane = b % panel, count = Math.Min(n - t, panel - lane);
+                        HashedWeightMap<T>.Gather(_table, indices + t, d + (nint)(b / panel) * panelSize + a * panel + lane, 1, count);
+                        t += count;
+                    }
                 }
             }
         }

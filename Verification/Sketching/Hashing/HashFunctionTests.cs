@@ -12,6 +12,34 @@ namespace Kernels.Verification.Sketching.Hashing;
 /// </summary>
 public sealed class HashFunctionTests
 {
+    [Theory]
+    [InlineData(0u, 1, 1)]
+    [InlineData(12345u, 300, 24500)]
+    [InlineData(4_000_000_000u, 37, 7)]
+    [InlineData(uint.MaxValue - 20, 21, 1 << 30)]
+    public void Buckets_of_a_key_range_equal_the_batch_buckets_of_its_keys(uint firstKey, int length, int bucketCount)
+    {
+        uint[] keys = Enumerable.Range(0, length).Select(t => firstKey + (uint)t).ToArray();
+        Check(new MultiplyShift(5, 1));
+        Check(TabulationHash.Simple(5, 1));
+        Check(TabulationHash.ThorupZhang(5, 1));
+        var multiplyShift = new MultiplyShift(9, 3);
+        int[] incremental = new int[length], batch = new int[length];
+        multiplyShift.Buckets(keys, bucketCount, batch);
+        HashBatch.BucketsOfRange(multiplyShift, firstKey, bucketCount, incremental);
+        Assert.Equal(batch, incremental);
+
+        void Check<THash>(THash f) where THash : struct, IHashFunction, IRawHash
+        {
+            int[] expected = new int[length], actual = new int[length + 1];
+            actual[^1] = 12345;
+            f.Buckets(keys, bucketCount, expected);
+            HashBatch.BucketsOfRange(f, firstKey, bucketCount, actual.AsSpan(0, length));
+            Assert.Equal(expected, actual[..length]);
+            Assert.Equal(12345, actual[^1]);
+        }
+    }
+
     [KernelProperty]
     public void Batch_methods_equal_the_scalar_methods(HashCase c)
     {

@@ -72,9 +72,10 @@ public sealed class HashedLinearTests
     [Fact]
     public void Bucket_gradient_is_the_scatter_of_the_dense_virtual_gradient_across_tiles_and_runs()
     {
-        // 300 inputs (two hash runs of 256 keys per row) × 250 outputs: tiles of ⌊32768/300⌋ = 109 rows, so three tiles,
-        // the last partial; batch 37. Every bucket collects about 60 entries (compression 60).
-        var c = new HashedLinearCase(300, 250, 1250, 37, true, true, HashFamily.Polynomial31FourWise, 11);
+        // 300 inputs (two hash runs of 256 keys per row) × 500 outputs: two row partitions of 250 rows, each in tiles of
+        // ⌊65536/300⌋ = 218 rows, so two tiles per partition, the second partial; batch 37. Every bucket collects about 60
+        // entries (compression 60).
+        var c = new HashedLinearCase(300, 500, 2500, 37, true, true, HashFamily.Polynomial31FourWise, 11);
         HashedLinear<double> layer = c.Layer<double>();
         double[] x = c.InputData<double>(), dy = c.OutputGradient<double>();
         var dw = new double[c.Buckets];
@@ -89,6 +90,30 @@ public sealed class HashedLinearTests
         {
             Tolerance.AssertClose(dw[k], expected[k], magnitude[k], c.Batch + count[k] + 4, $"dw[{k}]");
         }
+    }
+
+    [Theory]
+    [InlineData(700, 333, 2000, 29, true, true)]
+    [InlineData(513, 130, 999, 8, false, false)]
+    [InlineData(20, 1, 7, 3, true, false)]
+    public void Parameter_gradient_on_one_thread_equals_two_threads_bit_for_bit(int inputs, int outputs, int buckets, int batch, bool signed, bool bias)
+    {
+        // 700 × 333: two row partitions of 166 and 167 rows, each with its own table gradient and in tiles of
+        // ⌊65536/700⌋ = 93 rows (two per partition, the second partial); the threaded path runs them concurrently
+        // (threshold 0), and three threads find only two partitions.
+        var c = new HashedLinearCase(inputs, outputs, buckets, batch, signed, bias, HashFamily.MultiplyShift, 31);
+        HashedLinear<float> layer = c.Layer<float>();
+        float[] x = c.InputData<float>(), dy = c.OutputGradient<float>();
+        var results = new List<float[]>();
+        foreach (var options in new[] { BlasOptions.SingleThreaded, new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }, new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 } })
+        {
+            var dw = new float[c.Buckets];
+            var db = new float[bias ? c.Outputs : 0];
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, options);
+            results.Add([.. dw, .. db]);
+        }
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(results[0], results[2]);
     }
 
     [Fact]
