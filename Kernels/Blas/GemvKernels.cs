@@ -37,18 +37,21 @@ internal static unsafe class GemvKernels
         }
     }
 
-    /// <summary>Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.
-    /// Separate from the caller so that its closure is allocated only when threads are used.</summary>
+    /// <summary>Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.</summary>
     private static void RowsTimesVectorThreaded<T>(nint a, int stride, nint x, int n, nint y, int m, T alpha, T beta, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelParts.Run(new RowsTimesVectorParts<T>(a, stride, x, n, y, m, alpha, beta, threads), threads);
+
+    private readonly struct RowsTimesVectorParts<T>(nint a, int stride, nint x, int n, nint y, int m, T alpha, T beta, int threads) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int groups = (m + 3) / 4;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        public void Run(int part)
         {
-            int start = (int)((long)t * groups / threads) * 4;
-            int end = Math.Min(m, (int)((long)(t + 1) * groups / threads) * 4);
+            int groups = (m + 3) / 4;
+            int start = (int)((long)part * groups / threads) * 4;
+            int end = Math.Min(m, (int)((long)(part + 1) * groups / threads) * 4);
             RowsTimesVector((T*)a, stride, (T*)x, n, (T*)y, start, end, alpha, beta);
-        });
+        }
     }
 
     private static void RowsTimesVector<T>(T* a, nint lda, T* x, int n, T* y, int start, int end, T alpha, T beta)
@@ -221,16 +224,20 @@ internal static unsafe class GemvKernels
         }
     }
 
-    /// <summary>Column ranges in whole chunks; separate from the caller so that its closure is allocated only when threads are used.</summary>
+    /// <summary>Column ranges in whole chunks.</summary>
     private static void TransposeTimesVectorThreaded<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelParts.Run(new TransposeTimesVectorParts<T>(a, stride, m, x, y, n, alpha, beta, threads, chunk, chunks), threads);
+
+    private readonly struct TransposeTimesVectorParts<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        public void Run(int part)
         {
-            int start = (int)((long)t * chunks / threads) * chunk;
-            int end = t == threads - 1 ? n : (int)((long)(t + 1) * chunks / threads) * chunk;
+            int start = (int)((long)part * chunks / threads) * chunk;
+            int end = part == threads - 1 ? n : (int)((long)(part + 1) * chunks / threads) * chunk;
             TransposeTimesVector((T*)a, stride, m, (T*)x, (T*)y, start, end, alpha, beta);
-        });
+        }
     }
 
     /// <summary>Columns [start, end) of y ← alpha·Aᵀx + beta·y.</summary>

@@ -78,6 +78,32 @@ public sealed class Level2Tests
     }
 
     [Fact]
+    public void Threaded_gemv_from_several_callers_at_once_matches_one_thread()
+    {
+        // Each caller reuses its own job object call after call while workers of its earlier calls may still be
+        // draining; every result must still equal the single-threaded one.
+        const int m = 203, n = 517;
+        float[] a = SampleData.Matrix<float>(m, n, 7);
+        float[] x = SampleData.Vector<float>(n, ValueKind.Uniform, 8).ToArray();
+        float[] xt = SampleData.Vector<float>(m, ValueKind.Uniform, 9).ToArray();
+        float[] expected = new float[m], expectedT = new float[n];
+        Level2.Gemv(Transpose.None, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), x, 0f, expected, BlasOptions.SingleThreaded);
+        Level2.Gemv(Transpose.Transposed, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), xt, 0f, expectedT, BlasOptions.SingleThreaded);
+        var options = new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 };
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            float[] y = new float[m], yt = new float[n];
+            for (int call = 0; call < 200; call++)
+            {
+                Level2.Gemv(Transpose.None, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), x, 0f, y, options);
+                Level2.Gemv(Transpose.Transposed, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), xt, 0f, yt, options);
+                Assert.Equal(expected, y);
+                Assert.Equal(expectedT, yt);
+            }
+        });
+    }
+
+    [Fact]
     public void Gemv_rejects_bad_lengths_aliasing_and_scalars()
     {
         double[] a = new double[12], x = new double[4], y = new double[3];
