@@ -100,6 +100,22 @@ internal static unsafe class GemvKernels
         }
     }
 
+    /// <summary>Bytes ahead of the dot loops' loads that the four rows are prefetched. The matrix usually sits in L3 on
+    /// 4 KiB pages, where the hardware prefetchers stop at every page boundary; 2 KiB ahead keeps the next page's
+    /// lines (and its TLB walk) in flight. Measured on Zen 4 with 2048² floats on one thread: about 15 % faster;
+    /// 1 KiB ahead helped less, 4 KiB hurt. With two threads (each half within the TLB's reach) it is neutral.</summary>
+    private const int PrefetchDistance = 2048;
+
+    /// <summary>Prefetches the cache line of each of four rows that lies <see cref="PrefetchDistance"/> bytes after element <paramref name="j"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchAhead<T>(T* a0, T* a1, T* a2, T* a3, int j) where T : unmanaged
+    {
+        Prefetch.Line((byte*)(a0 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a1 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a2 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a3 + j) + PrefetchDistance);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -111,6 +127,8 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
+            PrefetchAhead(a0, a1, a2, a3, j);
+            PrefetchAhead(a0, a1, a2, a3, j + w);
             Vector512<T> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j), xa, s1);
@@ -159,6 +177,7 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
+            PrefetchAhead(a0, a1, a2, a3, j);
             Vector256<T> xa = Vector256.Load(x + j), xb = Vector256.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j), xa, s1);
