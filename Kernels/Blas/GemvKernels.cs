@@ -216,6 +216,13 @@ internal static unsafe class GemvKernels
 
     // ---- y ← alpha·Aᵀ·x + beta·y -----------------------------------------------------------------------
 
+    /// <summary>Products with at least this many multiply-adds sum the two halves of A's rows separately (the second into
+    /// scratch) and add them at the end, whatever the thread count. Two threads can then each stream whole rows of
+    /// their own half, instead of half-rows of every row: measured on Zen 4 with 2048² floats, about 20 % faster than
+    /// splitting the columns. A fixed constant, not <see cref="BlasOptions.ParallelThreshold"/>, so that the order of
+    /// the sums, and hence the result, does not depend on the options.</summary>
+    private const long SplitRowsAbove = 1L << 21;
+
     public static void TransposeTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -227,40 +234,72 @@ internal static unsafe class GemvKernels
         // Column chunks are whole 512-bit vectors, so each thread's overlapping tail stays inside its own chunk.
         int chunk = Math.Max(1, 64 / sizeof(T));
         int chunks = n / chunk;
-        int threads = options.ThreadsFor((long)m * n, Math.Max(1, chunks / 4));
-        fixed (T* pa = a.Data)
-        fixed (T* px = x)
-        fixed (T* py = y)
+        int rowBlocks = (long)m * n >= SplitRowsAbove && m >= 8 ? 2 : 1;
+        int threads = options.ThreadsFor((long)m * n, rowBlocks * Math.Max(1, chunks / 4));
+        T[]? rented = rowBlocks == 1 ? null : System.Buffers.ArrayPool<T>.Shared.Rent(n);
+        try
         {
-            if (threads == 1)
+            fixed (T* pa = a.Data)
+            fixed (T* px = x)
+            fixed (T* py = y)
+            fixed (T* scratch = rented)
             {
-                TransposeTimesVector(pa, a.Stride, m, px, py, 0, n, alpha, beta);
+                var parts = new TransposeTimesVectorParts<T>((nint)pa, a.Stride, m, (nint)px, (nint)py, (nint)scratch, n, alpha, beta,
+                    rowBlocks, Math.Max(1, (threads + rowBlocks - 1) / rowBlocks), chunk, chunks);
+                if (threads == 1)
+                {
+                    for (int part = 0; part < parts.Count; part++)
+                    {
+                        parts.Run(part);
+                    }
+                }
+                else
+                {
+                    ParallelParts.Run(parts, parts.Count, threads);
+                }
+                if (rented is not null)
+                {
+                    // y ← y + scratch (the second half's sums), after both halves are complete.
+                    Level1.Axpy(T.One, new ReadOnlySpan<T>(scratch, n), y);
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Part p covers row block p / columnRanges (block 0 accumulates onto beta·y, block 1 onto zeros in the
+    /// scratch) and column range p % columnRanges, in whole chunks.</summary>
+    private readonly struct TransposeTimesVectorParts<T>(nint a, int stride, int m, nint x, nint y, nint scratch, int n, T alpha, T beta,
+        int rowBlocks, int columnRanges, int chunk, int chunks) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public int Count => rowBlocks * columnRanges;
+
+        public void Run(int part)
+        {
+            int block = part / columnRanges, range = part % columnRanges;
+            int start = (int)((long)range * chunks / columnRanges) * chunk;
+            int end = range == columnRanges - 1 ? n : (int)((long)(range + 1) * chunks / columnRanges) * chunk;
+            int middle = rowBlocks == 1 ? m : m / 2;
+            if (block == 0)
+            {
+                TransposeTimesVector((T*)a, stride, 0, middle, (T*)x, (T*)y, start, end, alpha, beta);
             }
             else
             {
-                TransposeTimesVectorThreaded((nint)pa, a.Stride, m, (nint)px, (nint)py, n, alpha, beta, threads, chunk, chunks);
+                TransposeTimesVector((T*)a, stride, middle, m, (T*)x, (T*)scratch, start, end, alpha, T.Zero);
             }
         }
     }
 
-    /// <summary>Column ranges in whole chunks.</summary>
-    private static void TransposeTimesVectorThreaded<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        ParallelParts.Run(new TransposeTimesVectorParts<T>(a, stride, m, x, y, n, alpha, beta, threads, chunk, chunks), threads);
-
-    private readonly struct TransposeTimesVectorParts<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks) : IParts
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        public void Run(int part)
-        {
-            int start = (int)((long)part * chunks / threads) * chunk;
-            int end = part == threads - 1 ? n : (int)((long)(part + 1) * chunks / threads) * chunk;
-            TransposeTimesVector((T*)a, stride, m, (T*)x, (T*)y, start, end, alpha, beta);
-        }
-    }
-
-    /// <summary>Columns [start, end) of y ← alpha·Aᵀx + beta·y.</summary>
-    private static void TransposeTimesVector<T>(T* a, nint lda, int m, T* x, T* y, int start, int end, T alpha, T beta)
+    /// <summary>Columns [start, end) of y ← alpha·A[rowStart..rowEnd, :]ᵀx[rowStart..rowEnd] + beta·y.</summary>
+    private static void TransposeTimesVector<T>(T* a, nint lda, int rowStart, int rowEnd, T* x, T* y, int start, int end, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var ys = new Span<T>(y + start, end - start);
@@ -272,7 +311,8 @@ internal static unsafe class GemvKernels
         {
             Level1.Scale(beta, ys);
         }
-        int i = 0;
+        int i = rowStart;
+        int m = rowEnd;
         int width = end - start;
         if (Vector512.IsHardwareAccelerated && width >= Vector512<T>.Count)
         {

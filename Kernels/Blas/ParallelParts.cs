@@ -21,7 +21,11 @@ internal interface IParts
 internal static class ParallelParts
 {
     /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> and returns when all are done.</summary>
-    public static void Run<TWork>(in TWork work, int parts) where TWork : struct, IParts
+    public static void Run<TWork>(in TWork work, int parts) where TWork : struct, IParts => Run(work, parts, parts);
+
+    /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> on at most <paramref name="threads"/>
+    /// threads (the caller included) and returns when all are done.</summary>
+    public static void Run<TWork>(in TWork work, int parts, int threads) where TWork : struct, IParts
     {
         if (parts <= 1)
         {
@@ -33,7 +37,7 @@ internal static class ParallelParts
         }
         var job = Job<TWork>.ForThisThread();
         job.Start(work, parts);
-        for (int w = 1; w < parts; w++)
+        for (int w = 1; w < Math.Min(parts, threads); w++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
         }

@@ -24,6 +24,9 @@ public sealed class Level2Tests
             CheckGemv<float>(7, n, n % 2, Transpose.Transposed, n, 0f);
             CheckGemv<double>(n % 9 + 1, n, 1, (Transpose)(n % 2), n, 2.0);
         }
+        // Large enough that Aᵀ·x sums the two halves of A's rows separately (A is 1031 × 2053).
+        CheckGemv<float>(2053, 1031, 3, Transpose.Transposed, 5, 0.5f);
+        CheckGemv<double>(2053, 1031, 0, Transpose.Transposed, 6, 0.0);
     }
 
     private static void CheckGemv<T>(int rows, int cols, int extra, Transpose trans, int seed, T beta) where T : unmanaged, IFloatingPointIeee754<T>
@@ -63,7 +66,7 @@ public sealed class Level2Tests
     {
         foreach (var trans in new[] { Transpose.None, Transpose.Transposed })
         {
-            foreach (var (m, n) in new[] { (1001, 517), (64, 4099), (2048, 33) })
+            foreach (var (m, n) in new[] { (1001, 517), (64, 4099), (2048, 33), (1031, 2053) })
             {
                 float[] a = SampleData.Matrix<float>(m, n, m);
                 var shape = trans == Transpose.None ? (m, n) : (n, m);
