@@ -58,11 +58,12 @@ internal static unsafe class GemvKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = start;
+        bool prefetch = (long)(end - start) * lda * sizeof(T) > PrefetchAbove;
         if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
         {
             for (; i + 4 <= end; i += 4)
             {
-                Dot4x512(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Dot4x512(a + i * lda, lda, x, n, prefetch, out T d0, out T d1, out T d2, out T d3);
                 Finish(y + i, d0, d1, d2, d3, alpha, beta);
             }
         }
@@ -70,7 +71,7 @@ internal static unsafe class GemvKernels
         {
             for (; i + 4 <= end; i += 4)
             {
-                Dot4x256(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Dot4x256(a + i * lda, lda, x, n, prefetch, out T d0, out T d1, out T d2, out T d3);
                 Finish(y + i, d0, d1, d2, d3, alpha, beta);
             }
         }
@@ -103,8 +104,13 @@ internal static unsafe class GemvKernels
     /// <summary>Bytes ahead of the dot loops' loads that the four rows are prefetched. The matrix usually sits in L3 on
     /// 4 KiB pages, where the hardware prefetchers stop at every page boundary; 2 KiB ahead keeps the next page's
     /// lines (and its TLB walk) in flight. Measured on Zen 4 with 2048² floats on one thread: about 15 % faster;
-    /// 1 KiB ahead helped less, 4 KiB hurt. With two threads (each half within the TLB's reach) it is neutral.</summary>
+    /// 1 KiB ahead helped less, 4 KiB hurt.</summary>
     private const int PrefetchDistance = 2048;
+
+    /// <summary>Rows of one call or thread spanning more bytes than this are prefetched: beyond about what Zen 4's L2 TLB
+    /// covers (3072 × 4 KiB). Measured with 2048² floats: one thread on all 16 MiB is faster with prefetch, each of two
+    /// threads on its 8 MiB half a little slower.</summary>
+    private const long PrefetchAbove = 8L << 20;
 
     /// <summary>Prefetches the cache line of each of four rows that lies <see cref="PrefetchDistance"/> bytes after element <paramref name="j"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,7 +123,7 @@ internal static unsafe class GemvKernels
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+    private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, bool prefetch, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -127,8 +133,11 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
-            PrefetchAhead(a0, a1, a2, a3, j);
-            PrefetchAhead(a0, a1, a2, a3, j + w);
+            if (prefetch)
+            {
+                PrefetchAhead(a0, a1, a2, a3, j);
+                PrefetchAhead(a0, a1, a2, a3, j + w);
+            }
             Vector512<T> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j), xa, s1);
@@ -167,7 +176,7 @@ internal static unsafe class GemvKernels
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+    private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, bool prefetch, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -177,7 +186,10 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
-            PrefetchAhead(a0, a1, a2, a3, j);
+            if (prefetch)
+            {
+                PrefetchAhead(a0, a1, a2, a3, j);
+            }
             Vector256<T> xa = Vector256.Load(x + j), xb = Vector256.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j), xa, s1);
