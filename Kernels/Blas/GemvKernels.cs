@@ -37,29 +37,33 @@ internal static unsafe class GemvKernels
         }
     }
 
-    /// <summary>Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.
-    /// Separate from the caller so that its closure is allocated only when threads are used.</summary>
+    /// <summary>Row blocks in multiples of four, so each thread runs the same fused groups a single thread would.</summary>
     private static void RowsTimesVectorThreaded<T>(nint a, int stride, nint x, int n, nint y, int m, T alpha, T beta, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelParts.Run(new RowsTimesVectorParts<T>(a, stride, x, n, y, m, alpha, beta, threads), threads);
+
+    private readonly struct RowsTimesVectorParts<T>(nint a, int stride, nint x, int n, nint y, int m, T alpha, T beta, int threads) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int groups = (m + 3) / 4;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        public void Run(int part)
         {
-            int start = (int)((long)t * groups / threads) * 4;
-            int end = Math.Min(m, (int)((long)(t + 1) * groups / threads) * 4);
+            int groups = (m + 3) / 4;
+            int start = (int)((long)part * groups / threads) * 4;
+            int end = Math.Min(m, (int)((long)(part + 1) * groups / threads) * 4);
             RowsTimesVector((T*)a, stride, (T*)x, n, (T*)y, start, end, alpha, beta);
-        });
+        }
     }
 
     private static void RowsTimesVector<T>(T* a, nint lda, T* x, int n, T* y, int start, int end, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = start;
+        bool prefetch = (long)(end - start) * lda * sizeof(T) > PrefetchAbove;
         if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
         {
             for (; i + 4 <= end; i += 4)
             {
-                Dot4x512(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Dot4x512(a + i * lda, lda, x, n, prefetch, out T d0, out T d1, out T d2, out T d3);
                 Finish(y + i, d0, d1, d2, d3, alpha, beta);
             }
         }
@@ -67,7 +71,7 @@ internal static unsafe class GemvKernels
         {
             for (; i + 4 <= end; i += 4)
             {
-                Dot4x256(a + i * lda, lda, x, n, out T d0, out T d1, out T d2, out T d3);
+                Dot4x256(a + i * lda, lda, x, n, prefetch, out T d0, out T d1, out T d2, out T d3);
                 Finish(y + i, d0, d1, d2, d3, alpha, beta);
             }
         }
@@ -97,8 +101,29 @@ internal static unsafe class GemvKernels
         }
     }
 
+    /// <summary>Bytes ahead of the dot loops' loads that the four rows are prefetched. The matrix usually sits in L3 on
+    /// 4 KiB pages, where the hardware prefetchers stop at every page boundary; 2 KiB ahead keeps the next page's
+    /// lines (and its TLB walk) in flight. Measured on Zen 4 with 2048² floats on one thread: about 15 % faster;
+    /// 1 KiB ahead helped less, 4 KiB hurt.</summary>
+    private const int PrefetchDistance = 2048;
+
+    /// <summary>Rows of one call or thread spanning more bytes than this are prefetched: beyond about what Zen 4's L2 TLB
+    /// covers (3072 × 4 KiB). Measured with 2048² floats: one thread on all 16 MiB is faster with prefetch, each of two
+    /// threads on its 8 MiB half a little slower.</summary>
+    private const long PrefetchAbove = 8L << 20;
+
+    /// <summary>Prefetches the cache line of each of four rows that lies <see cref="PrefetchDistance"/> bytes after element <paramref name="j"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchAhead<T>(T* a0, T* a1, T* a2, T* a3, int j) where T : unmanaged
+    {
+        Prefetch.Line((byte*)(a0 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a1 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a2 + j) + PrefetchDistance);
+        Prefetch.Line((byte*)(a3 + j) + PrefetchDistance);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+    private static void Dot4x512<T>(T* a0, nint lda, T* x, int n, bool prefetch, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -108,6 +133,11 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
+            if (prefetch)
+            {
+                PrefetchAhead(a0, a1, a2, a3, j);
+                PrefetchAhead(a0, a1, a2, a3, j + w);
+            }
             Vector512<T> xa = Vector512.Load(x + j), xb = Vector512.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector512.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector512.Load(a1 + j), xa, s1);
@@ -146,7 +176,7 @@ internal static unsafe class GemvKernels
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, out T d0, out T d1, out T d2, out T d3)
+    private static void Dot4x256<T>(T* a0, nint lda, T* x, int n, bool prefetch, out T d0, out T d1, out T d2, out T d3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
@@ -156,6 +186,10 @@ internal static unsafe class GemvKernels
         int j = 0;
         for (; j + 2 * w <= n; j += 2 * w)
         {
+            if (prefetch)
+            {
+                PrefetchAhead(a0, a1, a2, a3, j);
+            }
             Vector256<T> xa = Vector256.Load(x + j), xb = Vector256.Load(x + j + w);
             s0 = VectorMath.MultiplyAdd(Vector256.Load(a0 + j), xa, s0);
             s1 = VectorMath.MultiplyAdd(Vector256.Load(a1 + j), xa, s1);
@@ -194,6 +228,13 @@ internal static unsafe class GemvKernels
 
     // ---- y ← alpha·Aᵀ·x + beta·y -----------------------------------------------------------------------
 
+    /// <summary>Products with at least this many multiply-adds sum the two halves of A's rows separately (the second into
+    /// scratch) and add them at the end, whatever the thread count. Two threads can then each stream whole rows of
+    /// their own half, instead of half-rows of every row: measured on Zen 4 with 2048² floats, about 20 % faster than
+    /// splitting the columns. A fixed constant, not <see cref="BlasOptions.ParallelThreshold"/>, so that the order of
+    /// the sums, and hence the result, does not depend on the options.</summary>
+    private const long SplitRowsAbove = 1L << 21;
+
     public static void TransposeTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -205,36 +246,72 @@ internal static unsafe class GemvKernels
         // Column chunks are whole 512-bit vectors, so each thread's overlapping tail stays inside its own chunk.
         int chunk = Math.Max(1, 64 / sizeof(T));
         int chunks = n / chunk;
-        int threads = options.ThreadsFor((long)m * n, Math.Max(1, chunks / 4));
-        fixed (T* pa = a.Data)
-        fixed (T* px = x)
-        fixed (T* py = y)
+        int rowBlocks = (long)m * n >= SplitRowsAbove && m >= 8 ? 2 : 1;
+        int threads = options.ThreadsFor((long)m * n, rowBlocks * Math.Max(1, chunks / 4));
+        T[]? rented = rowBlocks == 1 ? null : System.Buffers.ArrayPool<T>.Shared.Rent(n);
+        try
         {
-            if (threads == 1)
+            fixed (T* pa = a.Data)
+            fixed (T* px = x)
+            fixed (T* py = y)
+            fixed (T* scratch = rented)
             {
-                TransposeTimesVector(pa, a.Stride, m, px, py, 0, n, alpha, beta);
+                var parts = new TransposeTimesVectorParts<T>((nint)pa, a.Stride, m, (nint)px, (nint)py, (nint)scratch, n, alpha, beta,
+                    rowBlocks, Math.Max(1, (threads + rowBlocks - 1) / rowBlocks), chunk, chunks);
+                if (threads == 1)
+                {
+                    for (int part = 0; part < parts.Count; part++)
+                    {
+                        parts.Run(part);
+                    }
+                }
+                else
+                {
+                    ParallelParts.Run(parts, parts.Count, threads);
+                }
+                if (rented is not null)
+                {
+                    // y ← y + scratch (the second half's sums), after both halves are complete.
+                    Level1.Axpy(T.One, new ReadOnlySpan<T>(scratch, n), y);
+                }
             }
-            else
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                TransposeTimesVectorThreaded((nint)pa, a.Stride, m, (nint)px, (nint)py, n, alpha, beta, threads, chunk, chunks);
+                System.Buffers.ArrayPool<T>.Shared.Return(rented);
             }
         }
     }
 
-    /// <summary>Column ranges in whole chunks; separate from the caller so that its closure is allocated only when threads are used.</summary>
-    private static void TransposeTimesVectorThreaded<T>(nint a, int stride, int m, nint x, nint y, int n, T alpha, T beta, int threads, int chunk, int chunks)
+    /// <summary>Part p covers row block p / columnRanges (block 0 accumulates onto beta·y, block 1 onto zeros in the
+    /// scratch) and column range p % columnRanges, in whole chunks.</summary>
+    private readonly struct TransposeTimesVectorParts<T>(nint a, int stride, int m, nint x, nint y, nint scratch, int n, T alpha, T beta,
+        int rowBlocks, int columnRanges, int chunk, int chunks) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        public int Count => rowBlocks * columnRanges;
+
+        public void Run(int part)
         {
-            int start = (int)((long)t * chunks / threads) * chunk;
-            int end = t == threads - 1 ? n : (int)((long)(t + 1) * chunks / threads) * chunk;
-            TransposeTimesVector((T*)a, stride, m, (T*)x, (T*)y, start, end, alpha, beta);
-        });
+            int block = part / columnRanges, range = part % columnRanges;
+            int start = (int)((long)range * chunks / columnRanges) * chunk;
+            int end = range == columnRanges - 1 ? n : (int)((long)(range + 1) * chunks / columnRanges) * chunk;
+            int middle = rowBlocks == 1 ? m : m / 2;
+            if (block == 0)
+            {
+                TransposeTimesVector((T*)a, stride, 0, middle, (T*)x, (T*)y, start, end, alpha, beta);
+            }
+            else
+            {
+                TransposeTimesVector((T*)a, stride, middle, m, (T*)x, (T*)scratch, start, end, alpha, T.Zero);
+            }
+        }
     }
 
-    /// <summary>Columns [start, end) of y ← alpha·Aᵀx + beta·y.</summary>
-    private static void TransposeTimesVector<T>(T* a, nint lda, int m, T* x, T* y, int start, int end, T alpha, T beta)
+    /// <summary>Columns [start, end) of y ← alpha·A[rowStart..rowEnd, :]ᵀx[rowStart..rowEnd] + beta·y.</summary>
+    private static void TransposeTimesVector<T>(T* a, nint lda, int rowStart, int rowEnd, T* x, T* y, int start, int end, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var ys = new Span<T>(y + start, end - start);
@@ -246,7 +323,8 @@ internal static unsafe class GemvKernels
         {
             Level1.Scale(beta, ys);
         }
-        int i = 0;
+        int i = rowStart;
+        int m = rowEnd;
         int width = end - start;
         if (Vector512.IsHardwareAccelerated && width >= Vector512<T>.Count)
         {

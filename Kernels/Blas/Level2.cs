@@ -10,7 +10,9 @@ namespace Kernels.Blas;
 /// <remarks>
 /// <para>A·x is a fused dot product of four rows at a time against x; Aᵀ·x is a fused axpy of four rows at a time
 /// into y. Large calls split the output among threads (rows of y for A·x, columns for Aᵀ·x); each output element
-/// is computed in the same order whatever the thread count.</para>
+/// is computed in the same order whatever the thread count. Aᵀ·x with at least 2²¹ multiply-adds always sums the two
+/// halves of A's rows separately and adds them at the end, so that two threads can each stream whole rows; this
+/// rents n elements of scratch from <see cref="System.Buffers.ArrayPool{T}.Shared"/>.</para>
 /// <para>When <c>beta</c> is zero, y is overwritten without being read. NaN and infinity in A or x propagate
 /// under IEEE arithmetic. Scalars must be finite.</para>
 /// </remarks>

@@ -6,6 +6,16 @@ namespace Kernels.Blas;
 /// <summary>Software prefetch of a small region into L1, where the ISA has it (a no-op elsewhere).</summary>
 internal static unsafe class Prefetch
 {
+    /// <summary>Prefetches the cache line holding <paramref name="address"/>; an address past the end of an array is harmless.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Line(void* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(void* start, int bytes)
     {

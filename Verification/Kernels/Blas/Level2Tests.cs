@@ -24,6 +24,9 @@ public sealed class Level2Tests
             CheckGemv<float>(7, n, n % 2, Transpose.Transposed, n, 0f);
             CheckGemv<double>(n % 9 + 1, n, 1, (Transpose)(n % 2), n, 2.0);
         }
+        // Large enough that Aᵀ·x sums the two halves of A's rows separately (A is 1031 × 2053).
+        CheckGemv<float>(2053, 1031, 3, Transpose.Transposed, 5, 0.5f);
+        CheckGemv<double>(2053, 1031, 0, Transpose.Transposed, 6, 0.0);
     }
 
     private static void CheckGemv<T>(int rows, int cols, int extra, Transpose trans, int seed, T beta) where T : unmanaged, IFloatingPointIeee754<T>
@@ -63,7 +66,7 @@ public sealed class Level2Tests
     {
         foreach (var trans in new[] { Transpose.None, Transpose.Transposed })
         {
-            foreach (var (m, n) in new[] { (1001, 517), (64, 4099), (2048, 33) })
+            foreach (var (m, n) in new[] { (1001, 517), (64, 4099), (2048, 33), (1031, 2053) })
             {
                 float[] a = SampleData.Matrix<float>(m, n, m);
                 var shape = trans == Transpose.None ? (m, n) : (n, m);
@@ -75,6 +78,32 @@ public sealed class Level2Tests
                 Assert.Equal(single, threaded);
             }
         }
+    }
+
+    [Fact]
+    public void Threaded_gemv_from_several_callers_at_once_matches_one_thread()
+    {
+        // Each caller reuses its own job object call after call while workers of its earlier calls may still be
+        // draining; every result must still equal the single-threaded one.
+        const int m = 203, n = 517;
+        float[] a = SampleData.Matrix<float>(m, n, 7);
+        float[] x = SampleData.Vector<float>(n, ValueKind.Uniform, 8).ToArray();
+        float[] xt = SampleData.Vector<float>(m, ValueKind.Uniform, 9).ToArray();
+        float[] expected = new float[m], expectedT = new float[n];
+        Level2.Gemv(Transpose.None, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), x, 0f, expected, BlasOptions.SingleThreaded);
+        Level2.Gemv(Transpose.Transposed, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), xt, 0f, expectedT, BlasOptions.SingleThreaded);
+        var options = new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 };
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            float[] y = new float[m], yt = new float[n];
+            for (int call = 0; call < 200; call++)
+            {
+                Level2.Gemv(Transpose.None, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), x, 0f, y, options);
+                Level2.Gemv(Transpose.Transposed, 1.5f, new ReadOnlyMatrixView<float>(a, m, n), xt, 0f, yt, options);
+                Assert.Equal(expected, y);
+                Assert.Equal(expectedT, yt);
+            }
+        });
     }
 
     [Fact]
