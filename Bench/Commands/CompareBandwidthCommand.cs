@@ -42,7 +42,10 @@ public static class CompareBandwidthCommand
         T[] y = Enumerable.Range(0, N).Select(_ => T.CreateChecked(random.NextDouble() - 0.5)).ToArray();
         int longs = N * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() / sizeof(long);
         long[] p = new long[longs], q = new long[longs];
+        // Both limit buffers are written before use: a freshly allocated array that was never written may still be
+        // backed by the kernel's shared zero page, and reading it would report cache speed, not memory bandwidth.
         Array.Fill(p, 1);
+        Array.Fill(q, 2);
         T sink = T.Zero;
         T alpha = T.CreateChecked(1e-9);
         string type = typeof(T) == typeof(float) ? "float" : "double";
