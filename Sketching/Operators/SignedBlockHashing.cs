@@ -34,8 +34,12 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// <summary>Elements of the scratch block an implicit operand is asked to fill (256 KiB of floats): it stays in L2.</summary>
     private const int SourceBlockElements = 1 << 16;
 
-    /// <summary>Columns of a dense operand per thread stripe, at least.</summary>
-    private const int MinStripeColumns = 32;
+    /// <summary>
+    /// Bytes of each row of a dense operand that a thread stripe covers, at least. Narrower stripes made each thread
+    /// read short strided pieces of every row (and hash every row again): with 2 threads on a 20000 × 200 double
+    /// matrix (100-column stripes) the product took 3.5 ms against 1.9 ms on one thread.
+    /// </summary>
+    private const int MinStripeBytes = 4096;
 
     private readonly int _rows;
     private readonly int _columns;
@@ -144,7 +148,7 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             return;
         }
-        int threads = options.ThreadsFor((long)a.Rows * d * Blocks, Math.Max(1, d / MinStripeColumns));
+        int threads = options.ThreadsFor((long)a.Rows * d * Blocks, Math.Max(1, (int)((long)d * sizeof(T) / MinStripeBytes)));
         fixed (T* pa = a.Data)
         fixed (T* pc = destination.Data)
         {

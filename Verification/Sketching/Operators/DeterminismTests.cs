@@ -15,6 +15,9 @@ public sealed class DeterminismTests
 {
     private const int S = 37, N = 1000, D = 200;
 
+    /// <summary>A shape whose rows span several 4 KiB thread stripes, float or double: 2100 columns.</summary>
+    private const int WideRows = 130, WideColumns = 2100;
+
     public static TheoryData<SketchKind> Kinds() => new(Enum.GetValues<SketchKind>());
 
     [Theory]
@@ -48,6 +51,15 @@ public sealed class DeterminismTests
             var two = new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 };
             T[] whole = Product(sketch, a, one);
             SketchReference.AssertIdentical<T>(whole, Product(sketch, a, two), $"{kind} {typeof(T).Name}: 2 threads");
+
+            // Dense operands are split into thread stripes of at least 4 KiB per row, so only a wide A is really split.
+            T[] wide = SampleData.Matrix<T>(WideRows, WideColumns, 12);
+            var wideOne = new T[S * WideColumns];
+            var wideTwo = new T[S * WideColumns];
+            ISketch<T> wideSketch = SketchCase.Of(kind, S, WideRows, 4).Sample<T>(2025);
+            wideSketch.Apply(new ReadOnlyMatrixView<T>(wide, WideRows, WideColumns), new MatrixView<T>(wideOne, S, WideColumns), one);
+            wideSketch.Apply(new ReadOnlyMatrixView<T>(wide, WideRows, WideColumns), new MatrixView<T>(wideTwo, S, WideColumns), two);
+            SketchReference.AssertIdentical<T>(wideOne, wideTwo, $"{kind} {typeof(T).Name}: 2 threads on a {WideRows}×{WideColumns} A");
 
             var implicitProduct = new T[S * D];
             sketch.Apply(new DenseRowBlockSource<T>(a, N, D), new MatrixView<T>(implicitProduct, S, D), two);
