@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -46,6 +47,39 @@ internal static class HashBatch
         uint w = Map(value, 2u * (uint)buckets, bits);
         int upper = w >= (uint)buckets ? 1 : 0;
         return ((int)(w - (uint)(upper * buckets)), 1 - 2 * upper);
+    }
+
+    /// <summary>
+    /// <see cref="IHashFunction.Buckets"/> of a family whose keys are below <paramref name="keyCount"/>: every argument
+    /// checked before anything is written, then <see cref="Buckets{THash}"/>.
+    /// </summary>
+    public static void CheckedBuckets<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
+        where THash : struct, IRawHash
+    {
+        HashGuard.RequireBuckets(buckets);
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, keyCount);
+        Buckets(hash, keys, buckets, destination);
+    }
+
+    /// <summary><see cref="IHashFunction.Signs"/>: the checks, then <see cref="Signs{THash}"/>.</summary>
+    public static void CheckedSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, Span<int> destination)
+        where THash : struct, IRawHash
+    {
+        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        HashGuard.RequireKeys(keys, keyCount);
+        Signs(hash, keys, destination);
+    }
+
+    /// <summary><see cref="IHashFunction.BucketsAndSigns"/>: the checks, then <see cref="BucketsAndSigns{THash}"/>.</summary>
+    public static void CheckedBucketsAndSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination,
+        Span<int> signDestination) where THash : struct, IRawHash
+    {
+        HashGuard.RequireBuckets(buckets);
+        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
+        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        HashGuard.RequireKeys(keys, keyCount);
+        BucketsAndSigns(hash, keys, buckets, bucketDestination, signDestination);
     }
 
     /// <summary>Buckets of every key; the caller has validated the arguments.</summary>

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Kernels.Random;
-using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -66,31 +65,15 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
     }
 
     /// <inheritdoc/>
-    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
-    {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.Buckets(this, keys, buckets, destination);
-    }
+    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) =>
+        HashBatch.CheckedBuckets(this, KeyCount, keys, buckets, destination);
 
     /// <inheritdoc/>
-    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination)
-    {
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.Signs(this, keys, destination);
-    }
+    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashBatch.CheckedSigns(this, KeyCount, keys, destination);
 
     /// <inheritdoc/>
-    public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination)
-    {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
-        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.BucketsAndSigns(this, keys, buckets, bucketDestination, signDestination);
-    }
+    public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination) =>
+        HashBatch.CheckedBucketsAndSigns(this, KeyCount, keys, buckets, bucketDestination, signDestination);
 
     int IRawHash.RangeBits => 32;
 

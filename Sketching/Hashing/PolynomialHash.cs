@@ -1,5 +1,4 @@
 using Kernels.Random;
-using Kernels.Simd;
 
 namespace Kernels.Sketching.Hashing;
 
@@ -85,31 +84,15 @@ public readonly struct PolynomialHash : IHashFunction
     }
 
     /// <inheritdoc/>
-    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
-    {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.Buckets(_polynomial, keys, buckets, destination);
-    }
+    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) =>
+        HashBatch.CheckedBuckets(_polynomial, KeyCount, keys, buckets, destination);
 
     /// <inheritdoc/>
-    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination)
-    {
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.Signs(_polynomial, keys, destination);
-    }
+    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashBatch.CheckedSigns(_polynomial, KeyCount, keys, destination);
 
     /// <inheritdoc/>
-    public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination)
-    {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
-        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
-        HashGuard.RequireKeys(keys, KeyCount);
-        HashBatch.BucketsAndSigns(_polynomial, keys, buckets, bucketDestination, signDestination);
-    }
+    public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination) =>
+        HashBatch.CheckedBucketsAndSigns(_polynomial, KeyCount, keys, buckets, bucketDestination, signDestination);
 
     /// <summary>The polynomial itself, for operators that hash in their own loops.</summary>
     internal MersennePolynomial Polynomial => _polynomial;

@@ -112,9 +112,7 @@ public sealed class GramOperator<T> : ILinearOperator<T> where T : unmanaged, IF
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<T> x, Span<T> y)
     {
-        SpanGuard.RequireLength(x.Length, Dimension, nameof(x), "the operator's dimension");
-        SpanGuard.RequireLength(y.Length, Dimension, nameof(y), "the operator's dimension");
-        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        OperatorGuard.RequireVectors(Dimension, x, nameof(x), y, nameof(y));
         if (_sparse is not null)
         {
             SparseBlas.SpMV(T.One, _sparse, x, T.Zero, _product, _options);
