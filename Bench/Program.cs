@@ -27,6 +27,9 @@ compare.Subcommands.Add(compareSketching);
 var compareLinalg = new Command("linalg", "Cholesky, QR and PCG against SciPy/NumPy (same matrices) and MathNet's managed provider.");
 compareLinalg.SetAction(_ => CompareLinalgCommand.Run());
 compare.Subcommands.Add(compareLinalg);
+var compareAlignment = new Command("alignment", "Dot and Sum on 64-byte-aligned and misaligned spans, ours against TensorPrimitives.");
+compareAlignment.SetAction(_ => CompareAlignmentCommand.Run());
+compare.Subcommands.Add(compareAlignment);
 root.Subcommands.Add(compare);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
