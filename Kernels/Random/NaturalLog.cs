@@ -126,35 +126,14 @@ internal static class NaturalLog
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double DoubleSeries(double z)
-    {
-        double p = Unfused.MultiplyAdd(z, DoubleR7, DoubleR6);
-        p = Unfused.MultiplyAdd(p, z, DoubleR5);
-        p = Unfused.MultiplyAdd(p, z, DoubleR4);
-        p = Unfused.MultiplyAdd(p, z, DoubleR3);
-        p = Unfused.MultiplyAdd(p, z, DoubleR2);
-        return Unfused.MultiplyAdd(p, z, DoubleR1);
-    }
+    private static double DoubleSeries(double z) =>
+        Unfused.Polynomial(z, DoubleR1, DoubleR2, DoubleR3, DoubleR4, DoubleR5, DoubleR6, DoubleR7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> DoubleSeries(Vector256<double> z)
-    {
-        Vector256<double> p = Unfused.MultiplyAdd(z, Vector256.Create(DoubleR7), Vector256.Create(DoubleR6));
-        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR5));
-        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR4));
-        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR3));
-        p = Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR2));
-        return Unfused.MultiplyAdd(p, z, Vector256.Create(DoubleR1));
-    }
+    private static Vector256<double> DoubleSeries(Vector256<double> z) =>
+        Unfused.Polynomial(z, DoubleR1, DoubleR2, DoubleR3, DoubleR4, DoubleR5, DoubleR6, DoubleR7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> DoubleSeries(Vector512<double> z)
-    {
-        Vector512<double> p = Unfused.MultiplyAdd(z, Vector512.Create(DoubleR7), Vector512.Create(DoubleR6));
-        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR5));
-        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR4));
-        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR3));
-        p = Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR2));
-        return Unfused.MultiplyAdd(p, z, Vector512.Create(DoubleR1));
-    }
+    private static Vector512<double> DoubleSeries(Vector512<double> z) =>
+        Unfused.Polynomial(z, DoubleR1, DoubleR2, DoubleR3, DoubleR4, DoubleR5, DoubleR6, DoubleR7);
 }

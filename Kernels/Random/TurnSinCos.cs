@@ -166,68 +166,26 @@ internal static class TurnSinCos
         Unfused.MultiplyAdd(Unfused.MultiplyAdd(Unfused.MultiplyAdd(y2, Vector512.Create(SingleC4), Vector512.Create(SingleC3)), y2, Vector512.Create(SingleC2)), y2, Vector512.Create(SingleC1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double DoubleSineSeries(double y2)
-    {
-        double p = Unfused.MultiplyAdd(y2, DoubleS7, DoubleS6);
-        p = Unfused.MultiplyAdd(p, y2, DoubleS5);
-        p = Unfused.MultiplyAdd(p, y2, DoubleS4);
-        p = Unfused.MultiplyAdd(p, y2, DoubleS3);
-        p = Unfused.MultiplyAdd(p, y2, DoubleS2);
-        return Unfused.MultiplyAdd(p, y2, DoubleS1);
-    }
+    private static double DoubleSineSeries(double y2) =>
+        Unfused.Polynomial(y2, DoubleS1, DoubleS2, DoubleS3, DoubleS4, DoubleS5, DoubleS6, DoubleS7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> DoubleSineSeries(Vector256<double> y2)
-    {
-        Vector256<double> p = Unfused.MultiplyAdd(y2, Vector256.Create(DoubleS7), Vector256.Create(DoubleS6));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS5));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS4));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS3));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS2));
-        return Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleS1));
-    }
+    private static Vector256<double> DoubleSineSeries(Vector256<double> y2) =>
+        Unfused.Polynomial(y2, DoubleS1, DoubleS2, DoubleS3, DoubleS4, DoubleS5, DoubleS6, DoubleS7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> DoubleSineSeries(Vector512<double> y2)
-    {
-        Vector512<double> p = Unfused.MultiplyAdd(y2, Vector512.Create(DoubleS7), Vector512.Create(DoubleS6));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS5));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS4));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS3));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS2));
-        return Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleS1));
-    }
+    private static Vector512<double> DoubleSineSeries(Vector512<double> y2) =>
+        Unfused.Polynomial(y2, DoubleS1, DoubleS2, DoubleS3, DoubleS4, DoubleS5, DoubleS6, DoubleS7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double DoubleCosineSeries(double y2)
-    {
-        double p = Unfused.MultiplyAdd(y2, DoubleC7, DoubleC6);
-        p = Unfused.MultiplyAdd(p, y2, DoubleC5);
-        p = Unfused.MultiplyAdd(p, y2, DoubleC4);
-        p = Unfused.MultiplyAdd(p, y2, DoubleC3);
-        p = Unfused.MultiplyAdd(p, y2, DoubleC2);
-        return Unfused.MultiplyAdd(p, y2, DoubleC1);
-    }
+    private static double DoubleCosineSeries(double y2) =>
+        Unfused.Polynomial(y2, DoubleC1, DoubleC2, DoubleC3, DoubleC4, DoubleC5, DoubleC6, DoubleC7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> DoubleCosineSeries(Vector256<double> y2)
-    {
-        Vector256<double> p = Unfused.MultiplyAdd(y2, Vector256.Create(DoubleC7), Vector256.Create(DoubleC6));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC5));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC4));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC3));
-        p = Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC2));
-        return Unfused.MultiplyAdd(p, y2, Vector256.Create(DoubleC1));
-    }
+    private static Vector256<double> DoubleCosineSeries(Vector256<double> y2) =>
+        Unfused.Polynomial(y2, DoubleC1, DoubleC2, DoubleC3, DoubleC4, DoubleC5, DoubleC6, DoubleC7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> DoubleCosineSeries(Vector512<double> y2)
-    {
-        Vector512<double> p = Unfused.MultiplyAdd(y2, Vector512.Create(DoubleC7), Vector512.Create(DoubleC6));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC5));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC4));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC3));
-        p = Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC2));
-        return Unfused.MultiplyAdd(p, y2, Vector512.Create(DoubleC1));
-    }
+    private static Vector512<double> DoubleCosineSeries(Vector512<double> y2) =>
+        Unfused.Polynomial(y2, DoubleC1, DoubleC2, DoubleC3, DoubleC4, DoubleC5, DoubleC6, DoubleC7);
 }
