@@ -41,9 +41,9 @@ internal static class ForestGuard
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="matrix"/> is <paramref name="rows"/> × <paramref name="cols"/>.</summary>
     public static void RequireShape(ReadOnlyMatrixView<float> matrix, int rows, int cols, string name, string expectation)
     {
-        if (matrix.Rows != rows || matrix.Cols != cols)
+        if (matrix.Rows != rows || matrix.Columns != cols)
         {
-            ThrowShape(matrix.Rows, matrix.Cols, rows, cols, name, expectation);
+            ThrowShape(matrix.Rows, matrix.Columns, rows, cols, name, expectation);
         }
     }
 

@@ -92,9 +92,9 @@ public sealed class ThresholdForest
                 $"A forest needs at least one neuron and one data point; weights has {weights.Rows} rows and data {data.Rows}.",
                 weights.Rows < 1 ? nameof(weights) : nameof(data));
         }
-        ForestGuard.RequireShape(data, data.Rows, weights.Cols, nameof(data), "one row per data point, as many columns as weights");
+        ForestGuard.RequireShape(data, data.Rows, weights.Columns, nameof(data), "one row per data point, as many columns as weights");
         _dataMagnitude = ForestGuard.MaxMagnitude(data, nameof(data));
-        ForestGuard.RequireNoOverflow(weights.Cols, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
+        ForestGuard.RequireNoOverflow(weights.Columns, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
         _layout = layout switch
         {
             ForestLayout.Wide => new WideMaxTree(weights.Rows),
@@ -104,7 +104,7 @@ public sealed class ThresholdForest
 
         Neurons = weights.Rows;
         DataPoints = data.Rows;
-        Dimension = weights.Cols;
+        Dimension = weights.Columns;
         Layout = layout;
         _weights = Dense(weights);
         _data = Dense(data);
@@ -427,10 +427,10 @@ public sealed class ThresholdForest
 
     private static float[] Dense(ReadOnlyMatrixView<float> matrix)
     {
-        var dense = new float[matrix.Rows * matrix.Cols];
+        var dense = new float[matrix.Rows * matrix.Columns];
         for (int r = 0; r < matrix.Rows; r++)
         {
-            matrix.Row(r).CopyTo(dense.AsSpan(r * matrix.Cols, matrix.Cols));
+            matrix.Row(r).CopyTo(dense.AsSpan(r * matrix.Columns, matrix.Columns));
         }
         return dense;
     }

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Kernels.Bench.Harness;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Sketching.Operators;
 using Kernels.Sparse;
 using Spectre.Console;
@@ -156,7 +156,7 @@ public static class CompareSketchingCommand
 
     private static void WriteCsr(string prefix, CsrMatrix<double> m)
     {
-        File.WriteAllBytes(prefix + ".shape", MemoryMarshal.AsBytes(new long[] { m.Rows, m.Cols }.AsSpan()).ToArray());
+        File.WriteAllBytes(prefix + ".shape", MemoryMarshal.AsBytes(new long[] { m.Rows, m.Columns }.AsSpan()).ToArray());
         File.WriteAllBytes(prefix + ".indptr", MemoryMarshal.AsBytes(m.RowPointers).ToArray());
         File.WriteAllBytes(prefix + ".indices", MemoryMarshal.AsBytes(m.ColumnIndices).ToArray());
         File.WriteAllBytes(prefix + ".data", MemoryMarshal.AsBytes(m.Values).ToArray());

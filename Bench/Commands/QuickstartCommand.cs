@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using Kernels.Bench.Harness;
 using Kernels.Activations;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Simd;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using Kernels.Activations;
 using Kernels.Bench.Harness;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Sketching.Operators;
 using Kernels.Sketching.Preconditioners;
 using Kernels.Solvers;

@@ -66,7 +66,7 @@ public class LinalgBenchmarks
         _workspace = new ConjugateGradientWorkspace<double>(poisson.Rows);
         _poissonRhs = LinalgProblems.PoissonRightHandSide(poisson.Rows);
         _poissonSolution = new double[poisson.Rows];
-        _mathNetPoisson = Matrix<double>.Build.SparseFromCompressedSparseRowFormat(poisson.Rows, poisson.Cols, poisson.NonZeroCount,
+        _mathNetPoisson = Matrix<double>.Build.SparseFromCompressedSparseRowFormat(poisson.Rows, poisson.Columns, poisson.NonZeroCount,
             poisson.RowPointers.ToArray(), poisson.ColumnIndices.ToArray(), poisson.Values.ToArray());
         _mathNetPoissonRhs = Vector<double>.Build.DenseOfArray(_poissonRhs);
         _mathNetPoissonSolution = Vector<double>.Build.Dense(poisson.Rows);

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Kernels.Random;
+using Kernels.Randomness;
 
 namespace Kernels.Bench.Micro;
 

@@ -16,7 +16,7 @@ internal static unsafe class GemvKernels
     public static void RowsTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int m = a.Rows, n = a.Cols;
+        int m = a.Rows, n = a.Columns;
         if (m == 0)
         {
             return;
@@ -238,7 +238,7 @@ internal static unsafe class GemvKernels
     public static void TransposeTimesVector<T>(T alpha, ReadOnlyMatrixView<T> a, ReadOnlySpan<T> x, T beta, Span<T> y, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int m = a.Rows, n = a.Cols;
+        int m = a.Rows, n = a.Columns;
         if (n == 0)
         {
             return;

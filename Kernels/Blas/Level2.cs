@@ -19,7 +19,7 @@ namespace Kernels.Blas;
 public static class Level2
 {
     /// <summary>
-    /// Computes y ← alpha·op(A)·x + beta·y. For <see cref="Transpose.None"/>, x has A.Cols elements and y has A.Rows;
+    /// Computes y ← alpha·op(A)·x + beta·y. For <see cref="Transpose.None"/>, x has A.Columns elements and y has A.Rows;
     /// for <see cref="Transpose.Transposed"/>, the other way round. Aᵀ·x is accumulated as Σᵢ (alpha·x[i])·A[i, :].
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match the shape, or y overlaps A or x.</exception>
@@ -30,10 +30,10 @@ public static class Level2
         ElementType.Require<T>();
         SpanGuard.RequireFinite(alpha, nameof(alpha));
         SpanGuard.RequireFinite(beta, nameof(beta));
-        var (rows, cols) = MatrixShape.Op(a.Rows, a.Cols, transA);
+        var (rows, cols) = MatrixShape.Op(a.Rows, a.Columns, transA);
         SpanGuard.RequireMatrixDimension(x.Length, cols, nameof(x), "column", "op(A)", rows, cols);
         SpanGuard.RequireMatrixDimension(y.Length, rows, nameof(y), "row", "op(A)", rows, cols);
-        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)], nameof(a), y, nameof(y));
+        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), y, nameof(y));
         SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
         options ??= BlasOptions.Default;
         options.Validate();
@@ -48,7 +48,7 @@ public static class Level2
     }
 
     /// <summary>
-    /// Computes the rank-1 update A ← A + alpha·x·yᵀ, with x of A.Rows elements and y of A.Cols; row i receives
+    /// Computes the rank-1 update A ← A + alpha·x·yᵀ, with x of A.Rows elements and y of A.Columns; row i receives
     /// the axpy (alpha·x[i])·y.
     /// </summary>
     /// <exception cref="ArgumentException">A length does not match the shape, or A overlaps x or y.</exception>
@@ -57,9 +57,9 @@ public static class Level2
     {
         ElementType.Require<T>();
         SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Cols);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Cols, nameof(y), "column", "A", a.Rows, a.Cols);
-        ReadOnlySpan<T> used = a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)];
+        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
+        ReadOnlySpan<T> used = a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)];
         SpanGuard.RequireDisjoint(x, nameof(x), used, nameof(a));
         SpanGuard.RequireDisjoint(y, nameof(y), used, nameof(a));
         for (int i = 0; i < a.Rows; i++)

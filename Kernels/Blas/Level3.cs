@@ -27,23 +27,23 @@ public static class Level3
         T beta, MatrixView<T> c, BlasOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        var (m, k) = MatrixShape.Op(a.Rows, a.Cols, transA);
-        var (kb, n) = MatrixShape.Op(b.Rows, b.Cols, transB);
+        var (m, k) = MatrixShape.Op(a.Rows, a.Columns, transA);
+        var (kb, n) = MatrixShape.Op(b.Rows, b.Columns, transB);
         if (kb != k)
         {
             throw new ArgumentException($"op(B) is {kb}×{n}; expected {k} rows to match the {m}×{k} op(A).", nameof(b));
         }
         CheckOutput(c, m, n);
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Cols, a.Stride, nameof(a), c.Data, c.Rows, c.Cols, c.Stride, nameof(c));
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Cols, b.Stride, nameof(b), c.Data, c.Rows, c.Cols, c.Stride, nameof(c));
+        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
+        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
         options = Checked(options, alpha, beta);
 
         fixed (T* pa = a.Data)
         fixed (T* pb = b.Data)
         fixed (T* pc = c.Data)
         {
-            var sa = new PinnedMatrixSource<T>(pa, a.Rows, a.Cols, a.Stride, transA);
-            var sb = new PinnedMatrixSource<T>(pb, b.Rows, b.Cols, b.Stride, transB);
+            var sa = new PinnedMatrixSource<T>(pa, a.Rows, a.Columns, a.Stride, transA);
+            var sb = new PinnedMatrixSource<T>(pb, b.Rows, b.Columns, b.Stride, transB);
             GemmDriver.Run(alpha, sa, sb, beta, pc, c.Stride, m, n, k, options);
         }
     }
@@ -75,9 +75,9 @@ public static class Level3
 
     private static void CheckOutput<T>(MatrixView<T> c, int m, int n)
     {
-        if (c.Rows != m || c.Cols != n)
+        if (c.Rows != m || c.Columns != n)
         {
-            throw new ArgumentException($"C is {c.Rows}×{c.Cols}; expected {m}×{n}.", nameof(c));
+            throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {m}×{n}.", nameof(c));
         }
     }
 

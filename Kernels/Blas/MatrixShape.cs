@@ -48,6 +48,6 @@ internal static class MatrixShape
     }
 
     /// <summary>Rows and columns of op(A) for a stored <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
-    public static (int Rows, int Cols) Op(int rows, int cols, Transpose transpose) =>
+    public static (int Rows, int Columns) Op(int rows, int cols, Transpose transpose) =>
         transpose == Transpose.None ? (rows, cols) : (cols, rows);
 }

@@ -9,16 +9,16 @@ namespace Kernels.Blas;
 /// <typeparam name="T">Element type.</typeparam>
 public readonly ref struct MatrixView<T>
 {
-    /// <summary>The elements, starting at (0, 0). Its length is at least <c>(Rows − 1)·Stride + Cols</c>.</summary>
+    /// <summary>The elements, starting at (0, 0). Its length is at least <c>(Rows − 1)·Stride + Columns</c>.</summary>
     public Span<T> Data { get; }
 
     /// <summary>Number of rows.</summary>
     public int Rows { get; }
 
     /// <summary>Number of columns.</summary>
-    public int Cols { get; }
+    public int Columns { get; }
 
-    /// <summary>Distance in elements between the starts of consecutive rows (≥ <see cref="Cols"/>).</summary>
+    /// <summary>Distance in elements between the starts of consecutive rows (≥ <see cref="Columns"/>).</summary>
     public int Stride { get; }
 
     /// <summary>A dense view: the stride equals the column count.</summary>
@@ -35,7 +35,7 @@ public readonly ref struct MatrixView<T>
         MatrixShape.Validate(data.Length, rows, cols, stride, nameof(data));
         Data = data;
         Rows = rows;
-        Cols = cols;
+        Columns = cols;
         Stride = stride;
     }
 
@@ -45,29 +45,29 @@ public readonly ref struct MatrixView<T>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            MatrixShape.CheckIndex(row, col, Rows, Cols);
+            MatrixShape.CheckIndex(row, col, Rows, Columns);
             return ref Data[row * Stride + col];
         }
     }
 
-    /// <summary>Row <paramref name="row"/> as a span of <see cref="Cols"/> elements.</summary>
+    /// <summary>Row <paramref name="row"/> as a span of <see cref="Columns"/> elements.</summary>
     public Span<T> Row(int row)
     {
-        MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Cols, 1));
-        return Cols == 0 ? default : Data.Slice(row * Stride, Cols);
+        MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Columns, 1));
+        return Columns == 0 ? default : Data.Slice(row * Stride, Columns);
     }
 
     /// <summary>The block of <paramref name="rows"/> × <paramref name="cols"/> starting at (<paramref name="row"/>, <paramref name="col"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The block does not lie inside this view.</exception>
     public MatrixView<T> Slice(int row, int col, int rows, int cols)
     {
-        MatrixShape.CheckBlock(row, col, rows, cols, Rows, Cols);
+        MatrixShape.CheckBlock(row, col, rows, cols, Rows, Columns);
         int start = rows == 0 || cols == 0 ? 0 : row * Stride + col;
         return new MatrixView<T>(Data[start..], rows, cols, Stride);
     }
 
     /// <summary>A read-only view of the same elements.</summary>
-    public ReadOnlyMatrixView<T> AsReadOnly() => new(Data, Rows, Cols, Stride);
+    public ReadOnlyMatrixView<T> AsReadOnly() => new(Data, Rows, Columns, Stride);
 
     /// <summary>Converts to a read-only view of the same elements.</summary>
     public static implicit operator ReadOnlyMatrixView<T>(MatrixView<T> view) => view.AsReadOnly();

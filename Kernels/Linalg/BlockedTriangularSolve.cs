@@ -39,7 +39,7 @@ internal static class BlockedTriangularSolve
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = t.Rows;
-        if (k == 0 || b.Rows == 0 || b.Cols == 0)
+        if (k == 0 || b.Rows == 0 || b.Columns == 0)
         {
             return;
         }
@@ -66,7 +66,7 @@ internal static class BlockedTriangularSolve
 
         if (side == Side.Left)
         {
-            MatrixView<T> b1 = b.Slice(0, 0, k1, b.Cols), b2 = b.Slice(k1, 0, k2, b.Cols);
+            MatrixView<T> b1 = b.Slice(0, 0, k1, b.Columns), b2 = b.Slice(k1, 0, k2, b.Columns);
             if (opIsLower)
             {
                 Solve(side, triangle, transpose, diagonal, t11, b1, scratch, options);
@@ -109,7 +109,7 @@ internal static class BlockedTriangularSolve
     private static void SubstituteLeft<T>(Triangle triangle, Transpose transpose, Diagonal diagonal,
         ReadOnlyMatrixView<T> t, MatrixView<T> b, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int k = t.Rows, n = b.Cols;
+        int k = t.Rows, n = b.Columns;
         bool opIsLower = (triangle == Triangle.Lower) == (transpose == Transpose.None);
         Span<T> column = scratch[..k];
         for (int step = 0; step < k; step++)

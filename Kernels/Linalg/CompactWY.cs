@@ -39,7 +39,7 @@ internal static class CompactWY
     public static void ApplyFromRight<T>(MatrixView<T> c, ReadOnlyMatrixView<T> y, ReadOnlyMatrixView<T> t, Transpose opT, Span<T> scratch, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int r = c.Rows, w = y.Rows, l = y.Cols;
+        int r = c.Rows, w = y.Rows, l = y.Columns;
         if (r == 0 || w == 0)
         {
             return;
@@ -67,7 +67,7 @@ internal static class CompactWY
     public static void ApplyFromLeft<T>(MatrixView<T> b, ReadOnlyMatrixView<T> y, ReadOnlyMatrixView<T> t, Transpose opT, Span<T> scratch, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int k = b.Cols, w = y.Rows, l = y.Cols;
+        int k = b.Columns, w = y.Rows, l = y.Columns;
         if (k == 0 || w == 0)
         {
             return;
@@ -92,7 +92,7 @@ internal static class CompactWY
     public static void ApplyFromLeft<T>(Span<T> b, ReadOnlyMatrixView<T> y, ReadOnlyMatrixView<T> t, Transpose opT, Span<T> scratch, BlasOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int w = y.Rows, l = y.Cols;
+        int w = y.Rows, l = y.Columns;
         if (w == 0)
         {
             return;

@@ -30,7 +30,7 @@ internal static class HouseholderPanel
             FormT(y, tau, t);
             return;
         }
-        int w1 = w / 2, w2 = w - w1, l = y.Cols;
+        int w1 = w / 2, w2 = w - w1, l = y.Columns;
         MatrixView<T> y1 = y.Slice(0, 0, w1, l);
         MatrixView<T> t11 = t.Slice(0, 0, w1, w1), t22 = t.Slice(w1, w1, w2, w2), t12 = t.Slice(0, w1, w1, w2);
         Factor(y1, tau[..w1], t11, scratch, options);
@@ -61,7 +61,7 @@ internal static class HouseholderPanel
     /// </summary>
     private static void FactorDirect<T>(MatrixView<T> y, Span<T> tau, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int w = y.Rows, l = y.Cols;
+        int w = y.Rows, l = y.Columns;
         for (int i = 0; i < w; i++)
         {
             Span<T> x = y.Row(i)[i..];

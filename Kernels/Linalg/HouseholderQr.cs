@@ -77,11 +77,11 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static HouseholderQr<T> Factor(ReadOnlyMatrixView<T> a, BlasOptions? options = null)
     {
-        if (a.Rows < a.Cols)
+        if (a.Rows < a.Columns)
         {
-            throw new ArgumentException($"a is {a.Rows}×{a.Cols}; this QR needs rows ≥ columns (factor the transpose of a wide matrix).", nameof(a));
+            throw new ArgumentException($"a is {a.Rows}×{a.Columns}; this QR needs rows ≥ columns (factor the transpose of a wide matrix).", nameof(a));
         }
-        var qr = new HouseholderQr<T>(a.Rows, a.Cols);
+        var qr = new HouseholderQr<T>(a.Rows, a.Columns);
         qr.Refactor(a, options);
         return qr;
     }
@@ -93,9 +93,9 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Refactor(ReadOnlyMatrixView<T> a, BlasOptions? options = null)
     {
-        if (a.Rows != Rows || a.Cols != Columns)
+        if (a.Rows != Rows || a.Columns != Columns)
         {
-            throw new ArgumentException($"a is {a.Rows}×{a.Cols}; this factorization holds {Rows}×{Columns} matrices.", nameof(a));
+            throw new ArgumentException($"a is {a.Rows}×{a.Columns}; this factorization holds {Rows}×{Columns} matrices.", nameof(a));
         }
         options ??= BlasOptions.Default;
         options.Validate();
@@ -140,9 +140,9 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentException"><paramref name="r"/> is not n × n.</exception>
     public void CopyR(MatrixView<T> r)
     {
-        if (r.Rows != Columns || r.Cols != Columns)
+        if (r.Rows != Columns || r.Columns != Columns)
         {
-            throw new ArgumentException($"r is {r.Rows}×{r.Cols}; expected {Columns}×{Columns}.", nameof(r));
+            throw new ArgumentException($"r is {r.Rows}×{r.Columns}; expected {Columns}×{Columns}.", nameof(r));
         }
         ReadOnlyMatrixView<T> at = Transposed();
         for (int i = 0; i < Columns; i++)
@@ -195,9 +195,9 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentException"><paramref name="q"/> is not m × n.</exception>
     public void FormThinQ(MatrixView<T> q)
     {
-        if (q.Rows != Rows || q.Cols != Columns)
+        if (q.Rows != Rows || q.Columns != Columns)
         {
-            throw new ArgumentException($"q is {q.Rows}×{q.Cols}; expected {Rows}×{Columns}.", nameof(q));
+            throw new ArgumentException($"q is {q.Rows}×{q.Columns}; expected {Rows}×{Columns}.", nameof(q));
         }
         for (int i = 0; i < Rows; i++)
         {
@@ -253,11 +253,11 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     public void SolveLeastSquares(MatrixView<T> b, MatrixView<T> x)
     {
         RequireRows(b, nameof(b));
-        if (x.Rows != Columns || x.Cols != b.Cols)
+        if (x.Rows != Columns || x.Columns != b.Columns)
         {
-            throw new ArgumentException($"x is {x.Rows}×{x.Cols}; expected {Columns}×{b.Cols} (columns of A × right-hand sides).", nameof(x));
+            throw new ArgumentException($"x is {x.Rows}×{x.Columns}; expected {Columns}×{b.Columns} (columns of A × right-hand sides).", nameof(x));
         }
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Cols, b.Stride, nameof(b), x.Data, x.Rows, x.Cols, x.Stride, nameof(x));
+        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), x.Data, x.Rows, x.Columns, x.Stride, nameof(x));
         RequireFullRank();
         ApplyMatrix(b, transpose: true);
         for (int i = 0; i < Columns; i++)
@@ -302,14 +302,14 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
 
     private void ApplyMatrix(MatrixView<T> b, bool transpose)
     {
-        T[] scratch = ArrayPool<T>.Shared.Rent(CompactWY.ApplyFromLeftScratch(PanelWidth, b.Cols));
+        T[] scratch = ArrayPool<T>.Shared.Rent(CompactWY.ApplyFromLeftScratch(PanelWidth, b.Columns));
         try
         {
             for (int p = 0; p * PanelWidth < Columns; p++)
             {
                 int j0 = transpose ? p * PanelWidth : LastPanelStart() - p * PanelWidth;
                 int w = Math.Min(PanelWidth, Columns - j0);
-                CompactWY.ApplyFromLeft(b.Slice(j0, 0, Rows - j0, b.Cols), Reflectors(j0, w), BlockFactor(j0, w),
+                CompactWY.ApplyFromLeft(b.Slice(j0, 0, Rows - j0, b.Columns), Reflectors(j0, w), BlockFactor(j0, w),
                     transpose ? Transpose.Transposed : Transpose.None, scratch, _options);
             }
         }
@@ -323,7 +323,7 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     {
         if (b.Rows != Rows)
         {
-            throw new ArgumentException($"{name} is {b.Rows}×{b.Cols}; expected {Rows} rows to match the {Rows}×{Columns} A.", name);
+            throw new ArgumentException($"{name} is {b.Rows}×{b.Columns}; expected {Rows} rows to match the {Rows}×{Columns} A.", name);
         }
     }
 

@@ -13,10 +13,10 @@ internal static class MatrixTranspose
 {
     private const int Tile = 8;
 
-    /// <summary>destination[j, i] ← source[i, j]; the caller guarantees that destination is source.Cols × source.Rows and disjoint from it.</summary>
+    /// <summary>destination[j, i] ← source[i, j]; the caller guarantees that destination is source.Columns × source.Rows and disjoint from it.</summary>
     public static void Copy<T>(ReadOnlyMatrixView<T> source, MatrixView<T> destination)
     {
-        int rows = source.Rows, cols = source.Cols;
+        int rows = source.Rows, cols = source.Columns;
         if (rows == 0 || cols == 0)
         {
             return;

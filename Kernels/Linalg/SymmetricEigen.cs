@@ -44,11 +44,11 @@ public static class SymmetricEigen
     public static void Decompose<T>(ReadOnlyMatrixView<T> a, Span<T> eigenvalues, MatrixView<T> eigenvectors) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate(a, eigenvalues);
-        if (eigenvectors.Rows != a.Rows || eigenvectors.Cols != a.Rows)
+        if (eigenvectors.Rows != a.Rows || eigenvectors.Columns != a.Rows)
         {
-            throw new ArgumentException($"eigenvectors is {eigenvectors.Rows}×{eigenvectors.Cols}; expected {a.Rows}×{a.Rows}.", nameof(eigenvectors));
+            throw new ArgumentException($"eigenvectors is {eigenvectors.Rows}×{eigenvectors.Columns}; expected {a.Rows}×{a.Rows}.", nameof(eigenvectors));
         }
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Cols, a.Stride, nameof(a), eigenvectors.Data, eigenvectors.Rows, eigenvectors.Cols, eigenvectors.Stride, nameof(eigenvectors));
+        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), eigenvectors.Data, eigenvectors.Rows, eigenvectors.Columns, eigenvectors.Stride, nameof(eigenvectors));
         Run(a, eigenvalues, eigenvectors, vectors: true);
     }
 
@@ -56,8 +56,8 @@ public static class SymmetricEigen
     {
         ElementType.Require<T>();
         TriangularSolve.RequireSquare(a, nameof(a));
-        SpanGuard.RequireMatrixDimension(eigenvalues.Length, a.Rows, nameof(eigenvalues), "row", "A", a.Rows, a.Cols);
-        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Cols, a.Stride)], nameof(a), eigenvalues, nameof(eigenvalues));
+        SpanGuard.RequireMatrixDimension(eigenvalues.Length, a.Rows, nameof(eigenvalues), "row", "A", a.Rows, a.Columns);
+        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), eigenvalues, nameof(eigenvalues));
         for (int i = 0; i < a.Rows; i++)
         {
             ReadOnlySpan<T> row = a.Row(i);

@@ -36,11 +36,11 @@ public static class SymmetricRankUpdate
         ElementType.Require<T>();
         SpanGuard.RequireFinite(alpha, nameof(alpha));
         SpanGuard.RequireFinite(beta, nameof(beta));
-        if (c.Rows != c.Cols || c.Rows != a.Rows)
+        if (c.Rows != c.Columns || c.Rows != a.Rows)
         {
-            throw new ArgumentException($"C is {c.Rows}×{c.Cols}; expected {a.Rows}×{a.Rows} to match the {a.Rows}×{a.Cols} A.", nameof(c));
+            throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {a.Rows}×{a.Rows} to match the {a.Rows}×{a.Columns} A.", nameof(c));
         }
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Cols, a.Stride, nameof(a), c.Data, c.Rows, c.Cols, c.Stride, nameof(c));
+        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
         options ??= BlasOptions.Default;
         options.Validate();
 
@@ -89,7 +89,7 @@ public static class SymmetricRankUpdate
         }
 
         int n1 = BlockedTriangularSolve.Split(n), n2 = n - n1;
-        ReadOnlyMatrixView<T> a1 = a.Slice(0, 0, n1, a.Cols), a2 = a.Slice(n1, 0, n2, a.Cols);
+        ReadOnlyMatrixView<T> a1 = a.Slice(0, 0, n1, a.Columns), a2 = a.Slice(n1, 0, n2, a.Columns);
         Run(alpha, a1, beta, c.Slice(0, 0, n1, n1), scratch, options);
         Level3.Gemm(Transpose.None, Transpose.Transposed, alpha, a2, a1, beta, c.Slice(n1, 0, n2, n1), options);
         Run(alpha, a2, beta, c.Slice(n1, n1, n2, n2), scratch, options);

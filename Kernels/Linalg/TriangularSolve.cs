@@ -34,8 +34,8 @@ public static class TriangularSolve
     {
         ElementType.Require<T>();
         RequireSquare(t, nameof(t));
-        SpanGuard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Cols);
-        SpanGuard.RequireDisjoint(t.Data[..(int)MatrixShape.RequiredLength(t.Rows, t.Cols, t.Stride)], nameof(t), x, nameof(x));
+        SpanGuard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Columns);
+        SpanGuard.RequireDisjoint(t.Data[..(int)MatrixShape.RequiredLength(t.Rows, t.Columns, t.Stride)], nameof(t), x, nameof(x));
 
         int n = t.Rows;
         bool opIsLower = (triangle == Triangle.Lower) == (transpose == Transpose.None);
@@ -98,13 +98,13 @@ public static class TriangularSolve
         RequireSquare(t, nameof(t));
         if (side == Side.Left && b.Rows != t.Rows)
         {
-            throw new ArgumentException($"B is {b.Rows}×{b.Cols}; expected {t.Rows} rows to match the {t.Rows}×{t.Cols} T on the left.", nameof(b));
+            throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {t.Rows} rows to match the {t.Rows}×{t.Columns} T on the left.", nameof(b));
         }
-        if (side == Side.Right && b.Cols != t.Rows)
+        if (side == Side.Right && b.Columns != t.Rows)
         {
-            throw new ArgumentException($"B is {b.Rows}×{b.Cols}; expected {t.Rows} columns to match the {t.Rows}×{t.Cols} T on the right.", nameof(b));
+            throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {t.Rows} columns to match the {t.Rows}×{t.Columns} T on the right.", nameof(b));
         }
-        MatrixOverlap.ThrowIfOverlapping(t.Data, t.Rows, t.Cols, t.Stride, nameof(t), b.Data, b.Rows, b.Cols, b.Stride, nameof(b));
+        MatrixOverlap.ThrowIfOverlapping(t.Data, t.Rows, t.Columns, t.Stride, nameof(t), b.Data, b.Rows, b.Columns, b.Stride, nameof(b));
         options ??= BlasOptions.Default;
         options.Validate();
 
@@ -121,9 +121,9 @@ public static class TriangularSolve
 
     internal static void RequireSquare<T>(ReadOnlyMatrixView<T> t, string name)
     {
-        if (t.Rows != t.Cols)
+        if (t.Rows != t.Columns)
         {
-            throw new ArgumentException($"{name} is {t.Rows}×{t.Cols}; expected a square matrix.", name);
+            throw new ArgumentException($"{name} is {t.Rows}×{t.Columns}; expected a square matrix.", name);
         }
     }
 }

@@ -23,9 +23,9 @@ public sealed class CholeskyPreconditioner<T> : IPreconditioner<T> where T : unm
     public CholeskyPreconditioner(ReadOnlyMatrixView<T> b, BlasOptions? options = null)
     {
         ElementType.Require<T>();
-        if (b.Rows != b.Cols)
+        if (b.Rows != b.Columns)
         {
-            throw new ArgumentException($"b is {b.Rows}×{b.Cols}; expected a square matrix.", nameof(b));
+            throw new ArgumentException($"b is {b.Rows}×{b.Columns}; expected a square matrix.", nameof(b));
         }
         int n = b.Rows;
         _factor = new T[n * n];

@@ -24,9 +24,9 @@ public sealed class CsrOperator<T> : ILinearOperator<T> where T : unmanaged, IFl
     public CsrOperator(CsrMatrix<T> matrix, BlasOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        if (matrix.Rows != matrix.Cols)
+        if (matrix.Rows != matrix.Columns)
         {
-            throw new ArgumentException($"matrix is {matrix.Rows}×{matrix.Cols}; a linear operator needs a square matrix.", nameof(matrix));
+            throw new ArgumentException($"matrix is {matrix.Rows}×{matrix.Columns}; a linear operator needs a square matrix.", nameof(matrix));
         }
         options ??= BlasOptions.Default;
         options.Validate();

@@ -43,7 +43,7 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
         ValidateColumns(rows, cols, rowPointers, columnIndices);
         ValidateFinite(rowPointers, columnIndices, values);
         Rows = rows;
-        Cols = cols;
+        Columns = cols;
         _rowPointers = rowPointers.ToArray();
         _columnIndices = columnIndices.ToArray();
         _values = values.ToArray();
@@ -53,7 +53,7 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
     private CsrMatrix(int rows, int cols, int[] rowPointers, int[] columnIndices, T[] values)
     {
         Rows = rows;
-        Cols = cols;
+        Columns = cols;
         _rowPointers = rowPointers;
         _columnIndices = columnIndices;
         _values = values;
@@ -63,7 +63,7 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
     public int Rows { get; }
 
     /// <summary>Number of columns.</summary>
-    public int Cols { get; }
+    public int Columns { get; }
 
     /// <summary>Number of stored entries, explicit zeros included.</summary>
     public int NonZeroCount => _values.Length;
@@ -135,17 +135,17 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
             }
             rowPointers[r + 1] = k;
         }
-        return new CsrMatrix<T>(dense.Rows, dense.Cols, rowPointers, columnIndices, values);
+        return new CsrMatrix<T>(dense.Rows, dense.Columns, rowPointers, columnIndices, values);
     }
 
     /// <summary>Writes the matrix, implicit zeros included (as +0), to <paramref name="destination"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Rows"/> × <see cref="Cols"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Rows"/> × <see cref="Columns"/>.</exception>
     public void ToDense(MatrixView<T> destination)
     {
-        if (destination.Rows != Rows || destination.Cols != Cols)
+        if (destination.Rows != Rows || destination.Columns != Columns)
         {
             throw new ArgumentException(
-                $"destination is {destination.Rows}×{destination.Cols}; expected {Rows}×{Cols}.", nameof(destination));
+                $"destination is {destination.Rows}×{destination.Columns}; expected {Rows}×{Columns}.", nameof(destination));
         }
         for (int r = 0; r < Rows; r++)
         {
@@ -158,17 +158,17 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
         }
     }
 
-    /// <summary>Returns the matrix as a new row-major array of <see cref="Rows"/>·<see cref="Cols"/> elements.</summary>
+    /// <summary>Returns the matrix as a new row-major array of <see cref="Rows"/>·<see cref="Columns"/> elements.</summary>
     /// <exception cref="InvalidOperationException">The dense matrix would exceed the largest array length.</exception>
     public T[] ToDense()
     {
-        long length = (long)Rows * Cols;
+        long length = (long)Rows * Columns;
         if (length > Array.MaxLength)
         {
-            throw new InvalidOperationException($"A dense {Rows}×{Cols} matrix has {length} elements, more than an array can hold.");
+            throw new InvalidOperationException($"A dense {Rows}×{Columns} matrix has {length} elements, more than an array can hold.");
         }
         var dense = new T[length];
-        ToDense(new MatrixView<T>(dense, Rows, Cols));
+        ToDense(new MatrixView<T>(dense, Rows, Columns));
         return dense;
     }
 

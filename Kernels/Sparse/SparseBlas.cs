@@ -22,7 +22,7 @@ namespace Kernels.Sparse;
 public static class SparseBlas
 {
     /// <summary>
-    /// Computes y ← alpha·A·x + beta·y, where x has A.Cols elements and y has A.Rows. Each row is a sparse dot
+    /// Computes y ← alpha·A·x + beta·y, where x has A.Columns elements and y has A.Rows. Each row is a sparse dot
     /// product over its stored entries; rows of 16 entries or more read x through hardware gathers where available,
     /// shorter rows (stencils, graphs) with a scalar loop, which is faster for them.
     /// </summary>
@@ -40,8 +40,8 @@ public static class SparseBlas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
-        SpanGuard.RequireMatrixDimension(x.Length, a.Cols, nameof(x), "column", "A", a.Rows, a.Cols);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Cols);
+        SpanGuard.RequireMatrixDimension(x.Length, a.Columns, nameof(x), "column", "A", a.Rows, a.Columns);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Columns);
         SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
         options ??= BlasOptions.Default;
         options.Validate();
@@ -117,7 +117,7 @@ public static class SparseBlas
     }
 
     /// <summary>
-    /// Computes y ← alpha·Aᵀ·x + beta·y, where x has A.Rows elements and y has A.Cols, without forming Aᵀ:
+    /// Computes y ← alpha·Aᵀ·x + beta·y, where x has A.Rows elements and y has A.Columns, without forming Aᵀ:
     /// after y ← beta·y, row i of A is scattered into y with weight alpha·x[i], rows in ascending order.
     /// </summary>
     /// <remarks>The weight alpha·x[i] is rounded once before it multiplies the row (as in <see cref="Level2.Gemv{T}"/>);
@@ -129,8 +129,8 @@ public static class SparseBlas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
-        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Cols);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Cols, nameof(y), "column", "A", a.Rows, a.Cols);
+        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
+        SpanGuard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
         SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
 
         ScaleOutput(beta, y);
@@ -147,7 +147,7 @@ public static class SparseBlas
     }
 
     /// <summary>
-    /// Computes C ← alpha·A·B + beta·C for dense row-major B (A.Cols × n) and C (A.Rows × n). Row i of C is scaled
+    /// Computes C ← alpha·A·B + beta·C for dense row-major B (A.Columns × n) and C (A.Rows × n). Row i of C is scaled
     /// by beta, then receives one vectorized axpy (alpha·A[i, j])·B[j, :] per stored entry, in column order.
     /// </summary>
     /// <remarks>The coefficient alpha·A[i, j] is rounded once before it multiplies the row of B; with alpha = 1 that
@@ -159,16 +159,16 @@ public static class SparseBlas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
-        if (b.Rows != a.Cols)
+        if (b.Rows != a.Columns)
         {
-            throw new ArgumentException($"B is {b.Rows}×{b.Cols}; expected {a.Cols} rows to match the {a.Rows}×{a.Cols} A.", nameof(b));
+            throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {a.Columns} rows to match the {a.Rows}×{a.Columns} A.", nameof(b));
         }
-        if (c.Rows != a.Rows || c.Cols != b.Cols)
+        if (c.Rows != a.Rows || c.Columns != b.Columns)
         {
-            throw new ArgumentException($"C is {c.Rows}×{c.Cols}; expected {a.Rows}×{b.Cols} (rows of A × columns of B).", nameof(c));
+            throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {a.Rows}×{b.Columns} (rows of A × columns of B).", nameof(c));
         }
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Cols, b.Stride, nameof(b), c.Data, c.Rows, c.Cols, c.Stride, nameof(c));
-        if (c.Cols == 0)
+        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
+        if (c.Columns == 0)
         {
             // Nothing to compute, and a view without columns may have a stride that its (empty) data cannot honour.
             return;

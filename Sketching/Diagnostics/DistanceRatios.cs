@@ -20,15 +20,15 @@ public static class DistanceRatios
     public static DistanceRatioRange PairwiseSquared<T>(ReadOnlyMatrixView<T> original, ReadOnlyMatrixView<T> embedded)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (embedded.Cols != original.Cols)
+        if (embedded.Columns != original.Columns)
         {
-            throw new ArgumentException($"embedded has {embedded.Cols} columns; expected one per original point ({original.Cols}).", nameof(embedded));
+            throw new ArgumentException($"embedded has {embedded.Columns} columns; expected one per original point ({original.Columns}).", nameof(embedded));
         }
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         int pairs = 0;
-        for (int i = 0; i < original.Cols; i++)
+        for (int i = 0; i < original.Columns; i++)
         {
-            for (int j = i + 1; j < original.Cols; j++)
+            for (int j = i + 1; j < original.Columns; j++)
             {
                 double before = SquaredDistance(original, i, j);
                 if (before == 0)

@@ -32,7 +32,7 @@ public static class SubspaceDistortion
     public static double OrthonormalityError<T>(ReadOnlyMatrixView<T> basis) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        int d = basis.Cols;
+        int d = basis.Columns;
         var gram = new T[d * d];
         var view = new MatrixView<T>(gram, d, d);
         Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, basis, basis, T.Zero, view);
@@ -72,7 +72,7 @@ public static class SubspaceDistortion
         {
             throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "tolerance must be finite and non-negative.");
         }
-        int n = basis.Rows, d = basis.Cols;
+        int n = basis.Rows, d = basis.Columns;
         if (n != sketch.Columns || d < 1 || d > n)
         {
             throw new ArgumentException($"basis is {n}×{d}; expected {sketch.Columns}×d with 1 ≤ d ≤ {sketch.Columns} to match the {sketch.Rows}×{sketch.Columns} S.", nameof(basis));
@@ -91,7 +91,7 @@ public static class SubspaceDistortion
 
     private static ReadOnlyMatrixView<T> RequireOrthonormal<T>(ReadOnlyMatrixView<T> basis, double? tolerance) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double tau = tolerance ?? DefaultTolerance<T>(basis.Rows, basis.Cols);
+        double tau = tolerance ?? DefaultTolerance<T>(basis.Rows, basis.Columns);
         double error = OrthonormalityError(basis);
         if (!(error <= tau))
         {
@@ -103,7 +103,7 @@ public static class SubspaceDistortion
 
     private static ReadOnlyMatrixView<T> Orthonormalized<T>(ReadOnlyMatrixView<T> basis, BlasOptions? options) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = basis.Rows, d = basis.Cols;
+        int n = basis.Rows, d = basis.Columns;
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<T> row = basis.Row(i);

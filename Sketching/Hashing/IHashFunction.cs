@@ -16,7 +16,7 @@ namespace Kernels.Sketching.Hashing;
 /// "fast range" map), where 2^b is R rounded up to a power of two. Each bucket then has probability within
 /// 2/R of 1/m (2⁻³² for 32-bit values, where R = 2^b). Each family documents its R.</para>
 /// <para><b>Determinism.</b> A function is fixed by its family's parameters and (seed, stream): its coefficients or
-/// tables are drawn from <see cref="Kernels.Random.CounterRandom"/>, so the same arguments give the same function on
+/// tables are drawn from <see cref="Kernels.Randomness.CounterRandom"/>, so the same arguments give the same function on
 /// every machine, and every path (512-bit, 256-bit, scalar) gives the same values.</para>
 /// <para>Implementations are immutable and safe to use from several threads at once.</para>
 /// </remarks>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Kernels.Random;
+using Kernels.Randomness;
 
 namespace Kernels.Sketching.Hashing;
 

@@ -1,4 +1,4 @@
-using Kernels.Random;
+using Kernels.Randomness;
 
 namespace Kernels.Sketching.Hashing;
 

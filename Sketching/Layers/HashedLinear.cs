@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Simd;
 using Kernels.Sketching.Hashing;
 
@@ -159,9 +159,9 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentException">The destination is not outputs × inputs.</exception>
     public unsafe void CopyVirtualMatrix(MatrixView<T> destination)
     {
-        if (destination.Rows != Outputs || destination.Cols != Inputs)
+        if (destination.Rows != Outputs || destination.Columns != Inputs)
         {
-            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected the {Outputs}×{Inputs} virtual matrix.", nameof(destination));
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected the {Outputs}×{Inputs} virtual matrix.", nameof(destination));
         }
         T[] table = RentTable();
         try
@@ -196,7 +196,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         RequireBatch(x, Inputs, nameof(x), "inputs");
         RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Cols, x.Stride, nameof(x), y.Data, y.Rows, y.Cols, y.Stride, nameof(y));
+        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Columns, x.Stride, nameof(x), y.Data, y.Rows, y.Columns, y.Stride, nameof(y));
         options = Checked(options);
         if (HasBias)
         {
@@ -212,7 +212,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* px = x.Data)
             fixed (T* t = table)
             {
-                var input = new PinnedMatrixSource<T>(px, x.Rows, x.Cols, x.Stride, Transpose.None);
+                var input = new PinnedMatrixSource<T>(px, x.Rows, x.Columns, x.Stride, Transpose.None);
                 Level3.Gemm(T.One, input, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: true), HasBias ? T.One : T.Zero, y, options);
             }
         }
@@ -232,8 +232,8 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         RequireBatch(outputGradient, Outputs, nameof(outputGradient), "outputs");
         RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
-        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Cols, outputGradient.Stride, nameof(outputGradient),
-            inputGradient.Data, inputGradient.Rows, inputGradient.Cols, inputGradient.Stride, nameof(inputGradient));
+        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, nameof(outputGradient),
+            inputGradient.Data, inputGradient.Rows, inputGradient.Columns, inputGradient.Stride, nameof(inputGradient));
         options = Checked(options);
         T[] table = RentTable();
         try
@@ -241,7 +241,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* pdy = outputGradient.Data)
             fixed (T* t = table)
             {
-                var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Rows, outputGradient.Cols, outputGradient.Stride, Transpose.None);
+                var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, Transpose.None);
                 Level3.Gemm(T.One, dy, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: false), T.Zero, inputGradient, options);
             }
         }
@@ -376,21 +376,21 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         return table;
     }
 
-    private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)MatrixShape.RequiredLength(m.Rows, m.Cols, m.Stride)];
+    private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)MatrixShape.RequiredLength(m.Rows, m.Columns, m.Stride)];
 
     private static void RequireBatch(ReadOnlyMatrixView<T> m, int cols, string name, string what)
     {
-        if (m.Cols != cols)
+        if (m.Columns != cols)
         {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected batch × {cols} ({what}).", name);
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected batch × {cols} ({what}).", name);
         }
     }
 
     private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int cols, string name, string what)
     {
-        if (m.Rows != rows || m.Cols != cols)
+        if (m.Rows != rows || m.Columns != cols)
         {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected {rows}×{cols} ({what}).", name);
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected {rows}×{cols} ({what}).", name);
         }
     }
 

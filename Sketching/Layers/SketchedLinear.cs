@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Linalg;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Simd;
 using Kernels.Sketching.Operators;
 
@@ -97,7 +97,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     {
         RequireColumns(x, Inputs, nameof(x), "inputs");
         RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Cols, x.Stride, nameof(x), y.Data, y.Rows, y.Cols, y.Stride, nameof(y));
+        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Columns, x.Stride, nameof(x), y.Data, y.Rows, y.Columns, y.Stride, nameof(y));
         RequireWorkspace(workspace, x.Rows);
         options ??= BlasOptions.Default;
         options.Validate();
@@ -128,8 +128,8 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     {
         RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
         RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
-        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Cols, outputGradient.Stride, nameof(outputGradient),
-            inputGradient.Data, inputGradient.Rows, inputGradient.Cols, inputGradient.Stride, nameof(inputGradient));
+        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, nameof(outputGradient),
+            inputGradient.Data, inputGradient.Rows, inputGradient.Columns, inputGradient.Stride, nameof(inputGradient));
         RequireWorkspace(workspace, outputGradient.Rows);
         options ??= BlasOptions.Default;
         options.Validate();
@@ -161,7 +161,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
         RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
         SpanGuard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "s·outputs");
         SpanGuard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
-        ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)MatrixShape.RequiredLength(outputGradient.Rows, outputGradient.Cols, outputGradient.Stride)];
+        ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)MatrixShape.RequiredLength(outputGradient.Rows, outputGradient.Columns, outputGradient.Stride)];
         SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
         SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
         SpanGuard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
@@ -201,17 +201,17 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
 
     private static void RequireColumns(ReadOnlyMatrixView<T> m, int cols, string name, string what)
     {
-        if (m.Cols != cols)
+        if (m.Columns != cols)
         {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected batch × {cols} ({what}).", name);
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected batch × {cols} ({what}).", name);
         }
     }
 
     private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int cols, string name, string what)
     {
-        if (m.Rows != rows || m.Cols != cols)
+        if (m.Rows != rows || m.Columns != cols)
         {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Cols}; expected {rows}×{cols} ({what}).", name);
+            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected {rows}×{cols} ({what}).", name);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 
 namespace Kernels.Sketching.Operators;
 

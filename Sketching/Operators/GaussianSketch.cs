@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Sparse;
 
 namespace Kernels.Sketching.Operators;
@@ -61,7 +61,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
     {
         fixed (T* pa = a.Data)
         {
-            var operand = new PinnedMatrixSource<T>(pa, a.Rows, a.Cols, a.Stride, Transpose.None);
+            var operand = new PinnedMatrixSource<T>(pa, a.Rows, a.Columns, a.Stride, Transpose.None);
             Level3.Gemm(T.One, Panels(0, Columns, false), operand, T.Zero, destination, options);
         }
     }
@@ -136,7 +136,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
     {
         fixed (T* py = y.Data)
         {
-            var operand = new PinnedMatrixSource<T>(py, y.Rows, y.Cols, y.Stride, Transpose.None);
+            var operand = new PinnedMatrixSource<T>(py, y.Rows, y.Columns, y.Stride, Transpose.None);
             Level3.Gemm(T.One, Panels(0, Columns, true), operand, T.Zero, destination, BlasOptions.Default);
         }
     }

@@ -143,7 +143,7 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// </summary>
     public void Accumulate(int first, ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions options)
     {
-        int d = a.Cols;
+        int d = a.Columns;
         if (d == 0 || a.Rows == 0)
         {
             return;
@@ -199,7 +199,7 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     public void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination)
     {
         Clear(destination);
-        if (destination.Cols == 0)
+        if (destination.Columns == 0)
         {
             return;
         }
@@ -229,7 +229,7 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     public void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination)
     {
         Clear(destination);
-        if (destination.Cols == 0)
+        if (destination.Columns == 0)
         {
             return;
         }
@@ -271,7 +271,7 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// <summary>Zeroes every row of a view (its stride may leave gaps that belong to someone else).</summary>
     public static void Clear(MatrixView<T> destination)
     {
-        for (int r = 0; r < destination.Rows && destination.Cols > 0; r++)
+        for (int r = 0; r < destination.Rows && destination.Columns > 0; r++)
         {
             destination.Row(r).Clear();
         }

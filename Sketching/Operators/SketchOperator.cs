@@ -44,9 +44,9 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Apply(ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions? options = null)
     {
-        RequireProduct(a.Rows, a.Cols, nameof(a), destination);
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Cols, a.Stride, nameof(a),
-            destination.Data, destination.Rows, destination.Cols, destination.Stride, nameof(destination));
+        RequireProduct(a.Rows, a.Columns, nameof(a), destination);
+        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a),
+            destination.Data, destination.Rows, destination.Columns, destination.Stride, nameof(destination));
         options ??= BlasOptions.Default;
         options.Validate();
         ApplyDense(a, destination, options);
@@ -58,7 +58,7 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     public void Apply(CsrMatrix<T> a, MatrixView<T> destination)
     {
         ArgumentNullException.ThrowIfNull(a);
-        RequireProduct(a.Rows, a.Cols, nameof(a), destination);
+        RequireProduct(a.Rows, a.Columns, nameof(a), destination);
         ApplySparse(a, destination);
     }
 
@@ -95,14 +95,14 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     {
         if (y.Rows != Rows)
         {
-            throw new ArgumentException($"y is {y.Rows}×{y.Cols}; expected {Rows} rows to match the {Rows}×{Columns} S.", nameof(y));
+            throw new ArgumentException($"y is {y.Rows}×{y.Columns}; expected {Rows} rows to match the {Rows}×{Columns} S.", nameof(y));
         }
-        if (destination.Rows != Columns || destination.Cols != y.Cols)
+        if (destination.Rows != Columns || destination.Columns != y.Columns)
         {
-            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected {Columns}×{y.Cols} (Sᵀ·Y).", nameof(destination));
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected {Columns}×{y.Columns} (Sᵀ·Y).", nameof(destination));
         }
-        MatrixOverlap.ThrowIfOverlapping(y.Data, y.Rows, y.Cols, y.Stride, nameof(y),
-            destination.Data, destination.Rows, destination.Cols, destination.Stride, nameof(destination));
+        MatrixOverlap.ThrowIfOverlapping(y.Data, y.Rows, y.Columns, y.Stride, nameof(y),
+            destination.Data, destination.Rows, destination.Columns, destination.Stride, nameof(destination));
         ApplyTransposeDense(y, destination);
     }
 
@@ -110,9 +110,9 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <exception cref="ArgumentException">The destination is not s × N.</exception>
     public void ToDense(MatrixView<T> destination)
     {
-        if (destination.Rows != Rows || destination.Cols != Columns)
+        if (destination.Rows != Rows || destination.Columns != Columns)
         {
-            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected the {Rows}×{Columns} S.", nameof(destination));
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected the {Rows}×{Columns} S.", nameof(destination));
         }
         WriteDense(destination);
     }
@@ -144,9 +144,9 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
         {
             throw new ArgumentException($"{aName} is {aRows}×{aCols}; expected {Columns} rows to match the {Rows}×{Columns} S.", aName);
         }
-        if (destination.Rows != Rows || destination.Cols != aCols)
+        if (destination.Rows != Rows || destination.Columns != aCols)
         {
-            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected {Rows}×{aCols} (S·A).", nameof(destination));
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected {Rows}×{aCols} (S·A).", nameof(destination));
         }
     }
 }

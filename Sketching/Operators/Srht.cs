@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Sparse;
 
 namespace Kernels.Sketching.Operators;
@@ -72,14 +72,14 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
 
     private protected override void ApplyDense(ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions options)
     {
-        if (a.Cols == 0)
+        if (a.Columns == 0)
         {
             return;
         }
-        T[] buffer = ArrayPool<T>.Shared.Rent(Padded * a.Cols);
+        T[] buffer = ArrayPool<T>.Shared.Rent(Padded * a.Columns);
         try
         {
-            var z = new MatrixView<T>(buffer, Padded, a.Cols);
+            var z = new MatrixView<T>(buffer, Padded, a.Columns);
             for (int j = 0; j < a.Rows; j++)
             {
                 a.Row(j).CopyTo(z.Row(j));
@@ -94,14 +94,14 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
 
     private protected override void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination)
     {
-        if (a.Cols == 0)
+        if (a.Columns == 0)
         {
             return;
         }
-        T[] buffer = ArrayPool<T>.Shared.Rent(Padded * a.Cols);
+        T[] buffer = ArrayPool<T>.Shared.Rent(Padded * a.Columns);
         try
         {
-            var z = new MatrixView<T>(buffer, Padded, a.Cols);
+            var z = new MatrixView<T>(buffer, Padded, a.Columns);
             for (int j = 0; j < a.Rows; j++)
             {
                 Span<T> row = z.Row(j);
@@ -164,7 +164,7 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
 
     private protected override void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination)
     {
-        int d = y.Cols;
+        int d = y.Columns;
         if (d == 0)
         {
             return;
@@ -218,7 +218,7 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
     /// <summary>Signs on rows 0 … N − 1, zero padding below, H along the rows, then the sampled rows scaled into the destination.</summary>
     private void TransformAndSample(MatrixView<T> z, MatrixView<T> destination)
     {
-        SignedBlockHashing<T>.Clear(z.Slice(Columns, 0, Padded - Columns, z.Cols));
+        SignedBlockHashing<T>.Clear(z.Slice(Columns, 0, Padded - Columns, z.Columns));
         Span<T> signs = stackalloc T[SignChunk];
         for (int j0 = 0; j0 < Columns; j0 += SignChunk)
         {

@@ -63,12 +63,12 @@ public static class WalshHadamard
         {
             throw new ArgumentException($"rows has {rows.Rows} rows; the transform needs a power of two.", nameof(rows));
         }
-        if (rows.Cols == 0)
+        if (rows.Columns == 0)
         {
             return;
         }
         ref T start = ref MemoryMarshal.GetReference(rows.Data);
-        int n = rows.Rows, width = rows.Cols;
+        int n = rows.Rows, width = rows.Columns;
         nint stride = rows.Stride;
         for (int h = 1; h < n; h *= 2)
         {

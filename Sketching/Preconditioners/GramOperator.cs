@@ -79,7 +79,7 @@ public sealed class GramOperator<T> : ILinearOperator<T> where T : unmanaged, IF
     public static GramOperator<T> FromCsr(CsrMatrix<T> a, BlasOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
-        return new GramOperator<T>(a.Rows, a.Cols, default, 0, a, null, options);
+        return new GramOperator<T>(a.Rows, a.Columns, default, 0, a, null, options);
     }
 
     /// <summary>

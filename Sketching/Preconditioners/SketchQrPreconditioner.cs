@@ -77,7 +77,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Factor(ReadOnlyMatrixView<T> a, BlasOptions? options = null)
     {
-        RequireShape(a.Rows, a.Cols, nameof(a));
+        RequireShape(a.Rows, a.Columns, nameof(a));
         IsFactored = false;
         Sketch.Apply(a, SketchedView, options);
         Finish(nameof(a), options);
@@ -90,7 +90,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     public void Factor(CsrMatrix<T> a, BlasOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
-        RequireShape(a.Rows, a.Cols, nameof(a));
+        RequireShape(a.Rows, a.Columns, nameof(a));
         IsFactored = false;
         Sketch.Apply(a, SketchedView);
         Finish(nameof(a), options);
@@ -151,9 +151,9 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="InvalidOperationException">No successful <c>Factor</c> call yet.</exception>
     public void CopyR(MatrixView<T> destination)
     {
-        if (destination.Rows != Dimension || destination.Cols != Dimension)
+        if (destination.Rows != Dimension || destination.Columns != Dimension)
         {
-            throw new ArgumentException($"destination is {destination.Rows}×{destination.Cols}; expected {Dimension}×{Dimension}.", nameof(destination));
+            throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected {Dimension}×{Dimension}.", nameof(destination));
         }
         RequireFactored();
         for (int i = 0; i < Dimension; i++)

@@ -130,7 +130,7 @@ public static class Generators
     private static IEnumerable<MatrixCase> ShrinkMatrix(MatrixCase c)
     {
         if (c.Rows > 1) { yield return c with { Rows = c.Rows / 2 }; }
-        if (c.Cols > 1) { yield return c with { Cols = c.Cols / 2 }; }
+        if (c.Columns > 1) { yield return c with { Columns = c.Columns / 2 }; }
         if (c.Depth > 1) { yield return c with { Depth = c.Depth / 2 }; }
         if (c.ExtraStride > 0) { yield return c with { ExtraStride = 0 }; }
         if (c.TransA != Transpose.None) { yield return c with { TransA = Transpose.None }; }
@@ -165,10 +165,10 @@ public static class Generators
             yield return c with { Rows = c.Rows / 2 };
             yield return c with { Rows = c.Rows - 1 };
         }
-        if (c.Cols > 0)
+        if (c.Columns > 0)
         {
-            yield return c with { Cols = c.Cols / 2 };
-            yield return c with { Cols = c.Cols - 1 };
+            yield return c with { Columns = c.Columns / 2 };
+            yield return c with { Columns = c.Columns - 1 };
         }
         if (c.DensityPercent > 0)
         {
@@ -279,13 +279,13 @@ public static class Generators
 
     private static IEnumerable<TallCase> ShrinkTall(TallCase c)
     {
-        if (c.Cols > 0)
+        if (c.Columns > 0)
         {
-            yield return c with { Cols = c.Cols / 2, Rows = c.Rows - (c.Cols - c.Cols / 2) };
+            yield return c with { Columns = c.Columns / 2, Rows = c.Rows - (c.Columns - c.Columns / 2) };
         }
-        if (c.Rows > c.Cols)
+        if (c.Rows > c.Columns)
         {
-            yield return c with { Rows = c.Cols + (c.Rows - c.Cols) / 2 };
+            yield return c with { Rows = c.Columns + (c.Rows - c.Columns) / 2 };
         }
         if (c.LogCondition > 0) { yield return c with { LogCondition = c.LogCondition / 2 }; }
     }

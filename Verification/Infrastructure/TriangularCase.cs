@@ -37,7 +37,7 @@ public sealed record TriangularCase(int Order, int Count, Side Side, Triangle Tr
     }
 
     /// <summary>Rows and columns of B: Order × Count on the left, Count × Order on the right.</summary>
-    public (int Rows, int Cols) ShapeOfB => Side == Side.Left ? (Order, Count) : (Count, Order);
+    public (int Rows, int Columns) ShapeOfB => Side == Side.Left ? (Order, Count) : (Count, Order);
 
     /// <inheritdoc/>
     public override string ToString() => $"TriangularCase(order {Order}, {Count} rhs, {Side}/{Triangle}/{Transpose}/{Diagonal}, stride +{ExtraStride}, seed={Seed})";

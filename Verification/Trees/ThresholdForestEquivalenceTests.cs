@@ -1,5 +1,5 @@
 using Kernels.Blas;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Trees;
 using Kernels.Verification.Infrastructure;
 

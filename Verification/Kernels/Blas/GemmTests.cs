@@ -36,8 +36,8 @@ public sealed class GemmTests
     {
         T[] a = c.Stored<T>(c.StoredA, 1, out int lda);
         T[] b = c.Stored<T>(c.StoredB, 2, out int ldb);
-        int ldc = c.Cols + c.ExtraStride;
-        T[] cData = c.Stored<T>((c.Rows, c.Cols), 3, out _);
+        int ldc = c.Columns + c.ExtraStride;
+        T[] cData = c.Stored<T>((c.Rows, c.Columns), 3, out _);
         if (beta == T.Zero)
         {
             // beta = 0 means C is not read: fill it with NaN to prove it.
@@ -45,9 +45,9 @@ public sealed class GemmTests
         }
         T[] before = cData.ToArray();
         Level3.Gemm(c.TransA, c.TransB, alpha,
-            new ReadOnlyMatrixView<T>(a, c.StoredA.Rows, c.StoredA.Cols, lda),
-            new ReadOnlyMatrixView<T>(b, c.StoredB.Rows, c.StoredB.Cols, ldb),
-            beta, new MatrixView<T>(cData, c.Rows, c.Cols, ldc));
+            new ReadOnlyMatrixView<T>(a, c.StoredA.Rows, c.StoredA.Columns, lda),
+            new ReadOnlyMatrixView<T>(b, c.StoredB.Rows, c.StoredB.Columns, ldb),
+            beta, new MatrixView<T>(cData, c.Rows, c.Columns, ldc));
 
         double al = double.CreateChecked(alpha), be = double.CreateChecked(beta);
         for (int i = 0; i < c.Rows; i++)
@@ -55,7 +55,7 @@ public sealed class GemmTests
             for (int j = 0; j < ldc; j++)
             {
                 T actual = cData[i * ldc + j];
-                if (j >= c.Cols)
+                if (j >= c.Columns)
                 {
                     Tolerance.AssertIdentical(before[i * ldc + j], actual, $"padding C[{i},{j}] written, {c}");
                     continue;
@@ -330,10 +330,10 @@ public sealed class GemmTests
             var c = new MatrixCase(m, n, k, 3, ta, tb, 9);
             float[] a = c.Stored<float>(c.StoredA, 1, out int lda), b = c.Stored<float>(c.StoredB, 2, out int ldb);
             float[] viaViews = new float[m * n], viaSources = new float[m * n];
-            Level3.Gemm(ta, tb, 1f, new ReadOnlyMatrixView<float>(a, c.StoredA.Rows, c.StoredA.Cols, lda),
-                new ReadOnlyMatrixView<float>(b, c.StoredB.Rows, c.StoredB.Cols, ldb), 0f, new MatrixView<float>(viaViews, m, n));
-            Level3.Gemm(1f, new DenseMatrixSource<float>(a, c.StoredA.Rows, c.StoredA.Cols, lda, ta),
-                new DenseMatrixSource<float>(b, c.StoredB.Rows, c.StoredB.Cols, ldb, tb), 0f, new MatrixView<float>(viaSources, m, n));
+            Level3.Gemm(ta, tb, 1f, new ReadOnlyMatrixView<float>(a, c.StoredA.Rows, c.StoredA.Columns, lda),
+                new ReadOnlyMatrixView<float>(b, c.StoredB.Rows, c.StoredB.Columns, ldb), 0f, new MatrixView<float>(viaViews, m, n));
+            Level3.Gemm(1f, new DenseMatrixSource<float>(a, c.StoredA.Rows, c.StoredA.Columns, lda, ta),
+                new DenseMatrixSource<float>(b, c.StoredB.Rows, c.StoredB.Columns, ldb, tb), 0f, new MatrixView<float>(viaSources, m, n));
             Assert.Equal(viaViews, viaSources);
         }
     }

@@ -125,17 +125,17 @@ public sealed class Level2Tests
 
     private static void CheckGer<T>(MatrixCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] a = c.Stored<T>((c.Rows, c.Cols), 1, out int lda);
+        T[] a = c.Stored<T>((c.Rows, c.Columns), 1, out int lda);
         T[] before = a.ToArray();
         T[] x = SampleData.Vector<T>(c.Rows, ValueKind.Uniform, c.Seed).ToArray();
-        T[] y = SampleData.Vector<T>(c.Cols, ValueKind.Uniform, c.Seed + 1).ToArray();
+        T[] y = SampleData.Vector<T>(c.Columns, ValueKind.Uniform, c.Seed + 1).ToArray();
         T alpha = T.CreateChecked(-0.625);
-        Level2.Ger(alpha, x, y, new MatrixView<T>(a, c.Rows, c.Cols, lda));
+        Level2.Ger(alpha, x, y, new MatrixView<T>(a, c.Rows, c.Columns, lda));
         for (int i = 0; i < c.Rows; i++)
         {
             for (int j = 0; j < lda; j++)
             {
-                if (j >= c.Cols)
+                if (j >= c.Columns)
                 {
                     Tolerance.AssertIdentical(before[i * lda + j], a[i * lda + j], "padding untouched");
                     continue;

@@ -34,6 +34,6 @@ public sealed class MatrixViewTests
         Assert.Equal("cols", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5).Slice(0, 4, 1, 2)).ParamName);
         // Empty views need no storage.
         Assert.Equal(0, new MatrixView<int>([], 0, 9).Rows);
-        Assert.Equal(0, new MatrixView<int>([], 9, 0).Cols);
+        Assert.Equal(0, new MatrixView<int>([], 9, 0).Columns);
     }
 }

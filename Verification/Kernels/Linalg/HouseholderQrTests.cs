@@ -55,7 +55,7 @@ public sealed class HouseholderQrTests
         // b = A·x + r with r ⊥ range(A): the solution is still x, and ‖(Qᵀb)[n..]‖ = ‖r‖.
         foreach (var c in new[] { new TallCase(120, 30, 4, 1), new TallCase(300, 70, 7, 2) })
         {
-            int m = c.Rows, n = c.Cols;
+            int m = c.Rows, n = c.Columns;
             double[] a = c.Matrix();
             double[] u = TestMatrices.OrthonormalColumns(m, n, c.Seed);
             double[] x = SampleData.Vector<double>(n, ValueKind.Uniform, 3).ToArray();
@@ -229,7 +229,7 @@ public sealed class HouseholderQrTests
 
     private static void CheckFactors<T>(TallCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int m = c.Rows, n = c.Cols;
+        int m = c.Rows, n = c.Columns;
         T[] a = TestMatrices.Stored(c.Matrix(), m, n, n, T.Zero);
         T[] original = a.ToArray();
         var qr = HouseholderQr<T>.Factor(new ReadOnlyMatrixView<T>(a, m, n));
@@ -282,7 +282,7 @@ public sealed class HouseholderQrTests
 
     private static void CheckLeastSquares<T>(TallCase c, bool manyRightHandSides) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int m = c.Rows, n = c.Cols;
+        int m = c.Rows, n = c.Columns;
         const int count = 2;
         double[] a = c.Matrix();
         double[] x = SampleData.Matrix<double>(n, count, c.Seed + 1);
@@ -334,7 +334,7 @@ public sealed class HouseholderQrTests
 
     private static void CheckImplicitQ<T>(TallCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int m = c.Rows, n = c.Cols;
+        int m = c.Rows, n = c.Columns;
         var qr = HouseholderQr<T>.Factor(new ReadOnlyMatrixView<T>(TestMatrices.Stored(c.Matrix(), m, n, n, T.Zero), m, n));
         T[] q = new T[m * n];
         qr.FormThinQ(new MatrixView<T>(q, m, n));

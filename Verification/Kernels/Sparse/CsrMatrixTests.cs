@@ -20,8 +20,8 @@ public sealed class CsrMatrixTests
     private static void CheckConstruction<T>(CsrCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CsrParts<T> p = c.Parts<T>();
-        var a = new CsrMatrix<T>(c.Rows, c.Cols, p.RowPointers, p.ColumnIndices, p.Values);
-        Assert.Equal((c.Rows, c.Cols, p.Values.Length), (a.Rows, a.Cols, a.NonZeroCount));
+        var a = new CsrMatrix<T>(c.Rows, c.Columns, p.RowPointers, p.ColumnIndices, p.Values);
+        Assert.Equal((c.Rows, c.Columns, p.Values.Length), (a.Rows, a.Columns, a.NonZeroCount));
         Assert.Equal(p.RowPointers, a.RowPointers.ToArray());
         Assert.Equal(p.ColumnIndices, a.ColumnIndices.ToArray());
         Assert.Equal(p.Values, a.Values.ToArray());
@@ -173,7 +173,7 @@ public sealed class CsrMatrixTests
     private static void CheckFromDense<T>(CsrCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] dense = c.Parts<T>().Dense;
-        var a = CsrMatrix<T>.FromDense(new ReadOnlyMatrixView<T>(dense, c.Rows, c.Cols));
+        var a = CsrMatrix<T>.FromDense(new ReadOnlyMatrixView<T>(dense, c.Rows, c.Columns));
         Assert.Equal(dense.Count(v => v != T.Zero), a.NonZeroCount);
         Assert.DoesNotContain(T.Zero, a.Values.ToArray());
         T[] back = a.ToDense();
@@ -219,19 +219,19 @@ public sealed class CsrMatrixTests
     {
         var random = new System.Random(c.Seed);
         // Twice as many triplets as the density asks for, drawn with replacement: duplicates are common.
-        int count = c.Rows == 0 || c.Cols == 0 ? 0 : 2 * c.Rows * c.Cols * c.DensityPercent / 100;
+        int count = c.Rows == 0 || c.Columns == 0 ? 0 : 2 * c.Rows * c.Columns * c.DensityPercent / 100;
         int[] rows = new int[count], cols = new int[count];
         T[] values = new T[count];
         var model = new SortedDictionary<(int, int), T>();
         for (int k = 0; k < count; k++)
         {
             rows[k] = random.Next(c.Rows);
-            cols[k] = random.Next(c.Cols);
+            cols[k] = random.Next(c.Columns);
             values[k] = SampleData.Draw<T>(random, c.Kind);
             model[(rows[k], cols[k])] = model.TryGetValue((rows[k], cols[k]), out T sum) ? sum + values[k] : values[k];
         }
 
-        var a = CsrMatrix<T>.FromTriplets(c.Rows, c.Cols, rows, cols, values);
+        var a = CsrMatrix<T>.FromTriplets(c.Rows, c.Columns, rows, cols, values);
         Assert.Equal(model.Count, a.NonZeroCount);
         int e = 0;
         foreach (var ((r, col), v) in model)

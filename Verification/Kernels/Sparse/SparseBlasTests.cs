@@ -45,7 +45,7 @@ public sealed class SparseBlasTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CsrMatrix<T> a = m.A;
-        T[] x = SampleData.Vector<T>(a.Cols, kind, seed + 1).ToArray();
+        T[] x = SampleData.Vector<T>(a.Columns, kind, seed + 1).ToArray();
         foreach (var (alpha, beta) in Scalars)
         {
             T[] y0 = InitialOutput<T>(a.Rows, kind, seed + 2, beta);
@@ -53,7 +53,7 @@ public sealed class SparseBlasTests
             SparseBlas.SpMV(T.CreateChecked(alpha), a, x, T.CreateChecked(beta), y);
             for (int i = 0; i < a.Rows; i++)
             {
-                var (dot, magnitude) = Reference.Dot<T>(m.Dense.AsSpan(i * a.Cols, a.Cols), x);
+                var (dot, magnitude) = Reference.Dot<T>(m.Dense.AsSpan(i * a.Columns, a.Columns), x);
                 int stored = a.RowPointers[i + 1] - a.RowPointers[i];
                 AssertOutput(y[i], alpha * dot, Math.Abs(alpha) * magnitude, beta, y0[i], stored, kind,
                     $"SpMV<{typeof(T).Name}> y[{i}] α={alpha} β={beta} {context}");
@@ -90,14 +90,14 @@ public sealed class SparseBlasTests
         {
             // The documented weights: alpha·x[i], rounded to T before they multiply the rows.
             T[] weights = x.Select(v => T.CreateChecked(alpha) * v).ToArray();
-            T[] y0 = InitialOutput<T>(a.Cols, kind, seed + 2, beta);
+            T[] y0 = InitialOutput<T>(a.Columns, kind, seed + 2, beta);
             T[] y = y0.ToArray();
             SparseBlas.SpMVTranspose(T.CreateChecked(alpha), a, x, T.CreateChecked(beta), y);
-            for (int j = 0; j < a.Cols; j++)
+            for (int j = 0; j < a.Columns; j++)
             {
                 for (int i = 0; i < a.Rows; i++)
                 {
-                    column[i] = m.Dense[i * a.Cols + j];
+                    column[i] = m.Dense[i * a.Columns + j];
                 }
                 var (dot, magnitude) = Reference.Dot<T>(column, weights);
                 int stored = a.ColumnIndices.Count(j);
@@ -123,9 +123,9 @@ public sealed class SparseBlasTests
         var (a, dense) = c.Build<T>();
         // Strided views: B and C are blocks of wider buffers whose gaps must survive untouched.
         int strideB = n + 3, strideC = n + 2;
-        T[] b = SampleData.Vector<T>(c.Cols * strideB, c.Kind, c.Seed + 1).ToArray();
-        var bView = new ReadOnlyMatrixView<T>(b, c.Cols, n, strideB);
-        T[] bColumn = new T[c.Cols];
+        T[] b = SampleData.Vector<T>(c.Columns * strideB, c.Kind, c.Seed + 1).ToArray();
+        var bView = new ReadOnlyMatrixView<T>(b, c.Columns, n, strideB);
+        T[] bColumn = new T[c.Columns];
         T gap = T.CreateChecked(-77);
         foreach (var (alpha, beta) in Scalars)
         {
@@ -140,13 +140,13 @@ public sealed class SparseBlasTests
             SparseBlas.SpMM(T.CreateChecked(alpha), a, bView, T.CreateChecked(beta), new MatrixView<T>(result, c.Rows, n, strideC));
             for (int j = 0; j < n; j++)
             {
-                for (int k = 0; k < c.Cols; k++)
+                for (int k = 0; k < c.Columns; k++)
                 {
                     bColumn[k] = b[k * strideB + j];
                 }
                 for (int i = 0; i < c.Rows; i++)
                 {
-                    var (dot, magnitude) = Reference.Dot<T>(scaled.AsSpan(i * c.Cols, c.Cols), bColumn);
+                    var (dot, magnitude) = Reference.Dot<T>(scaled.AsSpan(i * c.Columns, c.Columns), bColumn);
                     int stored = a.RowPointers[i + 1] - a.RowPointers[i];
                     AssertOutput(result[i * strideC + j], dot, magnitude, beta, c0[i * strideC + j], stored, c.Kind,
                         $"SpMM<{typeof(T).Name}> C[{i}, {j}] n={n} α={alpha} β={beta} {c}");

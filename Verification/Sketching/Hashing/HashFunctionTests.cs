@@ -1,5 +1,5 @@
 using System.Numerics;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Sketching.Hashing;
 using Kernels.Verification.Infrastructure;
 

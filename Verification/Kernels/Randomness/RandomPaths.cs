@@ -1,6 +1,6 @@
-using Kernels.Random;
+using Kernels.Randomness;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>The generator's paths this process can run, widest first; tests compare them in-process.</summary>
 internal static class RandomPaths

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Kernels.Simd;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// A counter-based random number generator: value k of every sequence depends only on (<see cref="Seed"/>,

@@ -1,8 +1,8 @@
 using System.Numerics;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Verification.Infrastructure;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>
 /// Distribution tests of <see cref="CounterRandom"/> with fixed seeds. Each test may fail by chance, for a correct

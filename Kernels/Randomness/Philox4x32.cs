@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// The Philox4x32-10 bijection of Salmon, Moraes, Dror and Shaw ("Parallel random numbers: as easy as 1, 2, 3",

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Simd;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 // The block transforms behind CounterRandom's fill methods. Row j of a block goes to lane + Row·j (see IBlockTransform).
 

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Simd;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// Sine and cosine of 2π·u for u in [0, 1) (u in turns), written once per width with the same operations in the

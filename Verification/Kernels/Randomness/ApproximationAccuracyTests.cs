@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Verification.Infrastructure;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>
 /// The generator's own logarithm and sine/cosine: error in ulps against the platform's libm (evaluated in double, or

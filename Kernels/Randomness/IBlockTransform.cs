@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// Turns the four words of Philox blocks into output values, with one implementation per width, as the operator

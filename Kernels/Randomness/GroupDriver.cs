@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// The loop of every <see cref="CounterRandom"/> fill. Philox blocks are taken in groups of

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// The Box–Muller transform: for independent u₁ uniform on (0, 1] and u₂ uniform on [0, 1),

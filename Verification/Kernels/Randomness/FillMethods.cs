@@ -1,6 +1,6 @@
-using Kernels.Random;
+using Kernels.Randomness;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>The generator's fill methods, with fixed parameters, each seen as a sequence of bit patterns.</summary>
 public enum FillMethod

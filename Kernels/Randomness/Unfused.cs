@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// <c>a·b + c</c> with two roundings, never fused. The generator's transforms (log, sin/cos, scaling) use it so that

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Kernels.Random;
+namespace Kernels.Randomness;
 
 /// <summary>
 /// Exact conversions of random words to [0, 1): a float is the top 24 bits of a word times 2⁻²⁴, a double the top

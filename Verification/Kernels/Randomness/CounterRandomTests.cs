@@ -1,9 +1,9 @@
 using System.Numerics;
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Verification.Infrastructure;
 using Xunit.Sdk;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>
 /// The contract of <see cref="CounterRandom"/>: value k depends only on (seed, stream, k), whatever the split into

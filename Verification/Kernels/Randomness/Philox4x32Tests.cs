@@ -1,7 +1,7 @@
-using Kernels.Random;
+using Kernels.Randomness;
 using Kernels.Verification.Infrastructure;
 
-namespace Kernels.Verification.Kernels.Random;
+namespace Kernels.Verification.Kernels.Randomness;
 
 /// <summary>The Philox4x32-10 bijection against the published Random123 known-answer vectors.</summary>
 public sealed class Philox4x32Tests
