@@ -1,14 +1,19 @@
 using System.CommandLine;
 using BenchmarkDotNet.Running;
 using Kernels.Bench.Commands;
+using Kernels.Bench.Experiments;
 
 // The command line of the Bench project: the README's quickstart, the side-by-side comparisons with peers,
 // the machine limits, and BenchmarkDotNet's micro-benchmarks (`bench`, arguments passed through to it).
 var root = new RootCommand("Kernels benchmarks, peer comparisons and the quickstart showcase.");
 
-var quickstart = new Command("quickstart", "The main job: a short showcase on built-in data (about a minute).");
+var quickstart = new Command("quickstart", "The main job: trains the seed-002 net by sublinear and dense Gauss-Newton on built-in data (about a minute).");
 quickstart.SetAction(_ => QuickstartCommand.Run());
 root.Subcommands.Add(quickstart);
+
+var showcase = new Command("showcase", "The kernel showcase: level-1 kernels, selection, random numbers, Gemm against the FMA peak, the forest and sketch-preconditioned least squares.");
+showcase.SetAction(_ => ShowcaseCommand.Run());
+root.Subcommands.Add(showcase);
 
 var machine = new Command("machine", "Measure FMA peak and memory bandwidth, and record them in Bench/results.");
 machine.SetAction(_ => MachineCommand.Run());
@@ -31,6 +36,14 @@ var compareAlignment = new Command("alignment", "Dot and Sum on 64-byte-aligned 
 compareAlignment.SetAction(_ => CompareAlignmentCommand.Run());
 compare.Subcommands.Add(compareAlignment);
 root.Subcommands.Add(compare);
+
+var experiment = new Command("experiment", "Reproduce a paper's claim; writes a markdown table and PNG plots under docs/results (with --quick: a small grid into artifacts/).");
+var quickOption = new Option<bool>("--quick") { Description = "A small grid for CI, written to artifacts/ so committed results stay as they are." };
+var sublinearScaling = new Command("sublinear-scaling", "Seed 002: dense vs sublinear Gauss-Newton over n, d and m = 2^12 … 2^22; slopes, bounds and the crossover map.");
+sublinearScaling.Options.Add(quickOption);
+sublinearScaling.SetAction(parse => SublinearScalingExperiment.Run(parse.GetValue(quickOption)));
+experiment.Subcommands.Add(sublinearScaling);
+root.Subcommands.Add(experiment);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
 {

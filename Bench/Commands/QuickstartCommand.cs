@@ -1,105 +1,122 @@
-using System.Numerics.Tensors;
 using Kernels.Bench.Harness;
-using Kernels.Activations;
-using Kernels.Blas;
-using Kernels.Randomness;
 using Kernels.Simd;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+using Kernels.Training.Trainers;
+using Kernels.Training.Trainers.GaussNewton;
 using Spectre.Console;
 
 namespace Kernels.Bench.Commands;
 
 /// <summary>
-/// <c>quickstart</c>: the README's main job. Until the training layer exists it is a short showcase on built-in
-/// data: the SIMD width in use, a few kernels against TensorPrimitives and a scalar loop, Gemm as a fraction of the
-/// FMA peak measured on the spot, then the threshold forest and sketch-preconditioned least squares
-/// (<see cref="QuickstartLayers"/>). About a minute on two cores.
+/// <c>quickstart</c>, the README's main job (about a minute on two cores): trains the 2-layer shifted-ReLU net of
+/// seed 002 on a built-in synthetic problem with sublinear Gauss-Newton (threshold forest) and with dense
+/// Gauss-Newton from the same seed, live; prints both per-iteration tables and the speed-up, plots the residuals,
+/// and saves, reloads and re-checks a checkpoint. The kernel showcase that used to run here is <c>showcase</c>.
 /// </summary>
 public static class QuickstartCommand
 {
+    private const int Points = 16;
+    private const int Dimension = 128;
+    private const int Width = 1 << 20;
+    private const int Iterations = 6;
+    private const ulong Seed = 2026;
+
     public static int Run()
     {
-        AnsiConsole.MarkupLine($"[bold]Kernels quickstart[/] on {Markup.Escape(MachineInfo.Cpu)}, {Environment.ProcessorCount} cores");
-        AnsiConsole.MarkupLine($"SIMD in use: [green]{Markup.Escape(SimdCapabilities.Describe())}[/]");
-
-        const int n = 4099;
-        var random = new System.Random(42);
-        float[] x = Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        float[] y = Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        float sink = 0;
-        var table = new MarkdownTable("Kernel (float, n = 4099)", "Kernels", "TensorPrimitives", "Scalar loop", "vs TensorPrimitives", "vs scalar");
-        void Row(string name, Func<float> ours, Func<float> tensor, Func<float> scalar)
+        if (Console.IsOutputRedirected)
         {
-            double a = Measure.MedianSeconds(() => sink += ours(), 0.02, 7);
-            double b = Measure.MedianSeconds(() => sink += tensor(), 0.02, 7);
-            double c = Measure.MedianSeconds(() => sink += scalar(), 0.02, 7);
-            table.Add(name, $"{a * 1e9:F0} ns", $"{b * 1e9:F0} ns", $"{c * 1e9:F0} ns", $"{b / a:F2}×", $"{c / a:F1}×");
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150); // a log file has no terminal width to respect
         }
-        Row("Dot", () => Level1.Dot<float>(x, y), () => TensorPrimitives.Dot<float>(x, y), () => ScalarBaselines.Dot<float>(x, y));
-        Row("Sum", () => Level1.Sum<float>(x), () => TensorPrimitives.Sum<float>(x), () => ScalarBaselines.Sum<float>(x));
-        Row("Nrm2 (overflow-safe)", () => Level1.Nrm2<float>(x), () => TensorPrimitives.Norm<float>(x), () => ScalarBaselines.Nrm2<float>(x));
-        float[] target = y.ToArray();
-        Row("Axpy", () => { Level1.Axpy(1e-3f, x, target); return target[0]; },
-            () => { TensorPrimitives.MultiplyAdd(x, 1e-3f, target, target); return target[0]; },
-            () => { ScalarBaselines.Axpy(1e-3f, x, target); return target[0]; });
-        table.Render();
+        AnsiConsole.MarkupLine($"[bold]Kernels quickstart[/] on {Markup.Escape(MachineInfo.Cpu)}, {Environment.ProcessorCount} cores; SIMD: {Markup.Escape(SimdCapabilities.Describe())}");
+        AnsiConsole.MarkupLine($"Seed 002: f(x) = (1/√m)·Σ_r a_r·max(⟨w_r, x⟩ − b, 0), m = 2²⁰ neurons, d = {Dimension}, n = {Points} points on the unit sphere, " +
+            $"b = √(0.48·ln m) = {TwoLayerShiftedRelu.DefaultShift(Width):F3}; labels from a random teacher net (seed {Seed}).");
+        var data = SyntheticRegression.Sphere(Points, Dimension, Seed);
+        var options = new GaussNewtonOptions { MaxIterations = Iterations };
 
-        ShowcaseSelectionAndRandom(random);
+        var sublinearModel = new TwoLayerShiftedRelu(Width, Dimension, Seed);
+        var sublinear = TrainLive("Sublinear Gauss-Newton (threshold forest, Algorithm 5)", new GaussNewtonSublinear(options), sublinearModel, data);
+        var denseModel = new TwoLayerShiftedRelu(Width, Dimension, Seed);
+        var dense = TrainLive("Dense Gauss-Newton (all m·n inner products each iteration)", new GaussNewtonDense(options), denseModel, data);
 
-        const long iterations = 1_000_000;
-        double peak = 2.0 * MachineLimits.FmaCount<float>(iterations) / Measure.MedianSeconds(() => MachineLimits.FmaChains<float>(iterations), 0.05, 5) / 1e9;
-        const int size = 512;
-        float[] a = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        float[] b = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        float[] c = new float[size * size];
-        double seconds = Measure.MedianSeconds(() => Level3.Gemm(Transpose.None, Transpose.None, 1f,
-            new ReadOnlyMatrixView<float>(a, size, size), new ReadOnlyMatrixView<float>(b, size, size), 0f, new MatrixView<float>(c, size, size),
-            BlasOptions.SingleThreaded), 0.1, 5);
-        double gflops = 2.0 * size * size * size / seconds / 1e9;
-        AnsiConsole.MarkupLine($"Gemm 512³ float, one thread: [green]{gflops:F1} GFLOP/s[/] = {gflops / peak:P0} of the {peak:F1} GFLOP/s FMA peak measured just now");
-        AnsiConsole.MarkupLine($"[grey](checksum {sink + c[17]:G3})[/]");
-        QuickstartLayers.Run();
-        AnsiConsole.MarkupLine("Next: [bold]dotnet run -c Release --project Bench -- compare kernels[/] (needs bash Bench/peers/install.sh) or [bold]-- bench --filter '*'[/]");
+        Compare(sublinear, dense, sublinearModel, denseModel);
+        Plot(sublinear, dense);
+        QuickstartCheckpoint.SaveReloadAndCheck(sublinearModel, data);
+        AnsiConsole.MarkupLine("Next: [bold]-- experiment sublinear-scaling --quick[/], the kernel [bold]-- showcase[/], or [bold]-- compare kernels[/] (needs bash Bench/peers/install.sh).");
         return 0;
     }
 
-    /// <summary>Threshold selection (1M values, 1% selected) and normal generation, against the loops they replace.</summary>
-    private static void ShowcaseSelectionAndRandom(System.Random random)
+    private static TrainingResult<GaussNewtonIteration> TrainLive(string title, ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer,
+        TwoLayerShiftedRelu model, RegressionSet data)
     {
-        const int n = 1 << 20;
-        float[] values = Enumerable.Range(0, n).Select(_ => random.NextSingle()).ToArray();
-        int[] indices = new int[n];
-        const float threshold = 0.99f;
-        double ours = Measure.MedianSeconds(() => Threshold.CompressGreaterOrEqual<float>(values, threshold, indices), 0.02, 7);
-        double scalar = Measure.MedianSeconds(() =>
+        AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(title)}[/]");
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (string column in new[] { "iter", "‖f − y‖", "ratio", "mean |Q_i|", "changed", "query", "form+solve", "update", "total" })
         {
-            int count = 0;
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (values[i] >= threshold)
-                {
-                    indices[count++] = i;
-                }
-            }
-        }, 0.02, 7);
-
-        float[] normals = new float[n];
-        var generator = new CounterRandom(Seed: 42, Stream: 0);
-        double philox = Measure.MedianSeconds(() => generator.FillNormal<float>(normals, 0f, 1f), 0.02, 7);
-        var system = new System.Random(42);
-        double boxMuller = Measure.MedianSeconds(() =>
+            table.AddColumn(column);
+        }
+        TrainingResult<GaussNewtonIteration>? result = null;
+        AnsiConsole.Live(table).Start(context =>
         {
-            for (int i = 0; i + 1 < normals.Length; i += 2)
-            {
-                double radius = Math.Sqrt(-2 * Math.Log(1 - system.NextDouble()));
-                double angle = 2 * Math.PI * system.NextDouble();
-                normals[i] = (float)(radius * Math.Cos(angle));
-                normals[i + 1] = (float)(radius * Math.Sin(angle));
-            }
-        }, 0.02, 7);
+            var rows = new LiveRows(table, context);
+            result = trainer.Train(model, data, rows);
+        });
+        AnsiConsole.MarkupLine($"setup (first products or tree build): {Durations.Format(result!.Setup)}; stopped: {result.StopReason}");
+        return result;
+    }
 
-        var table = new MarkdownTable("Kernel (2²⁰ floats)", "Kernels", "Baseline", "Speed-up");
-        table.Add("CompressGreaterOrEqual, 1% selected", $"{ours * 1e6:F0} µs", $"{scalar * 1e6:F0} µs (scalar loop)", $"{scalar / ours:F1}×");
-        table.Add("FillNormal (Philox, counter-based)", $"{philox * 1e6:F0} µs", $"{boxMuller * 1e6:F0} µs (System.Random + Box–Muller)", $"{boxMuller / philox:F1}×");
-        table.Render();
+    private static void Compare(TrainingResult<GaussNewtonIteration> sublinear, TrainingResult<GaussNewtonIteration> dense,
+        TwoLayerShiftedRelu sublinearModel, TwoLayerShiftedRelu denseModel)
+    {
+        int count = Math.Min(sublinear.Iterations.Count, dense.Iterations.Count);
+        var speedups = new double[count];
+        double worstResidualGap = 0;
+        for (int t = 0; t < count; t++)
+        {
+            speedups[t] = dense.Iterations[t].Total / sublinear.Iterations[t].Total;
+            worstResidualGap = Math.Max(worstResidualGap, Math.Abs(dense.Iterations[t].ResidualAfter - sublinear.Iterations[t].ResidualAfter) / dense.Iterations[t].ResidualBefore);
+        }
+        double difference = 0, norm = 0;
+        var a = sublinearModel.Weights.Data;
+        var b = denseModel.Weights.Data;
+        for (int c = 0; c < a.Length; c++)
+        {
+            difference += (double)(a[c] - b[c]) * (a[c] - b[c]);
+            norm += (double)b[c] * b[c];
+        }
+        Array.Sort(speedups);
+        AnsiConsole.MarkupLine($"\n[bold]Sublinear vs dense[/]: median speed-up per iteration [green]{speedups[count / 2]:F2}×[/] " +
+            $"(range {speedups[0]:F2}–{speedups[^1]:F2}×); same iterates: ‖W_sub − W_dense‖/‖W‖ = {Math.Sqrt(difference / norm):E1}, " +
+            $"largest residual gap {worstResidualGap:E1} of ‖f_t − y‖.");
+    }
+
+    private static void Plot(TrainingResult<GaussNewtonIteration> sublinear, TrainingResult<GaussNewtonIteration> dense)
+    {
+        var plot = new LinePlot("Gauss-Newton on the 2-layer shifted-ReLU net (m = 2^20, n = 16, d = 128)", "iteration", "log10 ‖f − y‖");
+        foreach (var (name, run) in new[] { ("sublinear (forest)", sublinear), ("dense", dense) })
+        {
+            var xs = new List<double> { 0 };
+            var ys = new List<double> { Math.Log10(run.Iterations[0].ResidualBefore) };
+            foreach (var report in run.Iterations)
+            {
+                xs.Add(report.Iteration + 1);
+                ys.Add(Math.Log10(Math.Max(report.ResidualAfter, 1e-30)));
+            }
+            plot.Add(name, xs, ys);
+        }
+        string path = plot.Save(Path.Combine(RepositoryPaths.Root, "artifacts", "quickstart", "residual.png"));
+        AnsiConsole.MarkupLine($"Residual plot: {Markup.Escape(path)}");
+    }
+
+    /// <summary>Adds one table row per reported iteration and refreshes the live display.</summary>
+    private sealed class LiveRows(Table table, LiveDisplayContext context) : IProgress<GaussNewtonIteration>
+    {
+        public void Report(GaussNewtonIteration r)
+        {
+            table.AddRow($"{r.Iteration}", $"{r.ResidualBefore:G3} → {r.ResidualAfter:G3}", $"{r.Ratio:F3}", $"{r.ActiveMean:F0}",
+                $"{r.ChangedNeurons:N0}", Durations.Format(r.Query), Durations.Format(r.Form + r.Solve),
+                Durations.Format(r.Update), Durations.Format(r.Total));
+            context.Refresh();
+        }
     }
 }

@@ -11,4 +11,7 @@ public static class Durations
         < 1 => $"{seconds * 1e3:F2} ms",
         _ => $"{seconds:F2} s",
     };
+
+    /// <summary>The same for a <see cref="TimeSpan"/>.</summary>
+    public static string Format(TimeSpan duration) => Format(duration.TotalSeconds);
 }

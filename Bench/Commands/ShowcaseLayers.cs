@@ -15,7 +15,7 @@ namespace Kernels.Bench.Commands;
 /// neurons a point activates, against a SIMD scan of the same cached inner products, and sketch-and-precondition
 /// least squares, against plain conjugate gradient on the same ill-conditioned problem.
 /// </summary>
-internal static class QuickstartLayers
+internal static class ShowcaseLayers
 {
     /// <summary>Runs both showcases and renders one table.</summary>
     public static void Run()

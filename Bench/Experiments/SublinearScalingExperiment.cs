@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text;
+using Kernels.Bench.Harness;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+using Kernels.Training.Trainers;
+using Kernels.Training.Trainers.GaussNewton;
+using Spectre.Console;
+
+namespace Kernels.Bench.Experiments;
+
+/// <summary>
+/// <c>experiment sublinear-scaling</c>: seed 002's claim that sublinear Gauss-Newton's cost per iteration grows
+/// sublinearly in the width m, measured against dense Gauss-Newton from the same seed on the same data, over
+/// n ∈ {4, 16, 64}, d ∈ {32, 128, 512} and m = 2¹² … 2²². For each configuration: the median time per iteration
+/// and its breakdown, the loss ratios, changed neurons, active-set sizes against m·Pr[N(0,1) ≥ b], and each side's
+/// time against its memory-traffic bound; then the fitted log–log slopes and the crossover map. Writes
+/// <c>docs/results/sublinear-scaling.md</c> and <c>.png</c> (partial results after every configuration);
+/// <c>--quick</c> runs a small grid into <c>artifacts/</c> for CI.
+/// </summary>
+public static class SublinearScalingExperiment
+{
+    private const int Iterations = 4;
+    private const ulong Seed = 2002;
+
+    public static int Run(bool quick)
+    {
+        int[] points = quick ? [16] : [4, 16, 64];
+        int[] dimensions = quick ? [32] : [32, 128, 512];
+        int maxLog = quick ? 15 : 22;
+        string folder = quick ? Path.Combine(RepositoryPaths.Root, "artifacts", "experiments") : Path.Combine(RepositoryPaths.Root, "docs", "results");
+        Directory.CreateDirectory(folder);
+        string command = "dotnet run -c Release --project Bench -- experiment sublinear-scaling" + (quick ? " --quick" : "");
+        AnsiConsole.MarkupLine("[bold]Sublinear vs dense Gauss-Newton[/]: measuring this machine's read bandwidth for the bounds…");
+        double bandwidth = ReadBandwidth();
+        AnsiConsole.MarkupLine($"read bandwidth {bandwidth / 1e9:F1} GB/s");
+        var rows = new List<Row>();
+        var skipped = new List<string>();
+        var configurations = (from n in points from d in dimensions from log in Enumerable.Range(12, maxLog - 11) select (n, d, log)).ToList();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(context =>
+        {
+            var task = context.AddTask("configurations", maxValue: configurations.Count);
+            foreach (var (n, d, log) in configurations)
+            {
+                int m = 1 << log;
+                task.Description = $"n = {n}, d = {d}, m = 2^{log}";
+                string? why = WhyNotFits(m, d, n);
+                if (why is not null)
+                {
+                    skipped.Add($"n = {n}, d = {d}, m = 2^{log}: {why}");
+                }
+                else
+                {
+                    rows.Add(Measure(n, d, m, bandwidth));
+                    Write(folder, command, bandwidth, rows, skipped, quick);
+                }
+                task.Increment(1);
+            }
+        });
+        Write(folder, command, bandwidth, rows, skipped, quick);
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(folder, "sublinear-scaling.md"))} and the plot beside it.");
+        return 0;
+    }
+
+    /// <summary>Why a configuration cannot run here, or null: W, the forest's copy of W and the trees must fit in 70 % of the available memory, and W in one array.</summary>
+    private static string? WhyNotFits(int m, int d, int n)
+    {
+        if ((long)m * d > Array.MaxLength)
+        {
+            return $"W has {(long)m * d:N0} floats, more than one array holds";
+        }
+        long bytes = 2 * TwoLayerShiftedRelu.WeightBytes(m, d) + (long)n * m * 4 * 16 / 15;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return bytes > 0.7 * available ? $"needs about {bytes / 1e9:F1} GB (W, the forest's copy and the trees), more than 70 % of the {available / 1e9:F1} GB available" : null;
+    }
+
+    private static Row Measure(int n, int d, int m, double bandwidth)
+    {
+        var data = SyntheticRegression.Sphere(n, d, Seed + (ulong)n);
+        var options = new GaussNewtonOptions { MaxIterations = Iterations };
+        var dense = Train(new GaussNewtonDense(options), new TwoLayerShiftedRelu(m, d, Seed), data);
+        var sublinear = Train(new GaussNewtonSublinear(options), new TwoLayerShiftedRelu(m, d, Seed), data);
+        double b = TwoLayerShiftedRelu.DefaultShift(m);
+        double expectedActive = m * 0.5 * Erfc(b / Math.Sqrt(2));
+        return new Row(n, d, m, dense, sublinear, expectedActive,
+            DenseBound: (double)m * d * sizeof(float) / bandwidth,
+            RepairBound: (double)n * m * sizeof(float) * 16 / 15 / bandwidth);
+    }
+
+    private static TrainingResult<GaussNewtonIteration> Train(ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer,
+        TwoLayerShiftedRelu model, RegressionSet data)
+    {
+        var result = trainer.Train(model, data);
+        GC.Collect(); // the next model should not pay for this one's garbage
+        return result;
+    }
+
+    /// <summary>One configuration's figures; iteration 0 (when most neurons leave their initial active sets) is left out of the medians.</summary>
+    private sealed record Row(int N, int D, int M, TrainingResult<GaussNewtonIteration> Dense, TrainingResult<GaussNewtonIteration> Sublinear,
+        double ExpectedActive, double DenseBound, double RepairBound)
+    {
+        public double DenseTime => Median(Dense, r => r.Total);
+        public double SublinearTime => Median(Sublinear, r => r.Total);
+        public double DenseQuery => Median(Dense, r => r.Query);
+        public double SublinearQuery => Median(Sublinear, r => r.Query);
+        public double SublinearUpdate => Median(Sublinear, r => r.Update);
+        public double Changed => Harness.Measure.Median(Steady(Sublinear).Select(r => (double)r.ChangedNeurons));
+        public double InitialActive => Sublinear.Iterations[0].ActiveMean;
+        public double Active => Harness.Measure.Median(Steady(Sublinear).Select(r => r.ActiveMean));
+        public double WorstRatio => Sublinear.Iterations.Where(r => r.ResidualBefore > 1e-4 * Sublinear.Iterations[0].ResidualBefore).Max(r => r.Ratio);
+        public bool SameLosses => Dense.Iterations.Zip(Sublinear.Iterations).All(p => Math.Abs(p.First.ResidualAfter - p.Second.ResidualAfter) <= 1e-4 * p.First.ResidualBefore);
+
+        private static IEnumerable<GaussNewtonIteration> Steady(TrainingResult<GaussNewtonIteration> run) => run.Iterations.Count > 1 ? run.Iterations.Skip(1) : run.Iterations;
+
+        private static double Median(TrainingResult<GaussNewtonIteration> run, Func<GaussNewtonIteration, TimeSpan> part) =>
+            Harness.Measure.Median(Steady(run).Select(r => part(r).TotalSeconds));
+    }
+
+    private static void Write(string folder, string command, double bandwidth, List<Row> rows, List<string> skipped, bool quick)
+    {
+        var text = new StringBuilder();
+        text.Append(MachineInfo.Header("Sublinear vs dense Gauss-Newton (seed 002)", command));
+        text.Append(CultureInfo.InvariantCulture, $"- Load average at the end: {MachineInfo.LoadAverage()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Read bandwidth measured at the start: {bandwidth / 1e9:F1} GB/s (bounds below are bytes ÷ this)\n");
+        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; times are medians of iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets); exact regression solve (Cholesky of G).\n");
+        text.Append("- Dense bound: reading W once (m·d·4 bytes). Repair bound: touching the whole forest once (n·m·4·16/15 bytes).\n\n");
+        text.Append("| n | d | m | dense / iter | dense products | bound | sublinear / iter | forest query | repair | repair bound | speed-up | changed | mean \\|Q_i\\| at init | m·Pr[N ≥ b] | mean \\|Q_i\\| later | worst ratio | same losses |\n");
+        text.Append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {r.N} | {r.D} | 2^{Math.Log2(r.M):F0} | {Durations.Format(r.DenseTime)} | {Durations.Format(r.DenseQuery)} | {Durations.Format(r.DenseBound)} | {Durations.Format(r.SublinearTime)} | {Durations.Format(r.SublinearQuery)} | {Durations.Format(r.SublinearUpdate)} | {Durations.Format(r.RepairBound)} | {r.DenseTime / r.SublinearTime:F2}× | {r.Changed / r.M:P1} | {r.InitialActive:F0} | {r.ExpectedActive:F0} | {r.Active:F0} | {r.WorstRatio:F3} | {(r.SameLosses ? "yes" : "**no**")} |\n");
+        }
+        text.Append("\n## Log–log slopes of time per iteration against m\n\n| n | d | m range | dense slope | sublinear slope |\n|---|---|---|---|---|\n");
+        foreach (var group in rows.GroupBy(r => (r.N, r.D)))
+        {
+            var fit = group.Where(r => r.M >= (quick ? 1 << 12 : 1 << 14)).ToList();
+            if (fit.Count >= 2)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {group.Key.N} | {group.Key.D} | 2^{Math.Log2(fit[0].M):F0} … 2^{Math.Log2(fit[^1].M):F0} | {Slope(fit, r => r.DenseTime):F2} | {Slope(fit, r => r.SublinearTime):F2} |\n");
+            }
+        }
+        text.Append("\n## Crossover map: the smallest m at which sublinear beats dense per iteration\n\n| n \\ d | " +
+            string.Join(" | ", rows.Select(r => r.D).Distinct()) + " |\n|---|" + string.Concat(rows.Select(r => r.D).Distinct().Select(_ => "---|")) + "\n");
+        foreach (int n in rows.Select(r => r.N).Distinct())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {n} |");
+            foreach (int d in rows.Select(r => r.D).Distinct())
+            {
+                var cells = rows.Where(r => r.N == n && r.D == d).OrderBy(r => r.M).ToList();
+                var win = cells.FirstOrDefault(r => r.SublinearTime < r.DenseTime);
+                string cell = cells.Count == 0 ? "—" : win is null ? $"none up to 2^{Math.Log2(cells[^1].M):F0}" : $"2^{Math.Log2(win.M):F0} ({win.DenseTime / win.SublinearTime:F1}×)";
+                text.Append(CultureInfo.InvariantCulture, $" {cell} |");
+            }
+            text.Append('\n');
+        }
+        if (skipped.Count > 0)
+        {
+            text.Append("\n## Not run here\n\n");
+            foreach (string s in skipped)
+            {
+                text.Append("- ").Append(s).Append('\n');
+            }
+        }
+        File.WriteAllText(Path.Combine(folder, "sublinear-scaling.md"), text.ToString());
+
+        var plotGroup = rows.Where(r => r.N == 16 && r.D == (quick ? 32 : 128)).OrderBy(r => r.M).ToList();
+        if (plotGroup.Count >= 2)
+        {
+            var plot = new LinePlot($"Time per Gauss-Newton iteration, n = 16, d = {plotGroup[0].D}", "log2 m", "log10 seconds per iteration");
+            var xs = plotGroup.Select(r => Math.Log2(r.M)).ToList();
+            plot.Add("dense", xs, plotGroup.Select(r => Math.Log10(r.DenseTime)).ToList());
+            plot.Add("sublinear (forest)", xs, plotGroup.Select(r => Math.Log10(r.SublinearTime)).ToList());
+            plot.Save(Path.Combine(folder, "sublinear-scaling.png"));
+        }
+    }
+
+    /// <summary>Least-squares slope of log(time) against log(m).</summary>
+    private static double Slope(List<Row> rows, Func<Row, double> time)
+    {
+        var xs = rows.Select(r => Math.Log(r.M)).ToArray();
+        var ys = rows.Select(r => Math.Log(time(r))).ToArray();
+        double mx = xs.Average(), my = ys.Average();
+        double sxy = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
+        double sxx = xs.Sum(x => (x - mx) * (x - mx));
+        return sxy / sxx;
+    }
+
+    private static double ReadBandwidth()
+    {
+        const int bytes = 256 << 20;
+        var buffer = new long[bytes / sizeof(long)];
+        Array.Fill(buffer, 1);
+        return bytes / Harness.Measure.MedianSeconds(() => MachineLimits.ReadAll(buffer), 0.2, 5);
+    }
+
+    /// <summary>erfc by the Numerical Recipes Chebyshev fit (relative error below 1.2e-7), enough for an expected count.</summary>
+    private static double Erfc(double x)
+    {
+        double z = Math.Abs(x);
+        double t = 1 / (1 + 0.5 * z);
+        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+            t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? r : 2 - r;
+    }
+}

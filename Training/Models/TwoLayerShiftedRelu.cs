@@ -1,0 +1,224 @@
+using System.Buffers;
+using Kernels.Blas;
+using Kernels.Randomness;
+
+namespace Kernels.Training.Models;
+
+/// <summary>
+/// The 2-layer shifted-ReLU net of seed 002: f(W, x) = (1/√m)·Σ_r a_r·φ_b(⟨w_r, x⟩) with φ_b(u) = max(u − b, 0),
+/// signs a ∈ {±1}^m fixed at initialization and only W (m × d) trained.
+/// </summary>
+/// <remarks>
+/// <para><b>Initialization.</b> From one seed: w_r ~ N(0, I_d) and a_r = ±1 with probability ½ each, drawn from
+/// <see cref="CounterRandom"/> streams derived from the seed (<see cref="ModelStreams"/>), so the same seed gives the
+/// same model on every machine and thread count.</para>
+/// <para><b>Active sets.</b> Neuron r is active for x when ⟨w_r, x⟩ ≥ b (the boundary counts as active, as in the
+/// paper's Q_i). Inactive neurons contribute nothing, so f can be evaluated from the active neurons alone.</para>
+/// <para><b>Memory.</b> W takes m·d·4 bytes (<see cref="WeightBytes"/>); construction fails early, naming that size,
+/// when it cannot be held.</para>
+/// </remarks>
+public sealed class TwoLayerShiftedRelu
+{
+    private readonly float[] _weights;
+    private readonly float[] _signs;
+
+    /// <summary>Draws a model of width <paramref name="width"/> and input dimension <paramref name="dimension"/> from <paramref name="seed"/>.</summary>
+    /// <param name="width">Number of hidden neurons m ≥ 2.</param>
+    /// <param name="dimension">Input dimension d ≥ 1.</param>
+    /// <param name="seed">Decides W and a.</param>
+    /// <param name="shift">The threshold b ≥ 0; <see cref="DefaultShift"/>(m) = √(0.48·ln m) when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">m &lt; 2, d &lt; 1, b is negative or not finite, or W
+    /// (m·d floats) would not fit in one array or in the memory available (the message gives the size in bytes).</exception>
+    public TwoLayerShiftedRelu(int width, int dimension, ulong seed, float? shift = null)
+        : this(width, dimension, seed, shift ?? DefaultShift(Math.Max(width, 2)), signs: null, weights: null)
+    {
+    }
+
+    private TwoLayerShiftedRelu(int width, int dimension, ulong seed, float shift, float[]? signs, float[]? weights)
+    {
+        RequireShape(width, dimension, nameof(width), nameof(dimension));
+        if (!float.IsFinite(shift) || shift < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, "The shift b must be finite and ≥ 0.");
+        }
+        Width = width;
+        Dimension = dimension;
+        Seed = seed;
+        Shift = shift;
+        if (signs is null || weights is null)
+        {
+            _signs = new float[width];
+            DrawSigns(ModelStreams.Signs(seed), _signs);
+            _weights = new float[(long)width * dimension];
+            ModelStreams.Weights(seed).FillNormal(_weights.AsSpan(), 0f, 1f);
+        }
+        else
+        {
+            _signs = signs;
+            _weights = weights;
+        }
+    }
+
+    /// <summary>The default threshold of seed 002 (Corollary A.11): b = √(0.48·ln m), so each active set holds about m·Pr[N(0,1) ≥ b] ≈ m^0.76 neurons.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="width"/> &lt; 1.</exception>
+    public static float DefaultShift(int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        return (float)Math.Sqrt(0.48 * Math.Log(width));
+    }
+
+    /// <summary>Bytes that W of an m × d model takes: m·d·4.</summary>
+    public static long WeightBytes(int width, int dimension) => (long)width * dimension * sizeof(float);
+
+    /// <summary>Number of hidden neurons m.</summary>
+    public int Width { get; }
+
+    /// <summary>Input dimension d.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The threshold b of φ_b(u) = max(u − b, 0).</summary>
+    public float Shift { get; }
+
+    /// <summary>The seed W and a were drawn from.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The output signs a_r ∈ {−1, +1} (length m).</summary>
+    public ReadOnlySpan<float> Signs => _signs;
+
+    /// <summary>The weights W (m × d); row r is neuron w_r.</summary>
+    public ReadOnlyMatrixView<float> Weights => new(_weights, Width, Dimension);
+
+    /// <summary>The weights for trainers to update in place.</summary>
+    internal MatrixView<float> MutableWeights => new(_weights, Width, Dimension);
+
+    /// <summary>1/√m, the output scale.</summary>
+    public double OutputScale => 1 / Math.Sqrt(Width);
+
+    /// <summary>
+    /// Computes f(W, x_i) for every row x_i of <paramref name="inputs"/> (n × d) into <paramref name="predictions"/>
+    /// (length n), evaluating all m neurons with Gemm in blocks (it allocates nothing but pooled scratch).
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs do not have d columns, or <paramref name="predictions"/> is not of length n.</exception>
+    public void Predict(ReadOnlyMatrixView<float> inputs, Span<float> predictions, BlasOptions? options = null)
+    {
+        if (inputs.Columns != Dimension)
+        {
+            throw new ArgumentException($"inputs is {inputs.Rows}×{inputs.Columns}; expected {Dimension} columns (the model's d).", nameof(inputs));
+        }
+        if (predictions.Length != inputs.Rows)
+        {
+            throw new ArgumentException($"predictions has length {predictions.Length}; expected {inputs.Rows}, one per row of inputs.", nameof(predictions));
+        }
+        int n = inputs.Rows;
+        if (n == 0)
+        {
+            return;
+        }
+        const int NeuronBlock = 4096;
+        int block = Math.Min(NeuronBlock, Width);
+        var sums = ArrayPool<double>.Shared.Rent(n);
+        var products = ArrayPool<float>.Shared.Rent(n * block);
+        try
+        {
+            Array.Clear(sums, 0, n);
+            for (int start = 0; start < Width; start += block)
+            {
+                int count = Math.Min(block, Width - start);
+                var w = new ReadOnlyMatrixView<float>(_weights.AsSpan(start * Dimension, count * Dimension), count, Dimension);
+                var p = new MatrixView<float>(products.AsSpan(0, n * count), n, count);
+                Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, inputs, w, 0f, p, options);
+                for (int i = 0; i < n; i++)
+                {
+                    var row = p.Row(i);
+                    double sum = 0;
+                    for (int r = 0; r < row.Length; r++)
+                    {
+                        if (row[r] >= Shift)
+                        {
+                            sum += _signs[start + r] * ((double)row[r] - Shift);
+                        }
+                    }
+                    sums[i] += sum;
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                predictions[i] = (float)(sums[i] * OutputScale);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(products);
+            ArrayPool<double>.Shared.Return(sums);
+        }
+    }
+
+    /// <summary>
+    /// A model with the given weights W (m × d) and signs a (length m), copied: to continue from a checkpoint, or to
+    /// evaluate a perturbed model. <paramref name="seed"/> is recorded, not used to draw anything.
+    /// </summary>
+    /// <exception cref="ArgumentException">The signs are not of length m or not all ±1, or a weight is NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">m &lt; 2, d &lt; 1, or the shift is negative or not finite.</exception>
+    public static TwoLayerShiftedRelu FromWeights(ReadOnlyMatrixView<float> weights, ReadOnlySpan<float> signs, float shift, ulong seed)
+    {
+        RequireShape(weights.Rows, weights.Columns, nameof(weights), nameof(weights));
+        if (signs.Length != weights.Rows)
+        {
+            throw new ArgumentException($"signs has length {signs.Length}; expected one per row of the {weights.Rows}×{weights.Columns} weights.", nameof(signs));
+        }
+        for (int r = 0; r < signs.Length; r++)
+        {
+            if (signs[r] is not (1f or -1f))
+            {
+                throw new ArgumentException($"signs[{r}] is {signs[r]}; every sign must be +1 or −1.", nameof(signs));
+            }
+        }
+        var copy = new float[(long)weights.Rows * weights.Columns];
+        for (int r = 0; r < weights.Rows; r++)
+        {
+            var row = weights.Row(r);
+            for (int k = 0; k < row.Length; k++)
+            {
+                if (!float.IsFinite(row[k]))
+                {
+                    throw new ArgumentException($"weights[{r}, {k}] is {row[k]}; every weight must be finite.", nameof(weights));
+                }
+            }
+            row.CopyTo(copy.AsSpan(r * weights.Columns, weights.Columns));
+        }
+        return new TwoLayerShiftedRelu(weights.Rows, weights.Columns, seed, shift, signs.ToArray(), copy);
+    }
+
+    private static void RequireShape(int width, int dimension, string widthName, string dimensionName)
+    {
+        if (width < 2)
+        {
+            throw new ArgumentOutOfRangeException(widthName, width, "The width m must be at least 2.");
+        }
+        if (dimension < 1)
+        {
+            throw new ArgumentOutOfRangeException(dimensionName, dimension, "The dimension d must be at least 1.");
+        }
+        long bytes = WeightBytes(width, dimension);
+        if ((long)width * dimension > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(widthName, width,
+                $"W would take {bytes:N0} bytes ({(long)width * dimension:N0} floats), more than one array can hold ({Array.MaxLength:N0} elements).");
+        }
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+        {
+            throw new ArgumentOutOfRangeException(widthName, width,
+                $"W would take {bytes:N0} bytes, more than the {available:N0} bytes available to this process.");
+        }
+    }
+
+    private static void DrawSigns(CounterRandom random, Span<float> signs)
+    {
+        random.FillUniform(signs);
+        foreach (ref float s in signs)
+        {
+            s = s < 0.5f ? -1f : 1f;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Kernels.Blas;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+using Kernels.Trees;
+
+namespace Kernels.Training.Trainers.GaussNewton;
+
+/// <summary>
+/// Sublinear active sets: a <see cref="ThresholdForest"/> over the inner products, queried with b, and repaired only
+/// for the neurons a step changes. While training, the forest's W is the one being updated; <see cref="Finish"/>
+/// copies it back into the model.
+/// </summary>
+internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? options) : IActiveSetEngine
+{
+    private readonly ThresholdForest _forest = new(model.Weights, data.Inputs, ForestLayout.Wide, options);
+
+    public ReadOnlyMatrixView<float> Weights => _forest.Weights;
+
+    public void Query(ActiveSetBuffer sets)
+    {
+        float shift = model.Shift;
+        for (int i = 0; i < data.Count; i++)
+        {
+            sets.Clear(i);
+            int count = _forest.Count(i, shift);
+            sets.Extend(i, count, out var indices, out var values);
+            _forest.Query(i, shift, indices);
+            var leaves = _forest.Values(i);
+            for (int k = 0; k < count; k++)
+            {
+                values[k] = leaves[indices[k]];
+            }
+        }
+    }
+
+    public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows) => _forest.UpdateMany(neurons, rows);
+
+    public void Finish()
+    {
+        var source = _forest.Weights;
+        var target = model.MutableWeights;
+        for (int r = 0; r < model.Width; r++)
+        {
+            source.Row(r).CopyTo(target.Row(r));
+        }
+    }
+}

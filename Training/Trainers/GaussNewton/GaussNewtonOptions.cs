@@ -1,0 +1,38 @@
+using Kernels.Blas;
+
+namespace Kernels.Training.Trainers.GaussNewton;
+
+/// <summary>Options shared by <see cref="GaussNewtonDense"/> and <see cref="GaussNewtonSublinear"/>.</summary>
+public sealed record GaussNewtonOptions
+{
+    /// <summary>Most iterations to run, ≥ 1. Default 10.</summary>
+    public int MaxIterations { get; init; } = 10;
+
+    /// <summary>Stop once ‖f − y‖ ≤ this, ≥ 0 and finite. Default 0 (run every iteration).</summary>
+    public double ResidualTolerance { get; init; }
+
+    /// <summary>How each step solves its regression. Default <see cref="RegressionSolver.Exact"/>.</summary>
+    public RegressionSolver Solver { get; init; } = RegressionSolver.Exact;
+
+    /// <summary>Threads for the products and trees; <see cref="BlasOptions.Default"/> when null.</summary>
+    public BlasOptions? Blas { get; init; }
+
+    /// <summary>Throws if an option is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range or an enum value is undefined.</exception>
+    public void Validate()
+    {
+        if (MaxIterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "At least one iteration is needed.");
+        }
+        if (!double.IsFinite(ResidualTolerance) || ResidualTolerance < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResidualTolerance), ResidualTolerance, "The tolerance must be finite and ≥ 0.");
+        }
+        if (!Enum.IsDefined(Solver))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "Unknown regression solver.");
+        }
+        Blas?.Validate();
+    }
+}

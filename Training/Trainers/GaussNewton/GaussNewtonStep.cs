@@ -1,0 +1,269 @@
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Linalg;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+
+namespace Kernels.Training.Trainers.GaussNewton;
+
+/// <summary>
+/// The part of a Gauss-Newton iteration that dense and sublinear training share, computed from the active sets
+/// alone: predictions f_i = (1/√m)·Σ_{r∈Q_i} a_r·(⟨w_r, x_i⟩ − b), the exact G = J·Jᵀ with
+/// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y, and the new rows
+/// w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i of the changed neurons r ∈ ∪Q_i.
+/// </summary>
+/// <remarks>
+/// Both trainers run exactly this code on their active sets, so when the sets and values agree the new weights agree
+/// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration a step allocates only when an
+/// active set outgrows every earlier one.
+/// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
+/// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
+/// </remarks>
+internal sealed class GaussNewtonStep
+{
+    private readonly TwoLayerShiftedRelu _model;
+    private readonly RegressionSet _data;
+    private readonly int _n;
+    private readonly int _maskWords;
+    private readonly double[] _inputGram;   // ⟨x_i, x_j⟩, n × n
+    private readonly double[] _gram;        // G, n × n, factored in place
+    private readonly int[] _pairs;          // |Q_i ∩ Q_j|, n × n (lower triangle used)
+    private readonly double[] _residual;    // f − y
+    private readonly double[] _solution;    // g
+    private readonly float[] _predictions;  // f
+    private readonly ulong[] _pointMasks;   // per neuron, bit i set when r ∈ Q_i
+    private readonly int[] _points;         // scratch: the points of one neuron
+    private readonly float[] _coefficients; // scratch: g_i/√m
+    private int[] _changed;                 // ∪Q_i, ascending after Collect
+    private float[] _newRows;               // |∪Q_i| × d
+
+    public GaussNewtonStep(TwoLayerShiftedRelu model, RegressionSet data)
+    {
+        _model = model;
+        _data = data;
+        _n = data.Count;
+        _maskWords = (_n + 63) / 64;
+        _inputGram = new double[_n * _n];
+        for (int i = 0; i < _n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double dot = 0;
+                var xi = data.Inputs.Row(i);
+                var xj = data.Inputs.Row(j);
+                for (int k = 0; k < xi.Length; k++)
+                {
+                    dot += (double)xi[k] * xj[k];
+                }
+                _inputGram[i * _n + j] = _inputGram[j * _n + i] = dot;
+            }
+        }
+        _gram = new double[_n * _n];
+        _pairs = new int[_n * _n];
+        _residual = new double[_n];
+        _solution = new double[_n];
+        _predictions = new float[_n];
+        _pointMasks = new ulong[(long)model.Width * _maskWords];
+        _points = new int[_n];
+        _coefficients = new float[_n];
+        _changed = [];
+        _newRows = [];
+    }
+
+    /// <summary>The predictions f of the last <see cref="Evaluate"/>.</summary>
+    public ReadOnlySpan<float> Predictions => _predictions;
+
+    /// <summary>The changed neurons ∪Q_i of the last <see cref="Collect"/>, ascending.</summary>
+    public ReadOnlySpan<int> Changed => _changed.AsSpan(0, ChangedCount);
+
+    public int ChangedCount { get; private set; }
+
+    /// <summary>The new rows of the changed neurons, in the order of <see cref="Changed"/>, from the last <see cref="ComputeNewRows"/>.</summary>
+    public ReadOnlyMatrixView<float> NewRows => new(_newRows.AsSpan(0, ChangedCount * _data.Dimension), ChangedCount, _data.Dimension);
+
+    /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
+    public double Evaluate(ActiveSetBuffer sets)
+    {
+        var signs = _model.Signs;
+        double shift = _model.Shift;
+        double scale = _model.OutputScale;
+        double squared = 0;
+        var labels = _data.Labels;
+        for (int i = 0; i < _n; i++)
+        {
+            var indices = sets.Indices(i);
+            var values = sets.Values(i);
+            double sum = 0;
+            for (int k = 0; k < indices.Length; k++)
+            {
+                sum += signs[indices[k]] * (values[k] - shift);
+            }
+            _predictions[i] = (float)(sum * scale);
+            _residual[i] = sum * scale - labels[i];
+            squared += _residual[i] * _residual[i];
+        }
+        return Math.Sqrt(squared);
+    }
+
+    /// <summary>Marks which points activate each neuron and collects ∪Q_i, ascending.</summary>
+    public void Collect(ActiveSetBuffer sets)
+    {
+        long total = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            total += sets.Count(i);
+        }
+        if (_changed.Length < total)
+        {
+            _changed = new int[Math.Max(total, _changed.Length + _changed.Length / 2)];
+        }
+        int changed = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            int word = i >> 6;
+            ulong bit = 1UL << (i & 63);
+            foreach (int r in sets.Indices(i))
+            {
+                var mask = _pointMasks.AsSpan(r * _maskWords, _maskWords);
+                if (IsZero(mask))
+                {
+                    _changed[changed++] = r;
+                }
+                mask[word] |= bit;
+            }
+        }
+        ChangedCount = changed;
+        _changed.AsSpan(0, changed).Sort();
+    }
+
+    /// <summary>Forms G from the marks of <see cref="Collect"/>: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| (lower triangle).</summary>
+    public void FormGram()
+    {
+        Array.Clear(_pairs);
+        var points = _points.AsSpan();
+        foreach (int r in Changed)
+        {
+            int count = PointsOf(r, points);
+            for (int p = 0; p < count; p++)
+            {
+                int row = points[p] * _n;
+                for (int q = 0; q <= p; q++)
+                {
+                    _pairs[row + points[q]]++;
+                }
+            }
+        }
+        double inverseWidth = 1.0 / _model.Width;
+        for (int i = 0; i < _n; i++)
+        {
+            for (int j = 0; j < _n; j++)
+            {
+                _gram[i * _n + j] = j <= i ? _inputGram[i * _n + j] * _pairs[i * _n + j] * inverseWidth : 0;
+            }
+        }
+    }
+
+    /// <summary>Solves G·g = f − y by Cholesky; g stays in the workspace.</summary>
+    public RegressionStatus Solve(BlasOptions? options)
+    {
+        var gram = new MatrixView<double>(_gram, _n, _n);
+        if (!Cholesky.TryFactor(gram, out _, options))
+        {
+            return RegressionStatus.NotPositiveDefinite;
+        }
+        _residual.CopyTo(_solution, 0);
+        Cholesky.Solve(gram, _solution.AsSpan());
+        foreach (double g in _solution)
+        {
+            if (!double.IsFinite(g))
+            {
+                return RegressionStatus.NonFinite;
+            }
+        }
+        return RegressionStatus.Solved;
+    }
+
+    /// <summary>
+    /// Uses g = <paramref name="stepSize"/>·(f − y) instead of a solve: the gradient-descent step W ← W − η·Jᵀ(f − y).
+    /// </summary>
+    public void UseGradient(double stepSize)
+    {
+        for (int i = 0; i < _n; i++)
+        {
+            _solution[i] = stepSize * _residual[i];
+        }
+    }
+
+    /// <summary>
+    /// Writes w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for every changed neuron r into <see cref="NewRows"/>, reading the
+    /// current rows from <paramref name="weights"/>; clears the point marks.
+    /// </summary>
+    public void ComputeNewRows(ReadOnlyMatrixView<float> weights)
+    {
+        int d = _data.Dimension;
+        long needed = (long)ChangedCount * d;
+        if (_newRows.Length < needed)
+        {
+            _newRows = new float[Math.Max(needed, _newRows.Length + _newRows.Length / 2)];
+        }
+        var coefficients = _coefficients.AsSpan();
+        for (int i = 0; i < _n; i++)
+        {
+            coefficients[i] = (float)(_solution[i] * _model.OutputScale);
+        }
+        var points = _points.AsSpan();
+        var signs = _model.Signs;
+        var inputs = _data.Inputs;
+        for (int c = 0; c < ChangedCount; c++)
+        {
+            int r = _changed[c];
+            var row = _newRows.AsSpan(c * d, d);
+            weights.Row(r).CopyTo(row);
+            int count = PointsOf(r, points);
+            for (int p = 0; p < count; p++)
+            {
+                int i = points[p];
+                Level1.Axpy(-signs[r] * coefficients[i], inputs.Row(i), row);
+            }
+            _pointMasks.AsSpan(r * _maskWords, _maskWords).Clear();
+        }
+    }
+
+    /// <summary>Clears the point marks of <see cref="Collect"/> without computing new rows (a step that is not applied).</summary>
+    public void ClearMarks()
+    {
+        foreach (int r in Changed)
+        {
+            _pointMasks.AsSpan(r * _maskWords, _maskWords).Clear();
+        }
+    }
+
+    /// <summary>Writes the points i with r ∈ Q_i into <paramref name="points"/>, ascending; returns how many.</summary>
+    private int PointsOf(int r, Span<int> points)
+    {
+        int count = 0;
+        var mask = _pointMasks.AsSpan(r * _maskWords, _maskWords);
+        for (int w = 0; w < mask.Length; w++)
+        {
+            ulong bits = mask[w];
+            while (bits != 0)
+            {
+                points[count++] = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+            }
+        }
+        return count;
+    }
+
+    private static bool IsZero(ReadOnlySpan<ulong> mask)
+    {
+        foreach (ulong w in mask)
+        {
+            if (w != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,39 @@
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+
+namespace Kernels.Training.Trainers.GaussNewton;
+
+/// <summary>
+/// Sublinear Gauss-Newton (seed 002, Algorithm 5): a <see cref="Kernels.Trees.ThresholdForest"/> over the
+/// inner products answers each Q_i = { r : ⟨w_r, x_i⟩ ≥ b } in time proportional to |Q_i|, the step solves G·g = f − y
+/// with G = J·Jᵀ formed from the active sets, and only the changed neurons ∪Q_i are rewritten and repaired in the
+/// trees. Given the same model and data it takes the same steps as <see cref="GaussNewtonDense"/>.
+/// </summary>
+/// <remarks>
+/// Each iteration is reported as a <see cref="GaussNewtonIteration"/>. A solve that fails (G not positive definite,
+/// or a non-finite solution) is reported with its status, the step is not applied, and the run ends with
+/// <see cref="StopReason.SolverFailed"/>. After the first iteration a step allocates only when an active set
+/// outgrows every earlier one.
+/// </remarks>
+public sealed class GaussNewtonSublinear : ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration>
+{
+    private readonly GaussNewtonOptions _options;
+
+    /// <summary>A trainer with the given options (defaults when null).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GaussNewtonSublinear(GaussNewtonOptions? options = null)
+    {
+        _options = options ?? new GaussNewtonOptions();
+        _options.Validate();
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
+    public TrainingResult<GaussNewtonIteration> Train(TwoLayerShiftedRelu model, RegressionSet data,
+        IProgress<GaussNewtonIteration>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ShiftedReluLoop.RequireCompatible(model, data);
+        return ShiftedReluLoop.Run(model, data, () => new ForestEngine(model, data, _options.Blas), _options.MaxIterations,
+            _options.ResidualTolerance, stepSize: null, _options.Blas, progress, cancellationToken);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Kernels.Blas;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+
+namespace Kernels.Training.Trainers.GaussNewton;
+
+/// <summary>
+/// The iteration every trainer of <see cref="TwoLayerShiftedRelu"/> runs: evaluate from the active sets, take a step
+/// (a Gauss-Newton solve or a gradient step), write the changed rows, query the active sets again, report.
+/// </summary>
+internal static class ShiftedReluLoop
+{
+    /// <summary>Validates that <paramref name="data"/> fits <paramref name="model"/>.</summary>
+    public static void RequireCompatible(TwoLayerShiftedRelu model, RegressionSet data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Dimension != model.Dimension)
+        {
+            throw new ArgumentException(
+                $"data has {data.Dimension} columns; expected the model's input dimension d = {model.Dimension}.", nameof(data));
+        }
+    }
+
+    /// <summary>Runs up to <paramref name="maxIterations"/> steps; <paramref name="stepSize"/> is null for Gauss-Newton
+    /// (solve G·g = f − y) and η for gradient descent (g = η·(f − y)).</summary>
+    public static TrainingResult<GaussNewtonIteration> Run(TwoLayerShiftedRelu model, RegressionSet data, Func<IActiveSetEngine> createEngine,
+        int maxIterations, double tolerance, double? stepSize, BlasOptions? options, IProgress<GaussNewtonIteration>? progress,
+        CancellationToken cancellationToken)
+    {
+        long setupStart = Stopwatch.GetTimestamp();
+        var engine = createEngine();
+        var sets = new ActiveSetBuffer(data.Count);
+        var step = new GaussNewtonStep(model, data);
+        engine.Query(sets);
+        double residual = step.Evaluate(sets);
+        var setup = Stopwatch.GetElapsedTime(setupStart);
+        var reports = new List<GaussNewtonIteration>(maxIterations);
+        var reason = StopReason.MaxIterations;
+        try
+        {
+            for (int t = 0; t < maxIterations; t++)
+            {
+                if (residual <= tolerance)
+                {
+                    reason = StopReason.Converged;
+                    break;
+                }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    reason = StopReason.Cancelled;
+                    break;
+                }
+                long formStart = Stopwatch.GetTimestamp();
+                var (min, mean, max) = Sizes(sets);
+                step.Collect(sets);
+                RegressionStatus status = RegressionStatus.Solved;
+                TimeSpan solve = TimeSpan.Zero;
+                if (stepSize is { } eta)
+                {
+                    step.UseGradient(eta);
+                }
+                else
+                {
+                    step.FormGram();
+                    long solveStart = Stopwatch.GetTimestamp();
+                    status = step.Solve(options);
+                    solve = Stopwatch.GetElapsedTime(solveStart);
+                }
+                var form = Stopwatch.GetElapsedTime(formStart) - solve;
+                if (status != RegressionStatus.Solved)
+                {
+                    step.ClearMarks();
+                    Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, 0,
+                        TimeSpan.Zero, form, solve, TimeSpan.Zero));
+                    reason = StopReason.SolverFailed;
+                    break;
+                }
+                long updateStart = Stopwatch.GetTimestamp();
+                step.ComputeNewRows(engine.Weights);
+                engine.Apply(step.Changed, step.NewRows);
+                var update = Stopwatch.GetElapsedTime(updateStart);
+                long queryStart = Stopwatch.GetTimestamp();
+                engine.Query(sets);
+                var query = Stopwatch.GetElapsedTime(queryStart);
+                long evaluateStart = Stopwatch.GetTimestamp();
+                double after = step.Evaluate(sets);
+                form += Stopwatch.GetElapsedTime(evaluateStart);
+                Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, 0, query, form, solve, update));
+                residual = after;
+            }
+        }
+        finally
+        {
+            engine.Finish();
+        }
+        return new TrainingResult<GaussNewtonIteration>(reports, reason, setup);
+
+        void Report(GaussNewtonIteration report)
+        {
+            reports.Add(report);
+            progress?.Report(report);
+        }
+    }
+
+    private static (int Min, double Mean, int Max) Sizes(ActiveSetBuffer sets)
+    {
+        int min = int.MaxValue, max = 0;
+        long total = 0;
+        for (int i = 0; i < sets.Rows; i++)
+        {
+            int c = sets.Count(i);
+            min = Math.Min(min, c);
+            max = Math.Max(max, c);
+            total += c;
+        }
+        return (min, (double)total / sets.Rows, max);
+    }
+}

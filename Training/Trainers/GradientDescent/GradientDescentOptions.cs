@@ -1,0 +1,38 @@
+using Kernels.Blas;
+
+namespace Kernels.Training.Trainers.GradientDescent;
+
+/// <summary>Options of <see cref="GradientDescent"/>.</summary>
+public sealed record GradientDescentOptions
+{
+    /// <summary>The step size η &gt; 0 of W ← W − η·Jᵀ(f − y). Default 1.</summary>
+    public double StepSize { get; init; } = 1;
+
+    /// <summary>Most iterations to run, ≥ 1. Default 100.</summary>
+    public int MaxIterations { get; init; } = 100;
+
+    /// <summary>Stop once ‖f − y‖ ≤ this, ≥ 0 and finite. Default 0.</summary>
+    public double ResidualTolerance { get; init; }
+
+    /// <summary>Threads for the products; <see cref="BlasOptions.Default"/> when null.</summary>
+    public BlasOptions? Blas { get; init; }
+
+    /// <summary>Throws if an option is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(StepSize) || StepSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "The step size must be finite and > 0.");
+        }
+        if (MaxIterations < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "At least one iteration is needed.");
+        }
+        if (!double.IsFinite(ResidualTolerance) || ResidualTolerance < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResidualTolerance), ResidualTolerance, "The tolerance must be finite and ≥ 0.");
+        }
+        Blas?.Validate();
+    }
+}

@@ -1,0 +1,112 @@
+using Kernels.Randomness;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+using Kernels.Verification.Infrastructure;
+
+namespace Kernels.Verification.Training.Models;
+
+public sealed class ShiftedReluJacobianTests
+{
+    [Theory]
+    [InlineData(64, 5, 4, 1UL)]
+    [InlineData(500, 12, 9, 2UL)]
+    [InlineData(2000, 3, 16, 3UL)]
+    public void MatchesItsMaterializedMatrixBothWays(int width, int dimension, int points, ulong seed)
+    {
+        var model = new TwoLayerShiftedRelu(width, dimension, seed, shift: 0.3f);
+        var data = SyntheticRegression.Sphere(points, dimension, seed + 100);
+        var j = new ShiftedReluJacobian(model, data);
+        int columns = width * dimension;
+        // The textbook matrix: row i = (1/√m)·[a_r·x_i·1(⟨w_r, x_i⟩ ≥ b)], from double inner products.
+        var dense = new double[points, columns];
+        for (int i = 0; i < points; i++)
+        {
+            for (int r = 0; r < width; r++)
+            {
+                double dot = 0;
+                for (int k = 0; k < dimension; k++)
+                {
+                    dot += (double)model.Weights.Row(r)[k] * data.Inputs.Row(i)[k];
+                }
+                if (Math.Abs(dot - model.Shift) < 1e-5)
+                {
+                    return; // too close to the boundary for float and double to agree; this draw proves nothing
+                }
+                for (int k = 0; k < dimension && dot >= model.Shift; k++)
+                {
+                    dense[i, r * dimension + k] = model.Signs[r] * data.Inputs.Row(i)[k] / Math.Sqrt(width);
+                }
+            }
+        }
+        var v = new float[columns];
+        var u = new float[points];
+        new CounterRandom(seed, 9).FillNormal(v.AsSpan(), 0f, 1f);
+        new CounterRandom(seed, 10).FillNormal(u.AsSpan(), 0f, 1f);
+        var jv = new float[points];
+        var jtu = new float[columns];
+        j.Apply(v, jv);
+        j.ApplyTranspose(u, jtu);
+        for (int i = 0; i < points; i++)
+        {
+            double expected = 0, magnitude = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                expected += dense[i, c] * v[c];
+                magnitude += Math.Abs(dense[i, c] * v[c]);
+            }
+            Tolerance.AssertClose(jv[i], expected, magnitude, dimension + 4, $"(J·v)[{i}]");
+        }
+        for (int c = 0; c < columns; c++)
+        {
+            double expected = 0, magnitude = 0;
+            for (int i = 0; i < points; i++)
+            {
+                expected += dense[i, c] * u[i];
+                magnitude += Math.Abs(dense[i, c] * u[i]);
+            }
+            Tolerance.AssertClose(jtu[c], expected, magnitude, points + 4, $"(Jᵀ·u)[{c}]");
+        }
+    }
+
+    /// <summary>f is piecewise linear in W, so while no ⟨w_r, x_i⟩ crosses b, f(W + εV) − f(W) = ε·J·V exactly in exact
+    /// arithmetic; with ε small enough that no neuron crosses, the difference quotient matches J·V to float rounding.</summary>
+    [Fact]
+    public void MatchesFiniteDifferencesOfPredict()
+    {
+        const int width = 3000, dimension = 10, points = 6;
+        var model = new TwoLayerShiftedRelu(width, dimension, 5);
+        var data = SyntheticRegression.Sphere(points, dimension, 6);
+        var j = new ShiftedReluJacobian(model, data);
+        var direction = new float[width * dimension];
+        new CounterRandom(5, 1).FillNormal(direction.AsSpan(), 0f, 1f);
+        var jv = new float[points];
+        j.Apply(direction, jv);
+        const float epsilon = 1e-3f;
+        var before = new float[points];
+        model.Predict(data.Inputs, before);
+        var moved = new float[width * dimension];
+        for (int c = 0; c < moved.Length; c++)
+        {
+            moved[c] = model.Weights.Data[c] + epsilon * direction[c];
+        }
+        var shifted = TwoLayerShiftedRelu.FromWeights(new(moved, width, dimension), model.Signs, model.Shift, model.Seed);
+        var after = new float[points];
+        shifted.Predict(data.Inputs, after);
+        for (int i = 0; i < points; i++)
+        {
+            double quotient = ((double)after[i] - before[i]) / epsilon;
+            Assert.InRange(quotient, jv[i] - 2e-2 * (1 + Math.Abs(jv[i])), jv[i] + 2e-2 * (1 + Math.Abs(jv[i])));
+        }
+    }
+
+    [Fact]
+    public void WrongLengthsThrowNamingTheArgument()
+    {
+        var model = new TwoLayerShiftedRelu(10, 3, 1);
+        var j = new ShiftedReluJacobian(model, SyntheticRegression.Sphere(4, 3, 2));
+        Assert.Equal("v", Assert.Throws<ArgumentException>(() => j.Apply(new float[29], new float[4])).ParamName);
+        Assert.Equal("result", Assert.Throws<ArgumentException>(() => j.Apply(new float[30], new float[3])).ParamName);
+        Assert.Equal("u", Assert.Throws<ArgumentException>(() => j.ApplyTranspose(new float[5], new float[30])).ParamName);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => new ShiftedReluJacobian(model, SyntheticRegression.Sphere(4, 5, 2))).ParamName);
+    }
+}

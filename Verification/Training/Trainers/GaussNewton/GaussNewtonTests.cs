@@ -1,0 +1,198 @@
+using Kernels.Blas;
+using Kernels.Training.Data;
+using Kernels.Training.Models;
+using Kernels.Training.Trainers;
+using Kernels.Training.Trainers.GaussNewton;
+
+namespace Kernels.Verification.Training.Trainers.GaussNewton;
+
+public sealed class GaussNewtonTests
+{
+    /// <summary>
+    /// Dense (all m·n products) and sublinear (threshold forest) Gauss-Newton run the same step on the same active
+    /// sets; their products may differ in the last bits (different Gemm shapes), which moves f by rounding only, so
+    /// after 5 iterations W agrees to a relative 1e-4.
+    /// </summary>
+    [Theory]
+    [InlineData(4096, 16, 6, 1UL)]
+    [InlineData(8192, 8, 12, 2UL)]
+    [InlineData(3000, 33, 3, 3UL)]
+    [InlineData(20000, 5, 9, 4UL)]
+    public void DenseAndSublinearGiveTheSameIterates(int width, int dimension, int points, ulong seed)
+    {
+        var data = SyntheticRegression.Sphere(points, dimension, seed, SyntheticTarget.Smooth);
+        var dense = new TwoLayerShiftedRelu(width, dimension, seed);
+        var sublinear = new TwoLayerShiftedRelu(width, dimension, seed);
+        var options = new GaussNewtonOptions { MaxIterations = 5 };
+        var denseRun = new GaussNewtonDense(options).Train(dense, data);
+        var sublinearRun = new GaussNewtonSublinear(options).Train(sublinear, data);
+        Assert.Equal(denseRun.StopReason, sublinearRun.StopReason);
+        Assert.Equal(denseRun.Iterations.Count, sublinearRun.Iterations.Count);
+        for (int t = 0; t < denseRun.Iterations.Count; t++)
+        {
+            var a = denseRun.Iterations[t];
+            var b = sublinearRun.Iterations[t];
+            Assert.Equal(a.ChangedNeurons, b.ChangedNeurons);
+            Assert.Equal(a.ActiveMin, b.ActiveMin);
+            Assert.Equal(a.ActiveMax, b.ActiveMax);
+            Assert.InRange(b.ResidualAfter, a.ResidualAfter - 1e-4 * a.ResidualBefore, a.ResidualAfter + 1e-4 * a.ResidualBefore);
+        }
+        double difference = 0, norm = 0;
+        for (int c = 0; c < dense.Weights.Data.Length; c++)
+        {
+            double delta = dense.Weights.Data[c] - sublinear.Weights.Data[c];
+            difference += delta * delta;
+            norm += (double)dense.Weights.Data[c] * dense.Weights.Data[c];
+        }
+        Assert.True(Math.Sqrt(difference) <= 1e-4 * Math.Sqrt(norm), $"‖W_dense − W_sublinear‖ = {Math.Sqrt(difference)} against ‖W‖ = {Math.Sqrt(norm)}");
+        // The trainers really trained: the residual fell.
+        Assert.True(denseRun.Iterations[^1].ResidualAfter < 0.1 * denseRun.Iterations[0].ResidualBefore);
+    }
+
+    /// <summary>
+    /// Theorem 4.1 of seed 002: with m ≫ n every Gauss-Newton iteration at least halves ‖f − y‖. Checked for n = 8,
+    /// m = 2¹⁶ over fixed seeds and both targets, for the iterations whose residual is still above float rounding
+    /// (1e-4 of the start: below that the float products set the floor, not the method).
+    /// </summary>
+    [Theory]
+    [InlineData(1UL, SyntheticTarget.Teacher)]
+    [InlineData(2UL, SyntheticTarget.Teacher)]
+    [InlineData(3UL, SyntheticTarget.Smooth)]
+    [InlineData(4UL, SyntheticTarget.Smooth)]
+    public void EveryIterationHalvesTheResidual(ulong seed, SyntheticTarget target)
+    {
+        var data = SyntheticRegression.Sphere(8, 32, seed, target);
+        var model = new TwoLayerShiftedRelu(1 << 16, 32, seed);
+        var run = new GaussNewtonSublinear(new GaussNewtonOptions { MaxIterations = 4 }).Train(model, data);
+        double start = run.Iterations[0].ResidualBefore;
+        int checkedIterations = 0;
+        foreach (var report in run.Iterations)
+        {
+            Assert.Equal(RegressionStatus.Solved, report.Status);
+            if (report.ResidualBefore > 1e-4 * start)
+            {
+                Assert.True(report.Ratio <= 0.5, $"iteration {report.Iteration}: ratio {report.Ratio}");
+                checkedIterations++;
+            }
+        }
+        Assert.True(checkedIterations >= 2);
+        var predictions = new float[data.Count];
+        model.Predict(data.Inputs, predictions);
+        double residual = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            residual += Math.Pow(predictions[i] - data.Labels[i], 2);
+        }
+        // The model the trainer leaves behind is the one it reports on.
+        Assert.InRange(Math.Sqrt(residual), 0, run.Iterations[^1].ResidualAfter + 1e-5 * start);
+    }
+
+    [Fact]
+    public void AStepAllocatesNothingAfterTheFirstIteration()
+    {
+        var data = SyntheticRegression.Sphere(6, 16, 8);
+        foreach (var sublinear in new[] { false, true })
+        {
+            var model = new TwoLayerShiftedRelu(1 << 14, 16, 8);
+            var probe = new AllocationProbe();
+            var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded };
+            ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer =
+                sublinear ? new GaussNewtonSublinear(options) : new GaussNewtonDense(options);
+            trainer.Train(model, data, probe);
+            Assert.Equal(5, probe.Count);
+            Assert.True(probe.AllocatedAfterSecond == 0, $"{(sublinear ? "sublinear" : "dense")}: {probe.AllocatedAfterSecond} bytes after iteration 1");
+        }
+    }
+
+    [Fact]
+    public void CancellationStopsBetweenIterationsAndKeepsTheModel()
+    {
+        var data = SyntheticRegression.Sphere(5, 8, 3);
+        var model = new TwoLayerShiftedRelu(2048, 8, 3);
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelAfter(cancel, 2);
+        var run = new GaussNewtonSublinear(new GaussNewtonOptions { MaxIterations = 10 }).Train(model, data, progress, cancel.Token);
+        Assert.Equal(StopReason.Cancelled, run.StopReason);
+        Assert.Equal(2, run.Iterations.Count);
+        var predictions = new float[data.Count];
+        model.Predict(data.Inputs, predictions);
+        double residual = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            residual += Math.Pow(predictions[i] - data.Labels[i], 2);
+        }
+        Assert.InRange(Math.Sqrt(residual), run.Iterations[^1].ResidualAfter * 0.99 - 1e-6, run.Iterations[^1].ResidualAfter * 1.01 + 1e-6);
+    }
+
+    [Fact]
+    public void ToleranceStopsWithConverged()
+    {
+        var data = SyntheticRegression.Sphere(5, 8, 3);
+        var model = new TwoLayerShiftedRelu(4096, 8, 3);
+        var run = new GaussNewtonDense(new GaussNewtonOptions { MaxIterations = 50, ResidualTolerance = 1e-3 }).Train(model, data);
+        Assert.Equal(StopReason.Converged, run.StopReason);
+        Assert.True(run.Iterations[^1].ResidualAfter <= 1e-3);
+        Assert.True(run.Iterations.Count < 50);
+    }
+
+    [Fact]
+    public void DuplicatePointsMakeGSingularAndTheStepIsNotApplied()
+    {
+        var inputs = new float[] { 1, 0, 0, 1, 1, 0 };
+        var data = new RegressionSet(new(inputs, 3, 2), [1f, -1f, 0.5f]);
+        var model = new TwoLayerShiftedRelu(1024, 2, 1);
+        var before = model.Weights.Data.ToArray();
+        var run = new GaussNewtonDense().Train(model, data);
+        Assert.Equal(StopReason.SolverFailed, run.StopReason);
+        Assert.Single(run.Iterations);
+        Assert.Equal(RegressionStatus.NotPositiveDefinite, run.Iterations[0].Status);
+        Assert.True(model.Weights.Data.SequenceEqual(before));
+    }
+
+    [Fact]
+    public void BadInputFailsBeforeTraining()
+    {
+        var model = new TwoLayerShiftedRelu(64, 4, 1);
+        Assert.Equal("data", Assert.Throws<ArgumentException>(() => new GaussNewtonDense().Train(model, SyntheticRegression.Sphere(3, 5, 1))).ParamName);
+        Assert.Equal("MaxIterations", Assert.Throws<ArgumentOutOfRangeException>(() => new GaussNewtonDense(new GaussNewtonOptions { MaxIterations = 0 })).ParamName);
+        Assert.Equal("ResidualTolerance", Assert.Throws<ArgumentOutOfRangeException>(() => new GaussNewtonSublinear(new GaussNewtonOptions { ResidualTolerance = double.NaN })).ParamName);
+        Assert.Equal("Solver", Assert.Throws<ArgumentOutOfRangeException>(() => new GaussNewtonSublinear(new GaussNewtonOptions { Solver = (RegressionSolver)7 })).ParamName);
+        Assert.Throws<ArgumentNullException>(() => new GaussNewtonDense().Train(null!, SyntheticRegression.Sphere(3, 4, 1)));
+    }
+
+    private sealed class AllocationProbe : IProgress<GaussNewtonIteration>
+    {
+        private long _afterFirst;
+
+        public int Count { get; private set; }
+
+        public long AllocatedAfterSecond { get; private set; }
+
+        public void Report(GaussNewtonIteration value)
+        {
+            long now = GC.GetAllocatedBytesForCurrentThread();
+            Count++;
+            if (Count == 2)
+            {
+                _afterFirst = now;
+            }
+            else if (Count > 2)
+            {
+                AllocatedAfterSecond = now - _afterFirst;
+            }
+        }
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource source, int iterations) : IProgress<GaussNewtonIteration>
+    {
+        private int _seen;
+
+        public void Report(GaussNewtonIteration value)
+        {
+            if (++_seen == iterations)
+            {
+                source.Cancel();
+            }
+        }
+    }
+}
