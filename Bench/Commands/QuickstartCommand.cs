@@ -41,9 +41,9 @@ public static class QuickstartCommand
 
         Compare(sublinear, dense, sublinearModel, denseModel);
         Plot(sublinear, dense);
-        QuickstartCheckpoint.SaveReloadAndCheck(sublinearModel, data);
+        bool reloaded = QuickstartCheckpoint.SaveReloadAndCheck(sublinearModel, data);
         AnsiConsole.MarkupLine("Next: [bold]-- experiment sublinear-scaling --quick[/], the kernel [bold]-- showcase[/], or [bold]-- compare kernels[/] (needs bash Bench/peers/install.sh).");
-        return 0;
+        return reloaded && sublinear.StopReason == StopReason.MaxIterations && dense.StopReason == StopReason.MaxIterations ? 0 : 1;
     }
 
     private static TrainingResult<GaussNewtonIteration> TrainLive(string title, ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer,

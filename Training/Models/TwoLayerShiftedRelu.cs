@@ -17,7 +17,7 @@ namespace Kernels.Training.Models;
 /// <para><b>Memory.</b> W takes m·d·4 bytes (<see cref="WeightBytes"/>); construction fails early, naming that size,
 /// when it cannot be held.</para>
 /// </remarks>
-public sealed class TwoLayerShiftedRelu
+public sealed partial class TwoLayerShiftedRelu
 {
     private readonly float[] _weights;
     private readonly float[] _signs;
