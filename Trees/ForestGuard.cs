@@ -1,13 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Kernels.Blas;
-using Kernels.Simd;
 
 namespace Kernels.Trees;
 
 /// <summary>
-/// Argument checks of <see cref="ThresholdForest"/>. As in <see cref="SpanGuard"/>, the checks inline and the
-/// throws do not, so message formatting stays out of the hot Query and Update paths.
+/// The checks only <see cref="ThresholdForest"/> makes (finite data whose inner products cannot overflow, a threshold
+/// that is not NaN, arguments apart from the forest's own weights); the generic ones are <see cref="Guard"/>'s. As
+/// there, the checks inline and the throws do not, so message formatting stays out of the hot Query and Update paths.
 /// </summary>
 internal static class ForestGuard
 {
@@ -18,16 +18,6 @@ internal static class ForestGuard
     /// </summary>
     public const double InnerProductLimit = float.MaxValue / 2.0;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 ≤ <paramref name="index"/> &lt; <paramref name="count"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RequireIndex(int index, int count, string name, string what)
-    {
-        if ((uint)index >= (uint)count)
-        {
-            ThrowIndex(index, count, name, what);
-        }
-    }
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> if <paramref name="threshold"/> is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireThreshold(float threshold)
@@ -35,15 +25,6 @@ internal static class ForestGuard
         if (float.IsNaN(threshold))
         {
             ThrowThreshold();
-        }
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="matrix"/> is <paramref name="rows"/> × <paramref name="cols"/>.</summary>
-    public static void RequireShape(ReadOnlyMatrixView<float> matrix, int rows, int cols, string name, string expectation)
-    {
-        if (matrix.Rows != rows || matrix.Columns != cols)
-        {
-            ThrowShape(matrix.Rows, matrix.Columns, rows, cols, name, expectation);
         }
     }
 
@@ -63,7 +44,7 @@ internal static class ForestGuard
         float max = 0;
         for (int r = 0; r < matrix.Rows; r++)
         {
-            float row = AggregationDriver.Run(matrix.Row(r), default(MaxMagnitudeAccumulator<float>));
+            float row = Level1.MaxMagnitude<float>(matrix.Row(r));
             if (!float.IsFinite(row))
             {
                 ThrowNotFinite(name, $"row {r}");
@@ -77,7 +58,7 @@ internal static class ForestGuard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxMagnitude(ReadOnlySpan<float> vector, string name)
     {
-        float max = AggregationDriver.Run(vector, default(MaxMagnitudeAccumulator<float>));
+        float max = Level1.MaxMagnitude(vector);
         if (!float.IsFinite(max))
         {
             ThrowNotFinite(name, "an element");
@@ -98,18 +79,8 @@ internal static class ForestGuard
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowIndex(int index, int count, string name, string what) =>
-        throw new ArgumentOutOfRangeException(name, index, $"{name} must be a {what} index in [0, {count}).");
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowThreshold() =>
         throw new ArgumentOutOfRangeException("threshold", float.NaN, "threshold is NaN; no value compares ≥ NaN.");
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowShape(int actualRows, int actualCols, int rows, int cols, string name, string expectation) =>
-        throw new ArgumentException($"{name} is {actualRows}×{actualCols}; expected {rows}×{cols} ({expectation}).", name);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

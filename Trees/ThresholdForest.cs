@@ -92,7 +92,7 @@ public sealed class ThresholdForest
                 $"A forest needs at least one neuron and one data point; weights has {weights.Rows} rows and data {data.Rows}.",
                 weights.Rows < 1 ? nameof(weights) : nameof(data));
         }
-        ForestGuard.RequireShape(data, data.Rows, weights.Columns, nameof(data), "one row per data point, as many columns as weights");
+        Guard.RequireShape(data, data.Rows, weights.Columns, nameof(data), "one row per data point, as many columns as weights");
         _dataMagnitude = ForestGuard.MaxMagnitude(data, nameof(data));
         ForestGuard.RequireNoOverflow(weights.Columns, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
         _layout = layout switch
@@ -141,8 +141,8 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> or <paramref name="j"/> is out of range.</exception>
     public float Value(int i, int j)
     {
-        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
-        ForestGuard.RequireIndex(j, Neurons, nameof(j), "neuron");
+        Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        Guard.RequireIndex(j, Neurons, nameof(j), "neuron");
         return _storage.Tree(i)[_layout.LeafOffset + j];
     }
 
@@ -153,7 +153,7 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range.</exception>
     public ReadOnlySpan<float> Values(int i)
     {
-        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
         return _storage.Tree(i).Slice(_layout.LeafOffset, Neurons);
     }
 
@@ -165,7 +165,7 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
     public int Count(int i, float threshold)
     {
-        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
         ForestGuard.RequireThreshold(threshold);
         return _layout.Count(_storage.Tree(i), Effective(threshold));
     }
@@ -184,13 +184,13 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentException"><paramref name="destination"/> cannot hold every match; nothing was written.</exception>
     public int Query(int i, float threshold, Span<int> destination)
     {
-        ForestGuard.RequireIndex(i, DataPoints, nameof(i), "data point");
+        Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
         ForestGuard.RequireThreshold(threshold);
         Span<float> tree = _storage.Tree(i);
         float effective = Effective(threshold);
         if (destination.Length < Neurons)
         {
-            SpanGuard.RequireDestination(destination.Length, _layout.Count(tree, effective), nameof(destination));
+            Guard.RequireDestination(destination.Length, _layout.Count(tree, effective), nameof(destination));
         }
         return _layout.Report(tree, effective, destination);
     }
@@ -228,8 +228,8 @@ public sealed class ThresholdForest
     /// or could make an inner product overflow. Nothing changes.</exception>
     public void Update(int j, ReadOnlySpan<float> row)
     {
-        ForestGuard.RequireIndex(j, Neurons, nameof(j), "neuron");
-        SpanGuard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
+        Guard.RequireIndex(j, Neurons, nameof(j), "neuron");
+        Guard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
 
         Level2.Gemv(Transpose.None, 1f, Data, row, 0f, _column, _options);
@@ -258,10 +258,10 @@ public sealed class ThresholdForest
     /// inner product overflow, or shares memory with <see cref="Weights"/>. Nothing changes.</exception>
     public void UpdateMany(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
     {
-        ForestGuard.RequireShape(rows, neurons.Length, Dimension, nameof(rows), "one row per updated neuron, d columns");
+        Guard.RequireShape(rows, neurons.Length, Dimension, nameof(rows), "one row per updated neuron, d columns");
         foreach (int j in neurons)
         {
-            ForestGuard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
+            Guard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
         }
         ForestGuard.RequireDisjoint(rows.Data, _weights, nameof(rows));
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(rows, nameof(rows)), _dataMagnitude, nameof(rows));
@@ -357,7 +357,7 @@ public sealed class ThresholdForest
     /// Nothing changes.</exception>
     public void UpdateAll(ReadOnlyMatrixView<float> weights)
     {
-        ForestGuard.RequireShape(weights, Neurons, Dimension, nameof(weights), "m neurons, d columns");
+        Guard.RequireShape(weights, Neurons, Dimension, nameof(weights), "m neurons, d columns");
         bool inPlace = weights.Data.Overlaps(_weights, out int offset) && offset == 0 && weights.Stride == Dimension;
         if (!inPlace)
         {

@@ -22,17 +22,17 @@ internal static unsafe class WideNode
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            return Horizontal.Reduce(Vector512.LoadUnsafe(ref node), default(MaxAccumulator<float>));
+            return Horizontal.Max(Vector512.LoadUnsafe(ref node));
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            return Horizontal.Reduce(Vector256.Max(Vector256.LoadUnsafe(ref node), Vector256.LoadUnsafe(ref node, 8)), default(MaxAccumulator<float>));
+            return Horizontal.Max(Vector256.Max(Vector256.LoadUnsafe(ref node), Vector256.LoadUnsafe(ref node, 8)));
         }
         if (Vector128.IsHardwareAccelerated)
         {
             Vector128<float> low = Vector128.Max(Vector128.LoadUnsafe(ref node), Vector128.LoadUnsafe(ref node, 4));
             Vector128<float> high = Vector128.Max(Vector128.LoadUnsafe(ref node, 8), Vector128.LoadUnsafe(ref node, 12));
-            return Horizontal.Reduce(Vector128.Max(low, high), default(MaxAccumulator<float>));
+            return Horizontal.Max(Vector128.Max(low, high));
         }
         float max = node;
         for (int c = 1; c < WideMaxTree.Children; c++)

@@ -2,8 +2,11 @@ using System.Numerics;
 
 namespace Kernels.Activations;
 
-/// <summary>What <see cref="ThresholdScan"/> does with each group of matching lanes, beyond counting them.</summary>
-internal interface IMatchSink
+/// <summary>
+/// What a mask scan (a compare of a vector of elements, turned into a bitmask) does with each group of matching lanes,
+/// beyond counting them: the threshold kernels and the trees' node searches pass one of these to their scan loop.
+/// </summary>
+public interface IMatchSink
 {
     /// <summary>
     /// Receives the matches among elements <c>start, start + 1, …</c>: bit j of <paramref name="lanes"/> is set when
@@ -13,26 +16,34 @@ internal interface IMatchSink
 }
 
 /// <summary>Ignores the matches: the scan only counts them.</summary>
-internal readonly struct CountOnly : IMatchSink
+public readonly struct CountOnly : IMatchSink
 {
+    /// <inheritdoc/>
     public void Accept(int position, nuint start, ulong lanes)
     {
     }
 }
 
 /// <summary>Writes the index of each match, plus an offset, to consecutive elements of a destination.</summary>
-internal readonly ref struct IndexWriter : IMatchSink
+public readonly ref struct IndexWriter : IMatchSink
 {
     private readonly Span<int> _destination;
     private readonly int _indexOffset;
 
-    /// <summary>The caller guarantees that the destination holds every match and that the offset indices fit in an int.</summary>
+    /// <summary>
+    /// A writer that stores match k at <c>destination[k]</c> as <paramref name="indexOffset"/> plus the element's position
+    /// in the scanned span. Size the destination with a counting scan first: a match past its end throws
+    /// <see cref="IndexOutOfRangeException"/>, after the earlier matches were written.
+    /// </summary>
+    /// <param name="destination">Receives the indices in ascending order.</param>
+    /// <param name="indexOffset">Added to every position, e.g. the index of the scanned span's first element in a larger array.</param>
     public IndexWriter(Span<int> destination, int indexOffset)
     {
         _destination = destination;
         _indexOffset = indexOffset;
     }
 
+    /// <inheritdoc/>
     public void Accept(int position, nuint start, ulong lanes)
     {
         int first = _indexOffset + (int)start;

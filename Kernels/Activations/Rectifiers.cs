@@ -32,7 +32,7 @@ public static class Rectifiers
     public static void ShiftedRelu<T>(ReadOnlySpan<T> x, T bias, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(bias, nameof(bias));
+        Guard.RequireFinite(bias, nameof(bias));
         UnaryDriver.Run(x, destination, new ShiftedReluOperator<T>(bias));
     }
 
@@ -47,7 +47,7 @@ public static class Rectifiers
     public static void ShiftedReluMask<T>(ReadOnlySpan<T> x, T bias, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(bias, nameof(bias));
+        Guard.RequireFinite(bias, nameof(bias));
         UnaryDriver.Run(x, destination, new ShiftedReluMaskOperator<T>(bias));
     }
 }

@@ -32,7 +32,16 @@ public sealed record BlasOptions
         Blocking?.Validate();
     }
 
-    /// <summary>Threads to use for <paramref name="multiplyAdds"/> of work split into at most <paramref name="parts"/> pieces.</summary>
-    internal int ThreadsFor(long multiplyAdds, int parts) =>
-        multiplyAdds < ParallelThreshold ? 1 : Math.Max(1, Math.Min(MaxThreads, parts));
+    /// <summary>
+    /// Threads to use for <paramref name="multiplyAdds"/> of work split into at most <paramref name="parts"/> pieces:
+    /// 1 below <see cref="ParallelThreshold"/>, otherwise the smaller of <see cref="MaxThreads"/> and the part count
+    /// (at least 1). An operator written outside the library sizes its <see cref="ParallelParts"/> calls with it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="multiplyAdds"/> or <paramref name="parts"/> is negative.</exception>
+    public int ThreadsFor(long multiplyAdds, int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(multiplyAdds);
+        Guard.RequireAtLeast(parts, 0, nameof(parts));
+        return multiplyAdds < ParallelThreshold ? 1 : Math.Max(1, Math.Min(MaxThreads, parts));
+    }
 }

@@ -32,7 +32,7 @@ public static class Level1
     public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
+        Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         BinaryDriver.Run(x, y, y, new AxpyOperator<T>(alpha));
     }
 
@@ -99,6 +99,13 @@ public static class Level1
     /// </summary>
     private static T SafeSumOfSquaresFloor<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? T.ScaleB(T.One, -94) : T.ScaleB(T.One, -990);
+
+    /// <summary>Returns max |x[i]| (BLAS <c>amax</c>): 0 for an empty span, NaN if any element is NaN, otherwise +∞ if any is infinite.</summary>
+    public static T MaxMagnitude<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        return AggregationDriver.Run(x, default(MaxMagnitudeAccumulator<T>));
+    }
 
     /// <summary>Returns the largest element under IEEE 754-2019 <c>maximum</c>: any NaN wins, and +0 &gt; −0.</summary>
     /// <exception cref="ArgumentException"><paramref name="x"/> is empty.</exception>

@@ -28,13 +28,13 @@ public static class Level2
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireFinite(beta, nameof(beta));
-        var (rows, cols) = MatrixShape.Op(a.Rows, a.Columns, transA);
-        SpanGuard.RequireMatrixDimension(x.Length, cols, nameof(x), "column", "op(A)", rows, cols);
-        SpanGuard.RequireMatrixDimension(y.Length, rows, nameof(y), "row", "op(A)", rows, cols);
-        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), y, nameof(y));
-        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        Guard.RequireFinite(alpha, nameof(alpha));
+        Guard.RequireFinite(beta, nameof(beta));
+        var (rows, cols) = OperandShape.Op(a.Rows, a.Columns, transA);
+        Guard.RequireMatrixDimension(x.Length, cols, nameof(x), "column", "op(A)", rows, cols);
+        Guard.RequireMatrixDimension(y.Length, rows, nameof(y), "row", "op(A)", rows, cols);
+        Guard.RequireDisjoint(a.Data[..(int)Guard.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), y, nameof(y));
+        Guard.RequireDisjoint(x, nameof(x), y, nameof(y));
         options ??= BlasOptions.Default;
         options.Validate();
         if (transA == Transpose.None)
@@ -56,12 +56,12 @@ public static class Level2
     public static void Ger<T>(T alpha, ReadOnlySpan<T> x, ReadOnlySpan<T> y, MatrixView<T> a) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
-        ReadOnlySpan<T> used = a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)];
-        SpanGuard.RequireDisjoint(x, nameof(x), used, nameof(a));
-        SpanGuard.RequireDisjoint(y, nameof(y), used, nameof(a));
+        Guard.RequireFinite(alpha, nameof(alpha));
+        Guard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
+        Guard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
+        ReadOnlySpan<T> used = a.Data[..(int)Guard.RequiredLength(a.Rows, a.Columns, a.Stride)];
+        Guard.RequireDisjoint(x, nameof(x), used, nameof(a));
+        Guard.RequireDisjoint(y, nameof(y), used, nameof(a));
         for (int i = 0; i < a.Rows; i++)
         {
             Level1.Axpy(alpha * x[i], y, a.Row(i));

@@ -27,23 +27,25 @@ public static class Level3
         T beta, MatrixView<T> c, BlasOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        var (m, k) = MatrixShape.Op(a.Rows, a.Columns, transA);
-        var (kb, n) = MatrixShape.Op(b.Rows, b.Columns, transB);
+        Guard.RequireDefined(transA, nameof(transA));
+        Guard.RequireDefined(transB, nameof(transB));
+        var (m, k) = OperandShape.Op(a.Rows, a.Columns, transA);
+        var (kb, n) = OperandShape.Op(b.Rows, b.Columns, transB);
         if (kb != k)
         {
             throw new ArgumentException($"op(B) is {kb}×{n}; expected {k} rows to match the {m}×{k} op(A).", nameof(b));
         }
         CheckOutput(c, m, n);
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
+        Guard.RequireDisjoint<T>(a, nameof(a), c, nameof(c));
+        Guard.RequireDisjoint<T>(b, nameof(b), c, nameof(c));
         options = Checked(options, alpha, beta);
 
         fixed (T* pa = a.Data)
         fixed (T* pb = b.Data)
         fixed (T* pc = c.Data)
         {
-            var sa = new PinnedMatrixSource<T>(pa, a.Rows, a.Columns, a.Stride, transA);
-            var sb = new PinnedMatrixSource<T>(pb, b.Rows, b.Columns, b.Stride, transB);
+            var sa = new PinnedMatrixSource<T>(pa, a.Data.Length, a.Rows, a.Columns, a.Stride, transA);
+            var sb = new PinnedMatrixSource<T>(pb, b.Data.Length, b.Rows, b.Columns, b.Stride, transB);
             GemmDriver.Run(alpha, sa, sb, beta, pc, c.Stride, m, n, k, options);
         }
     }
@@ -83,8 +85,8 @@ public static class Level3
 
     private static BlasOptions Checked<T>(BlasOptions? options, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireFinite(beta, nameof(beta));
+        Guard.RequireFinite(alpha, nameof(alpha));
+        Guard.RequireFinite(beta, nameof(beta));
         options ??= BlasOptions.Default;
         options.Validate();
         return options;

@@ -160,7 +160,7 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentException"><paramref name="b"/> does not have m elements.</exception>
     public void ApplyQTranspose(Span<T> b)
     {
-        SpanGuard.RequireMatrixDimension(b.Length, Rows, nameof(b), "row", "A", Rows, Columns);
+        Guard.RequireMatrixDimension(b.Length, Rows, nameof(b), "row", "A", Rows, Columns);
         ApplyVector(b, transpose: true);
     }
 
@@ -168,7 +168,7 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentException"><paramref name="x"/> does not have m elements.</exception>
     public void ApplyQ(Span<T> x)
     {
-        SpanGuard.RequireMatrixDimension(x.Length, Rows, nameof(x), "row", "A", Rows, Columns);
+        Guard.RequireMatrixDimension(x.Length, Rows, nameof(x), "row", "A", Rows, Columns);
         ApplyVector(x, transpose: false);
     }
 
@@ -234,9 +234,9 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="InvalidOperationException">A is rank-deficient to working precision; the message names the first such column. Nothing is written then.</exception>
     public void SolveLeastSquares(Span<T> b, Span<T> x)
     {
-        SpanGuard.RequireMatrixDimension(b.Length, Rows, nameof(b), "row", "A", Rows, Columns);
-        SpanGuard.RequireMatrixDimension(x.Length, Columns, nameof(x), "column", "A", Rows, Columns);
-        SpanGuard.RequireDisjoint<T>(b, nameof(b), x, nameof(x));
+        Guard.RequireMatrixDimension(b.Length, Rows, nameof(b), "row", "A", Rows, Columns);
+        Guard.RequireMatrixDimension(x.Length, Columns, nameof(x), "column", "A", Rows, Columns);
+        Guard.RequireDisjoint<T>(b, nameof(b), x, nameof(x));
         RequireFullRank();
         ApplyVector(b, transpose: true);
         b[..Columns].CopyTo(x);
@@ -257,7 +257,7 @@ public sealed class HouseholderQr<T> where T : unmanaged, IFloatingPointIeee754<
         {
             throw new ArgumentException($"x is {x.Rows}×{x.Columns}; expected {Columns}×{b.Columns} (columns of A × right-hand sides).", nameof(x));
         }
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), x.Data, x.Rows, x.Columns, x.Stride, nameof(x));
+        Guard.RequireDisjoint<T>(b, nameof(b), x, nameof(x));
         RequireFullRank();
         ApplyMatrix(b, transpose: true);
         for (int i = 0; i < Columns; i++)

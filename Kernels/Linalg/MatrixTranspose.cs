@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Kernels.Blas;
 
 namespace Kernels.Linalg;
 
@@ -9,13 +8,18 @@ namespace Kernels.Linalg;
 /// writes each stay within eight cache lines per tile: no more than the associativity of L1, which matters when a
 /// power-of-two stride maps every row of the source to the same cache set.
 /// </summary>
-internal static class MatrixTranspose
+public static class MatrixTranspose
 {
     private const int Tile = 8;
 
-    /// <summary>destination[j, i] ← source[i, j]; the caller guarantees that destination is source.Columns × source.Rows and disjoint from it.</summary>
+    /// <summary>destination[j, i] ← source[i, j]: writes the transpose of <paramref name="source"/> to <paramref name="destination"/>.</summary>
+    /// <param name="source">Any rows × columns matrix.</param>
+    /// <param name="destination">source.Columns × source.Rows; overwritten; must not share an element with <paramref name="source"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong shape or overlaps <paramref name="source"/>.</exception>
     public static void Copy<T>(ReadOnlyMatrixView<T> source, MatrixView<T> destination)
     {
+        Guard.RequireShape<T>(destination, source.Columns, source.Rows, nameof(destination), "the columns × rows of source");
+        Guard.RequireDisjoint<T>(source, nameof(source), destination, nameof(destination));
         int rows = source.Rows, cols = source.Columns;
         if (rows == 0 || cols == 0)
         {

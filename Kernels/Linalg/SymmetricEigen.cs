@@ -48,7 +48,7 @@ public static class SymmetricEigen
         {
             throw new ArgumentException($"eigenvectors is {eigenvectors.Rows}×{eigenvectors.Columns}; expected {a.Rows}×{a.Rows}.", nameof(eigenvectors));
         }
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), eigenvectors.Data, eigenvectors.Rows, eigenvectors.Columns, eigenvectors.Stride, nameof(eigenvectors));
+        Guard.RequireDisjoint<T>(a, nameof(a), eigenvectors, nameof(eigenvectors));
         Run(a, eigenvalues, eigenvectors, vectors: true);
     }
 
@@ -56,8 +56,8 @@ public static class SymmetricEigen
     {
         ElementType.Require<T>();
         TriangularSolve.RequireSquare(a, nameof(a));
-        SpanGuard.RequireMatrixDimension(eigenvalues.Length, a.Rows, nameof(eigenvalues), "row", "A", a.Rows, a.Columns);
-        SpanGuard.RequireDisjoint(a.Data[..(int)MatrixShape.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), eigenvalues, nameof(eigenvalues));
+        Guard.RequireMatrixDimension(eigenvalues.Length, a.Rows, nameof(eigenvalues), "row", "A", a.Rows, a.Columns);
+        Guard.RequireDisjoint(a.Data[..(int)Guard.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), eigenvalues, nameof(eigenvalues));
         for (int i = 0; i < a.Rows; i++)
         {
             ReadOnlySpan<T> row = a.Row(i);

@@ -34,13 +34,13 @@ public static class SymmetricRankUpdate
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireFinite(beta, nameof(beta));
+        Guard.RequireFinite(alpha, nameof(alpha));
+        Guard.RequireFinite(beta, nameof(beta));
         if (c.Rows != c.Columns || c.Rows != a.Rows)
         {
             throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {a.Rows}×{a.Rows} to match the {a.Rows}×{a.Columns} A.", nameof(c));
         }
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
+        Guard.RequireDisjoint<T>(a, nameof(a), c, nameof(c));
         options ??= BlasOptions.Default;
         options.Validate();
 

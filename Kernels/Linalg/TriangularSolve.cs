@@ -34,8 +34,8 @@ public static class TriangularSolve
     {
         ElementType.Require<T>();
         RequireSquare(t, nameof(t));
-        SpanGuard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Columns);
-        SpanGuard.RequireDisjoint(t.Data[..(int)MatrixShape.RequiredLength(t.Rows, t.Columns, t.Stride)], nameof(t), x, nameof(x));
+        Guard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Columns);
+        Guard.RequireDisjoint(t.Data[..(int)Guard.RequiredLength(t.Rows, t.Columns, t.Stride)], nameof(t), x, nameof(x));
 
         int n = t.Rows;
         bool opIsLower = (triangle == Triangle.Lower) == (transpose == Transpose.None);
@@ -104,7 +104,7 @@ public static class TriangularSolve
         {
             throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {t.Rows} columns to match the {t.Rows}×{t.Columns} T on the right.", nameof(b));
         }
-        MatrixOverlap.ThrowIfOverlapping(t.Data, t.Rows, t.Columns, t.Stride, nameof(t), b.Data, b.Rows, b.Columns, b.Stride, nameof(b));
+        Guard.RequireDisjoint<T>(t, nameof(t), b, nameof(b));
         options ??= BlasOptions.Default;
         options.Validate();
 

@@ -81,8 +81,8 @@ public readonly record struct CounterRandom(ulong Seed, ulong Stream)
     internal void FillUniform<T>(Span<T> destination, T low, T high, long startIndex, VectorPath path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(low, nameof(low));
-        SpanGuard.RequireFinite(high, nameof(high));
+        Guard.RequireFinite(low, nameof(low));
+        Guard.RequireFinite(high, nameof(high));
         if (!(high > low))
         {
             throw new ArgumentOutOfRangeException(nameof(high), high, $"high must be greater than low ({low}).");
@@ -110,8 +110,8 @@ public readonly record struct CounterRandom(ulong Seed, ulong Stream)
     internal void FillNormal<T>(Span<T> destination, T mean, T standardDeviation, long startIndex, VectorPath path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireFinite(mean, nameof(mean));
-        SpanGuard.RequireFinite(standardDeviation, nameof(standardDeviation));
+        Guard.RequireFinite(mean, nameof(mean));
+        Guard.RequireFinite(standardDeviation, nameof(standardDeviation));
         if (standardDeviation < T.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(standardDeviation), standardDeviation, "standardDeviation must not be negative.");

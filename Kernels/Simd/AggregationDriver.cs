@@ -49,7 +49,7 @@ public static class AggregationDriver
         where T : unmanaged
         where TAcc : struct, IBinaryAccumulator<T>
     {
-        SpanGuard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
+        Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
         nuint n = (nuint)x.Length;

@@ -16,10 +16,10 @@ public static class BinaryDriver
         where T : unmanaged
         where TOp : struct, IBinaryOperator<T>
     {
-        SpanGuard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
-        SpanGuard.RequireDestination(destination.Length, x.Length, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(y, nameof(y), destination, nameof(destination));
+        Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
+        Guard.RequireDestination(destination.Length, x.Length, nameof(destination));
+        Guard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
+        Guard.RequireNoPartialOverlap(y, nameof(y), destination, nameof(destination));
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
         ref T ds = ref MemoryMarshal.GetReference(destination);

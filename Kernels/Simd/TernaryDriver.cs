@@ -16,12 +16,12 @@ public static class TernaryDriver
         where T : unmanaged
         where TOp : struct, ITernaryOperator<T>
     {
-        SpanGuard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
-        SpanGuard.RequireLength(z.Length, x.Length, nameof(z), "the length of x");
-        SpanGuard.RequireDestination(destination.Length, x.Length, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(y, nameof(y), destination, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(z, nameof(z), destination, nameof(destination));
+        Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
+        Guard.RequireLength(z.Length, x.Length, nameof(z), "the length of x");
+        Guard.RequireDestination(destination.Length, x.Length, nameof(destination));
+        Guard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
+        Guard.RequireNoPartialOverlap(y, nameof(y), destination, nameof(destination));
+        Guard.RequireNoPartialOverlap(z, nameof(z), destination, nameof(destination));
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
         ref T zs = ref MemoryMarshal.GetReference(z);

@@ -23,8 +23,8 @@ public static class UnaryDriver
         where TOp : struct, IUnaryOperator<T>
     {
 
-        SpanGuard.RequireDestination(destination.Length, x.Length, nameof(destination));
-        SpanGuard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
+        Guard.RequireDestination(destination.Length, x.Length, nameof(destination));
+        Guard.RequireNoPartialOverlap(x, nameof(x), destination, nameof(destination));
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ds = ref MemoryMarshal.GetReference(destination);
         nuint n = (nuint)x.Length;

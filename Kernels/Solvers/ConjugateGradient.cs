@@ -47,9 +47,9 @@ public static class ConjugateGradient
         ElementType.Require<T>();
         ArgumentNullException.ThrowIfNull(op);
         int n = op.Dimension;
-        SpanGuard.RequireLength(b.Length, n, nameof(b), "the operator's dimension");
-        SpanGuard.RequireLength(x.Length, n, nameof(x), "the operator's dimension");
-        SpanGuard.RequireDisjoint(b, nameof(b), x, nameof(x));
+        Guard.RequireLength(b.Length, n, nameof(b), "the operator's dimension");
+        Guard.RequireLength(x.Length, n, nameof(x), "the operator's dimension");
+        Guard.RequireDisjoint(b, nameof(b), x, nameof(x));
         if (preconditioner is not null && preconditioner.Dimension != n)
         {
             throw new ArgumentException($"The preconditioner has dimension {preconditioner.Dimension}; expected {n}, the operator's dimension.", nameof(preconditioner));

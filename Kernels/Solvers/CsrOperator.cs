@@ -48,7 +48,7 @@ public sealed class CsrOperator<T> : ILinearOperator<T> where T : unmanaged, IFl
     /// <returns>Always true; a diagonal position without a stored entry is zero.</returns>
     public bool TryCopyDiagonal(Span<T> diagonal)
     {
-        SpanGuard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
+        Guard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
         for (int i = 0; i < Dimension; i++)
         {
             int k = _matrix.ColumnIndicesOfRow(i).BinarySearch(i);

@@ -35,7 +35,7 @@ public sealed class DelegateOperator<T> : ILinearOperator<T> where T : unmanaged
     /// <exception cref="ArgumentException"><paramref name="diagonal"/> does not have <paramref name="dimension"/> elements.</exception>
     public DelegateOperator(int dimension, LinearMap<T> apply, ReadOnlySpan<T> diagonal) : this(dimension, apply)
     {
-        SpanGuard.RequireLength(diagonal.Length, dimension, nameof(diagonal), "the operator's dimension");
+        Guard.RequireLength(diagonal.Length, dimension, nameof(diagonal), "the operator's dimension");
         _diagonal = diagonal.ToArray();
     }
 
@@ -53,7 +53,7 @@ public sealed class DelegateOperator<T> : ILinearOperator<T> where T : unmanaged
     /// <returns>True when the operator was created with a diagonal.</returns>
     public bool TryCopyDiagonal(Span<T> diagonal)
     {
-        SpanGuard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
+        Guard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
         if (_diagonal is null)
         {
             return false;

@@ -37,7 +37,7 @@ public sealed class DenseOperator<T> : ILinearOperator<T> where T : unmanaged, I
     public DenseOperator(ReadOnlyMemory<T> matrix, int dimension, int stride, BlasOptions? options = null)
     {
         ElementType.Require<T>();
-        MatrixShape.Validate(matrix.Length, dimension, dimension, stride, nameof(matrix));
+        Guard.RequireMatrix(matrix.Length, dimension, dimension, stride, nameof(matrix));
         options ??= BlasOptions.Default;
         options.Validate();
         _matrix = matrix;
@@ -60,7 +60,7 @@ public sealed class DenseOperator<T> : ILinearOperator<T> where T : unmanaged, I
     /// <returns>Always true: a dense matrix knows its diagonal.</returns>
     public bool TryCopyDiagonal(Span<T> diagonal)
     {
-        SpanGuard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
+        Guard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
         ReadOnlyMatrixView<T> matrix = Matrix;
         for (int i = 0; i < Dimension; i++)
         {

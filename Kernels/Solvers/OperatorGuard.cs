@@ -7,8 +7,8 @@ internal static class OperatorGuard
 {
     public static void RequireVectors<T>(int dimension, ReadOnlySpan<T> input, string inputName, ReadOnlySpan<T> output, string outputName)
     {
-        SpanGuard.RequireLength(input.Length, dimension, inputName, "the operator's dimension");
-        SpanGuard.RequireLength(output.Length, dimension, outputName, "the operator's dimension");
-        SpanGuard.RequireDisjoint(input, inputName, output, outputName);
+        Guard.RequireLength(input.Length, dimension, inputName, "the operator's dimension");
+        Guard.RequireLength(output.Length, dimension, outputName, "the operator's dimension");
+        Guard.RequireDisjoint(input, inputName, output, outputName);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ShiftedOperator<T> : ILinearOperator<T> where T : unmanaged,
     public ShiftedOperator(ILinearOperator<T> inner, T shift)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        SpanGuard.RequireFinite(shift, nameof(shift));
+        Guard.RequireFinite(shift, nameof(shift));
         _inner = inner;
         Shift = shift;
     }

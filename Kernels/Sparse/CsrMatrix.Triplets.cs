@@ -20,8 +20,8 @@ public sealed partial class CsrMatrix<T>
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         int n = rowIndices.Length;
-        SpanGuard.RequireLength(columnIndices.Length, n, nameof(columnIndices), "one column index per row index");
-        SpanGuard.RequireLength(values.Length, n, nameof(values), "one value per row index");
+        Guard.RequireLength(columnIndices.Length, n, nameof(columnIndices), "one column index per row index");
+        Guard.RequireLength(values.Length, n, nameof(values), "one value per row index");
         for (int k = 0; k < n; k++)
         {
             if ((uint)rowIndices[k] >= (uint)rows)

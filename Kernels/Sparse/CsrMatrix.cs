@@ -39,7 +39,7 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         ValidateRowPointers(rows, rowPointers, columnIndices.Length);
-        SpanGuard.RequireLength(values.Length, columnIndices.Length, nameof(values), "one value per column index");
+        Guard.RequireLength(values.Length, columnIndices.Length, nameof(values), "one value per column index");
         ValidateColumns(rows, cols, rowPointers, columnIndices);
         ValidateFinite(rowPointers, columnIndices, values);
         Rows = rows;
@@ -184,7 +184,7 @@ public sealed partial class CsrMatrix<T> where T : unmanaged, IFloatingPointIeee
     private static void ValidateRowPointers(int rows, ReadOnlySpan<int> rowPointers, int entryCount)
     {
         const string name = "rowPointers";
-        SpanGuard.RequireLength(rowPointers.Length, rows + 1, name, "rows + 1 offsets");
+        Guard.RequireLength(rowPointers.Length, rows + 1, name, "rows + 1 offsets");
         if (rowPointers[0] != 0)
         {
             throw new ArgumentException($"rowPointers[0] is {rowPointers[0]}; expected 0.", name);

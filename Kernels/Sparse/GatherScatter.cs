@@ -29,9 +29,9 @@ public static class GatherScatter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireDestination(destination.Length, indices.Length, nameof(destination));
-        SpanGuard.RequireDisjoint(x, nameof(x), destination, nameof(destination));
-        IndexGuard.RequireAllBelow(indices, x.Length, nameof(indices));
+        Guard.RequireDestination(destination.Length, indices.Length, nameof(destination));
+        Guard.RequireDisjoint(x, nameof(x), destination, nameof(destination));
+        Guard.RequireAllBelow(indices, x.Length, nameof(indices));
         fixed (T* px = x)
         {
             GatherValidated(px, ref MemoryMarshal.GetReference(indices), ref MemoryMarshal.GetReference(destination), (nuint)indices.Length);
@@ -49,9 +49,9 @@ public static class GatherScatter
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        SpanGuard.RequireLength(indices.Length, x.Length, nameof(indices), "one index per element of x");
-        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
-        IndexGuard.RequireAllBelow(indices, y.Length, nameof(indices));
+        Guard.RequireLength(indices.Length, x.Length, nameof(indices), "one index per element of x");
+        Guard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        Guard.RequireAllBelow(indices, y.Length, nameof(indices));
         ScatterAddValidated(alpha, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(indices),
             ref MemoryMarshal.GetReference(y), (nuint)x.Length);
     }

@@ -40,9 +40,9 @@ public static class SparseBlas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
-        SpanGuard.RequireMatrixDimension(x.Length, a.Columns, nameof(x), "column", "A", a.Rows, a.Columns);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Columns);
-        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        Guard.RequireMatrixDimension(x.Length, a.Columns, nameof(x), "column", "A", a.Rows, a.Columns);
+        Guard.RequireMatrixDimension(y.Length, a.Rows, nameof(y), "row", "A", a.Rows, a.Columns);
+        Guard.RequireDisjoint(x, nameof(x), y, nameof(y));
         options ??= BlasOptions.Default;
         options.Validate();
 
@@ -129,9 +129,9 @@ public static class SparseBlas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckScalars(a, alpha, beta);
-        SpanGuard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
-        SpanGuard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
-        SpanGuard.RequireDisjoint(x, nameof(x), y, nameof(y));
+        Guard.RequireMatrixDimension(x.Length, a.Rows, nameof(x), "row", "A", a.Rows, a.Columns);
+        Guard.RequireMatrixDimension(y.Length, a.Columns, nameof(y), "column", "A", a.Rows, a.Columns);
+        Guard.RequireDisjoint(x, nameof(x), y, nameof(y));
 
         ScaleOutput(beta, y);
         ReadOnlySpan<int> rowPointers = a.RowPointers;
@@ -167,7 +167,7 @@ public static class SparseBlas
         {
             throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {a.Rows}×{b.Columns} (rows of A × columns of B).", nameof(c));
         }
-        MatrixOverlap.ThrowIfOverlapping(b.Data, b.Rows, b.Columns, b.Stride, nameof(b), c.Data, c.Rows, c.Columns, c.Stride, nameof(c));
+        Guard.RequireDisjoint<T>(b, nameof(b), c, nameof(c));
         if (c.Columns == 0)
         {
             // Nothing to compute, and a view without columns may have a stride that its (empty) data cannot honour.
@@ -191,8 +191,8 @@ public static class SparseBlas
     {
         ElementType.Require<T>();
         ArgumentNullException.ThrowIfNull(a);
-        SpanGuard.RequireFinite(alpha, nameof(alpha));
-        SpanGuard.RequireFinite(beta, nameof(beta));
+        Guard.RequireFinite(alpha, nameof(alpha));
+        Guard.RequireFinite(beta, nameof(beta));
     }
 
     /// <summary>y ← beta·y, except that beta = 0 clears y without reading it and beta = 1 leaves it as it is.</summary>

@@ -56,8 +56,8 @@ internal static class HashBatch
     public static void CheckedBuckets<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
         where THash : struct, IRawHash
     {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
+        Guard.RequireDestination(destination.Length, keys.Length, nameof(destination));
         HashGuard.RequireKeys(keys, keyCount);
         Buckets(hash, keys, buckets, destination);
     }
@@ -66,7 +66,7 @@ internal static class HashBatch
     public static void CheckedSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, Span<int> destination)
         where THash : struct, IRawHash
     {
-        SpanGuard.RequireDestination(destination.Length, keys.Length, nameof(destination));
+        Guard.RequireDestination(destination.Length, keys.Length, nameof(destination));
         HashGuard.RequireKeys(keys, keyCount);
         Signs(hash, keys, destination);
     }
@@ -75,9 +75,9 @@ internal static class HashBatch
     public static void CheckedBucketsAndSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination,
         Span<int> signDestination) where THash : struct, IRawHash
     {
-        HashGuard.RequireBuckets(buckets);
-        SpanGuard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
-        SpanGuard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
+        Guard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
+        Guard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
         HashGuard.RequireKeys(keys, keyCount);
         BucketsAndSigns(hash, keys, buckets, bucketDestination, signDestination);
     }

@@ -3,19 +3,12 @@ using System.Runtime.CompilerServices;
 
 namespace Kernels.Sketching.Hashing;
 
-/// <summary>Argument checks of the hash functions; the throws are out of line so that the scalar methods stay small.</summary>
+/// <summary>
+/// The key checks of the hash functions, which have no counterpart in <see cref="Guard"/>: keys are unsigned and the
+/// key count may exceed <see cref="uint.MaxValue"/>. The throws are out of line so that the scalar methods stay small.
+/// </summary>
 internal static class HashGuard
 {
-    /// <summary>Throws unless at least one bucket is asked for.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RequireBuckets(int buckets)
-    {
-        if (buckets < 1)
-        {
-            ThrowBuckets(buckets);
-        }
-    }
-
     /// <summary>Throws unless <paramref name="key"/> &lt; <paramref name="keyCount"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireKey(uint key, ulong keyCount)
@@ -39,11 +32,6 @@ internal static class HashGuard
             }
         }
     }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowBuckets(int buckets) =>
-        throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "buckets must be at least 1.");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -69,7 +69,7 @@ public readonly struct PolynomialHash : IHashFunction
     /// <inheritdoc/>
     public int Bucket(uint key, int buckets)
     {
-        HashGuard.RequireBuckets(buckets);
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
         return HashBatch.Bucket(Hash(key), buckets, _polynomial.Bits);
     }
 
@@ -79,7 +79,7 @@ public readonly struct PolynomialHash : IHashFunction
     /// <inheritdoc/>
     public (int Bucket, int Sign) BucketAndSign(uint key, int buckets)
     {
-        HashGuard.RequireBuckets(buckets);
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
         return HashBatch.BucketAndSign(Hash(key), buckets, _polynomial.Bits);
     }
 

@@ -71,7 +71,7 @@ public readonly struct TabulationHash : IHashFunction, IRawHash
     /// <inheritdoc/>
     public int Bucket(uint key, int buckets)
     {
-        HashGuard.RequireBuckets(buckets);
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
         return HashBatch.Bucket(Hash(key), buckets, 32);
     }
 
@@ -81,7 +81,7 @@ public readonly struct TabulationHash : IHashFunction, IRawHash
     /// <inheritdoc/>
     public (int Bucket, int Sign) BucketAndSign(uint key, int buckets)
     {
-        HashGuard.RequireBuckets(buckets);
+        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
         return HashBatch.BucketAndSign(Hash(key), buckets, 32);
     }
 

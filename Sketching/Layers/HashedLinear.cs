@@ -129,7 +129,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
     public void InitializeUniform(T bound, ulong seed)
     {
-        SpanGuard.RequireFinite(bound, nameof(bound));
+        Guard.RequireFinite(bound, nameof(bound));
         ArgumentOutOfRangeException.ThrowIfNegative(bound);
         new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
         new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
@@ -196,7 +196,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         RequireBatch(x, Inputs, nameof(x), "inputs");
         RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Columns, x.Stride, nameof(x), y.Data, y.Rows, y.Columns, y.Stride, nameof(y));
+        Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
         options = Checked(options);
         if (HasBias)
         {
@@ -212,7 +212,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* px = x.Data)
             fixed (T* t = table)
             {
-                var input = new PinnedMatrixSource<T>(px, x.Rows, x.Columns, x.Stride, Transpose.None);
+                var input = new PinnedMatrixSource<T>(px, x.Data.Length, x.Rows, x.Columns, x.Stride, Transpose.None);
                 Level3.Gemm(T.One, input, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: true), HasBias ? T.One : T.Zero, y, options);
             }
         }
@@ -232,8 +232,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         RequireBatch(outputGradient, Outputs, nameof(outputGradient), "outputs");
         RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
-        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, nameof(outputGradient),
-            inputGradient.Data, inputGradient.Rows, inputGradient.Columns, inputGradient.Stride, nameof(inputGradient));
+        Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
         options = Checked(options);
         T[] table = RentTable();
         try
@@ -241,7 +240,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* pdy = outputGradient.Data)
             fixed (T* t = table)
             {
-                var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, Transpose.None);
+                var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Data.Length, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, Transpose.None);
                 Level3.Gemm(T.One, dy, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: false), T.Zero, inputGradient, options);
             }
         }
@@ -267,14 +266,14 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         RequireBatch(x, Inputs, nameof(x), "inputs");
         RequireShape(outputGradient, x.Rows, Outputs, nameof(outputGradient), "batch × outputs");
-        SpanGuard.RequireLength(weightGradient.Length, Buckets, nameof(weightGradient), "the layer's buckets");
-        SpanGuard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
+        Guard.RequireLength(weightGradient.Length, Buckets, nameof(weightGradient), "the layer's buckets");
+        Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
         ReadOnlySpan<T> xUsed = Used(x), dyUsed = Used(outputGradient);
-        SpanGuard.RequireDisjoint(xUsed, nameof(x), weightGradient, nameof(weightGradient));
-        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
-        SpanGuard.RequireDisjoint(xUsed, nameof(x), biasGradient, nameof(biasGradient));
-        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
-        SpanGuard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
+        Guard.RequireDisjoint(xUsed, nameof(x), weightGradient, nameof(weightGradient));
+        Guard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
+        Guard.RequireDisjoint(xUsed, nameof(x), biasGradient, nameof(biasGradient));
+        Guard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
+        Guard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
         options = Checked(options);
 
         biasGradient.Clear();
@@ -297,7 +296,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* g = tableGradients)
             fixed (T* t = tiles)
             {
-                var operands = new GradientOperands((nint)px, x.Stride, (nint)pdy, outputGradient.Stride, x.Rows, tileRows,
+                var operands = new GradientOperands((nint)px, x.Data.Length, x.Stride, (nint)pdy, outputGradient.Data.Length, outputGradient.Stride, x.Rows, tileRows,
                     (nint)g, tableLength, (nint)t, tileLength, partitions);
                 if (threads == 1)
                 {
@@ -344,12 +343,12 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         var gradient = new Span<T>((T*)o.TableGradients + (nint)partition * o.TableLength, o.TableLength);
         var tile = new Span<T>((T*)o.Tiles + (nint)slot * o.TileLength, o.TileLength);
         gradient.Clear();
-        var input = new PinnedMatrixSource<T>((T*)o.X, o.Batch, Inputs, o.XStride, Transpose.None);
+        var input = new PinnedMatrixSource<T>((T*)o.X, o.XLength, o.Batch, Inputs, o.XStride, Transpose.None);
         for (int i0 = first; i0 < end; i0 += o.TileRows)
         {
             int rows = Math.Min(o.TileRows, end - i0);
             var virtualGradient = new MatrixView<T>(tile, rows, Inputs);
-            var dyT = new PinnedMatrixSource<T>((T*)o.OutputGradient + i0, o.Batch, rows, o.OutputGradientStride, Transpose.Transposed);
+            var dyT = new PinnedMatrixSource<T>((T*)o.OutputGradient + i0, o.OutputGradientLength - i0, o.Batch, rows, o.OutputGradientStride, Transpose.Transposed);
             Level3.Gemm(T.One, dyT, input, T.Zero, virtualGradient, options);
             for (int r = 0; r < rows; r++)
             {
@@ -365,7 +364,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (a closure may hold them).</summary>
-    private readonly record struct GradientOperands(nint X, int XStride, nint OutputGradient, int OutputGradientStride, int Batch, int TileRows,
+    private readonly record struct GradientOperands(nint X, int XLength, int XStride, nint OutputGradient, int OutputGradientLength, int OutputGradientStride, int Batch, int TileRows,
         nint TableGradients, int TableLength, nint Tiles, int TileLength, int Partitions);
 
     /// <summary>The lookup table of the current weights, from the array pool; the caller returns it.</summary>
@@ -376,7 +375,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         return table;
     }
 
-    private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)MatrixShape.RequiredLength(m.Rows, m.Columns, m.Stride)];
+    private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)Guard.RequiredLength(m.Rows, m.Columns, m.Stride)];
 
     private static void RequireBatch(ReadOnlyMatrixView<T> m, int cols, string name, string what)
     {

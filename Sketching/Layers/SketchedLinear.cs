@@ -79,7 +79,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
     public void InitializeUniform(T bound, ulong seed)
     {
-        SpanGuard.RequireFinite(bound, nameof(bound));
+        Guard.RequireFinite(bound, nameof(bound));
         ArgumentOutOfRangeException.ThrowIfNegative(bound);
         new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
         new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
@@ -97,7 +97,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     {
         RequireColumns(x, Inputs, nameof(x), "inputs");
         RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        MatrixOverlap.ThrowIfOverlapping(x.Data, x.Rows, x.Columns, x.Stride, nameof(x), y.Data, y.Rows, y.Columns, y.Stride, nameof(y));
+        Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
         RequireWorkspace(workspace, x.Rows);
         options ??= BlasOptions.Default;
         options.Validate();
@@ -128,8 +128,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     {
         RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
         RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
-        MatrixOverlap.ThrowIfOverlapping(outputGradient.Data, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, nameof(outputGradient),
-            inputGradient.Data, inputGradient.Rows, inputGradient.Columns, inputGradient.Stride, nameof(inputGradient));
+        Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
         RequireWorkspace(workspace, outputGradient.Rows);
         options ??= BlasOptions.Default;
         options.Validate();
@@ -159,12 +158,12 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
         BlasOptions? options = null)
     {
         RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
-        SpanGuard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "s·outputs");
-        SpanGuard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
-        ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)MatrixShape.RequiredLength(outputGradient.Rows, outputGradient.Columns, outputGradient.Stride)];
-        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
-        SpanGuard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
-        SpanGuard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
+        Guard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "s·outputs");
+        Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
+        ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)Guard.RequiredLength(outputGradient.Rows, outputGradient.Columns, outputGradient.Stride)];
+        Guard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
+        Guard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
+        Guard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
         RequireWorkspace(workspace, outputGradient.Rows);
         if (workspace.SketchedBatch != outputGradient.Rows)
         {

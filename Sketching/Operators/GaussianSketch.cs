@@ -61,7 +61,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
     {
         fixed (T* pa = a.Data)
         {
-            var operand = new PinnedMatrixSource<T>(pa, a.Rows, a.Columns, a.Stride, Transpose.None);
+            var operand = new PinnedMatrixSource<T>(pa, a.Data.Length, a.Rows, a.Columns, a.Stride, Transpose.None);
             Level3.Gemm(T.One, Panels(0, Columns, false), operand, T.Zero, destination, options);
         }
     }
@@ -104,7 +104,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
                 a.WriteRows(j0, block);
                 fixed (T* pb = buffer)
                 {
-                    var operand = new PinnedMatrixSource<T>(pb, n, d, d, Transpose.None);
+                    var operand = new PinnedMatrixSource<T>(pb, buffer.Length, n, d, d, Transpose.None);
                     // One depth block of the whole product: the first overwrites, the others add (beta = 1).
                     Level3.Gemm(T.One, Panels(j0, n, false), operand, j0 == 0 ? T.Zero : T.One, destination, options);
                 }
@@ -136,7 +136,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
     {
         fixed (T* py = y.Data)
         {
-            var operand = new PinnedMatrixSource<T>(py, y.Rows, y.Columns, y.Stride, Transpose.None);
+            var operand = new PinnedMatrixSource<T>(py, y.Data.Length, y.Rows, y.Columns, y.Stride, Transpose.None);
             Level3.Gemm(T.One, Panels(0, Columns, true), operand, T.Zero, destination, BlasOptions.Default);
         }
     }

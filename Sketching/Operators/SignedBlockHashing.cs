@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Simd;
@@ -206,10 +205,8 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         Span<int> rows = stackalloc int[Chunk];
         Span<T> values = stackalloc T[Chunk];
         ReadOnlySpan<int> pointers = a.RowPointers;
-        ref int columns = ref MemoryMarshal.GetReference(a.ColumnIndices);
-        ref T entries = ref MemoryMarshal.GetReference(a.Values);
-        ref T output = ref MemoryMarshal.GetReference(destination.Data);
-        int stride = destination.Stride;
+        ReadOnlySpan<int> columns = a.ColumnIndices;
+        ReadOnlySpan<T> entries = a.Values;
         for (int j0 = 0; j0 < _columns; j0 += Chunk)
         {
             int n = Math.Min(Chunk, _columns - j0);
@@ -218,9 +215,8 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
                 Hash(b, j0, n, rows, values);
                 for (int c = 0; c < n; c++)
                 {
-                    int start = pointers[j0 + c];
-                    GatherScatter.ScatterAddValidated(values[c], ref Unsafe.Add(ref entries, start), ref Unsafe.Add(ref columns, start),
-                        ref Unsafe.Add(ref output, (nint)rows[c] * stride), (nuint)(pointers[j0 + c + 1] - start));
+                    Range row = pointers[j0 + c]..pointers[j0 + c + 1];
+                    GatherScatter.ScatterAdd(values[c], entries[row], columns[row], destination.Row(rows[c]));
                 }
             }
         }

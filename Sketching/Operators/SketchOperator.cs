@@ -33,9 +33,9 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <exception cref="ArgumentException"><paramref name="x"/> is not of length N, <paramref name="destination"/> not of length s, or they share memory.</exception>
     public void Apply(ReadOnlySpan<T> x, Span<T> destination)
     {
-        SpanGuard.RequireMatrixDimension(x.Length, Columns, nameof(x), "column", "S", Rows, Columns);
-        SpanGuard.RequireMatrixDimension(destination.Length, Rows, nameof(destination), "row", "S", Rows, Columns);
-        SpanGuard.RequireDisjoint(x, nameof(x), destination, nameof(destination));
+        Guard.RequireMatrixDimension(x.Length, Columns, nameof(x), "column", "S", Rows, Columns);
+        Guard.RequireMatrixDimension(destination.Length, Rows, nameof(destination), "row", "S", Rows, Columns);
+        Guard.RequireDisjoint(x, nameof(x), destination, nameof(destination));
         ApplyVector(x, destination);
     }
 
@@ -45,8 +45,7 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     public void Apply(ReadOnlyMatrixView<T> a, MatrixView<T> destination, BlasOptions? options = null)
     {
         RequireProduct(a.Rows, a.Columns, nameof(a), destination);
-        MatrixOverlap.ThrowIfOverlapping(a.Data, a.Rows, a.Columns, a.Stride, nameof(a),
-            destination.Data, destination.Rows, destination.Columns, destination.Stride, nameof(destination));
+        Guard.RequireDisjoint<T>(a, nameof(a), destination, nameof(destination));
         options ??= BlasOptions.Default;
         options.Validate();
         ApplyDense(a, destination, options);
@@ -83,9 +82,9 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <exception cref="ArgumentException"><paramref name="y"/> is not of length s, <paramref name="destination"/> not of length N, or they share memory.</exception>
     public void ApplyTranspose(ReadOnlySpan<T> y, Span<T> destination)
     {
-        SpanGuard.RequireMatrixDimension(y.Length, Rows, nameof(y), "row", "S", Rows, Columns);
-        SpanGuard.RequireMatrixDimension(destination.Length, Columns, nameof(destination), "column", "S", Rows, Columns);
-        SpanGuard.RequireDisjoint(y, nameof(y), destination, nameof(destination));
+        Guard.RequireMatrixDimension(y.Length, Rows, nameof(y), "row", "S", Rows, Columns);
+        Guard.RequireMatrixDimension(destination.Length, Columns, nameof(destination), "column", "S", Rows, Columns);
+        Guard.RequireDisjoint(y, nameof(y), destination, nameof(destination));
         ApplyTransposeVector(y, destination);
     }
 
@@ -101,8 +100,7 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
         {
             throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected {Columns}×{y.Columns} (Sᵀ·Y).", nameof(destination));
         }
-        MatrixOverlap.ThrowIfOverlapping(y.Data, y.Rows, y.Columns, y.Stride, nameof(y),
-            destination.Data, destination.Rows, destination.Columns, destination.Stride, nameof(destination));
+        Guard.RequireDisjoint<T>(y, nameof(y), destination, nameof(destination));
         ApplyTransposeDense(y, destination);
     }
 

@@ -63,7 +63,7 @@ public sealed class GramOperator<T> : ILinearOperator<T> where T : unmanaged, IF
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, the stride is below n, or an option is out of range.</exception>
     public static GramOperator<T> FromDense(ReadOnlyMemory<T> a, int rows, int columns, int stride, BlasOptions? options = null)
     {
-        MatrixShape.Validate(a.Length, rows, columns, stride, nameof(a));
+        Guard.RequireMatrix(a.Length, rows, columns, stride, nameof(a));
         return new GramOperator<T>(rows, columns, a, stride, null, null, options);
     }
 
@@ -112,7 +112,9 @@ public sealed class GramOperator<T> : ILinearOperator<T> where T : unmanaged, IF
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<T> x, Span<T> y)
     {
-        OperatorGuard.RequireVectors(Dimension, x, nameof(x), y, nameof(y));
+        Guard.RequireLength(x.Length, Dimension, nameof(x), "the operator's dimension");
+        Guard.RequireLength(y.Length, Dimension, nameof(y), "the operator's dimension");
+        Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
         if (_sparse is not null)
         {
             SparseBlas.SpMV(T.One, _sparse, x, T.Zero, _product, _options);
@@ -143,7 +145,7 @@ public sealed class GramOperator<T> : ILinearOperator<T> where T : unmanaged, IF
     /// <returns>Always true: the diagonal of AᵀA holds the squared column norms of A, accumulated row by row (one pass over A).</returns>
     public bool TryCopyDiagonal(Span<T> diagonal)
     {
-        SpanGuard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
+        Guard.RequireLength(diagonal.Length, Dimension, nameof(diagonal), "the operator's dimension");
         diagonal.Clear();
         if (_sparse is not null)
         {

@@ -143,9 +143,9 @@ public sealed class NystromPreconditioner<T> : IPreconditioner<T> where T : unma
     /// <exception cref="ArgumentException">A length is not n, or z overlaps r.</exception>
     public void Apply(ReadOnlySpan<T> r, Span<T> z)
     {
-        SpanGuard.RequireLength(r.Length, Dimension, nameof(r), "the preconditioner's dimension");
-        SpanGuard.RequireLength(z.Length, Dimension, nameof(z), "the preconditioner's dimension");
-        SpanGuard.RequireDisjoint(r, nameof(r), z, nameof(z));
+        Guard.RequireLength(r.Length, Dimension, nameof(r), "the preconditioner's dimension");
+        Guard.RequireLength(z.Length, Dimension, nameof(z), "the preconditioner's dimension");
+        Guard.RequireDisjoint(r, nameof(r), z, nameof(z));
         var basis = new ReadOnlyMatrixView<T>(_basis, Rank, Dimension);
         Level2.Gemv(Transpose.None, T.One, basis, r, T.Zero, _coordinates, _options);
         for (int k = 0; k < _coordinates.Length; k++)

@@ -117,9 +117,9 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="InvalidOperationException">No successful <c>Factor</c> call yet.</exception>
     public void Apply(ReadOnlySpan<T> r, Span<T> z)
     {
-        SpanGuard.RequireLength(r.Length, Dimension, nameof(r), "the preconditioner's dimension");
-        SpanGuard.RequireLength(z.Length, Dimension, nameof(z), "the preconditioner's dimension");
-        SpanGuard.RequireDisjoint(r, nameof(r), z, nameof(z));
+        Guard.RequireLength(r.Length, Dimension, nameof(r), "the preconditioner's dimension");
+        Guard.RequireLength(z.Length, Dimension, nameof(z), "the preconditioner's dimension");
+        Guard.RequireDisjoint(r, nameof(r), z, nameof(z));
         RequireFactored();
         r.CopyTo(z);
         TriangularSolve.Solve(Triangle.Upper, Transpose.Transposed, Diagonal.NonUnit, R, z);
@@ -131,7 +131,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="InvalidOperationException">No successful <c>Factor</c> call yet.</exception>
     public void SolveR(Span<T> x)
     {
-        SpanGuard.RequireLength(x.Length, Dimension, nameof(x), "the preconditioner's dimension");
+        Guard.RequireLength(x.Length, Dimension, nameof(x), "the preconditioner's dimension");
         RequireFactored();
         TriangularSolve.Solve(Triangle.Upper, Transpose.None, Diagonal.NonUnit, R, x);
     }
@@ -141,7 +141,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="InvalidOperationException">No successful <c>Factor</c> call yet.</exception>
     public void SolveRTranspose(Span<T> x)
     {
-        SpanGuard.RequireLength(x.Length, Dimension, nameof(x), "the preconditioner's dimension");
+        Guard.RequireLength(x.Length, Dimension, nameof(x), "the preconditioner's dimension");
         RequireFactored();
         TriangularSolve.Solve(Triangle.Upper, Transpose.Transposed, Diagonal.NonUnit, R, x);
     }

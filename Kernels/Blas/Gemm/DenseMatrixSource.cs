@@ -23,9 +23,9 @@ public readonly struct DenseMatrixSource<T> : IPanelSource<T> where T : unmanage
     /// <exception cref="ArgumentException"><paramref name="data"/> is too short for the shape.</exception>
     public DenseMatrixSource(ReadOnlyMemory<T> data, int storedRows, int storedCols, int stride, Transpose transpose = Transpose.None)
     {
-        MatrixShape.Validate(data.Length, storedRows, storedCols, stride, nameof(data));
+        Guard.RequireMatrix(data.Length, storedRows, storedCols, stride, nameof(data));
         _data = data;
-        (Rows, Columns) = MatrixShape.Op(storedRows, storedCols, transpose);
+        (Rows, Columns) = OperandShape.Op(storedRows, storedCols, transpose);
         (_rowStride, _columnStride) = transpose == Transpose.None ? ((nint)stride, (nint)1) : (1, stride);
     }
 

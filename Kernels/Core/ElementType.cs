@@ -1,9 +1,12 @@
 using System.Runtime.CompilerServices;
 
-namespace Kernels.Simd;
+namespace Kernels.Core;
 
-/// <summary>The element types the kernels support: <see cref="float"/> and <see cref="double"/>.</summary>
-internal static class ElementType
+/// <summary>
+/// The element types the kernels support: <see cref="float"/> and <see cref="double"/>. A generic public method calls
+/// <see cref="Require{T}"/> first, so any other type fails with one clear message.
+/// </summary>
+public static class ElementType
 {
     /// <summary>Throws <see cref="NotSupportedException"/> for any other type; the JIT removes the check for the two supported ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

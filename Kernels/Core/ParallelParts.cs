@@ -1,11 +1,4 @@
-namespace Kernels.Blas;
-
-/// <summary>One piece of work split into numbered parts that may run on any thread in any order.</summary>
-internal interface IParts
-{
-    /// <summary>Runs part <paramref name="part"/>; what a part computes must not depend on which thread runs it.</summary>
-    void Run(int part);
-}
+namespace Kernels.Core;
 
 /// <summary>
 /// Runs the parts of an <see cref="IParts"/> struct on the calling thread and on thread-pool workers without
@@ -13,20 +6,29 @@ internal interface IParts
 /// that has not started; it waits (spinning, then yielding) only for parts a worker is running.
 /// </summary>
 /// <remarks>
-/// <see cref="System.Threading.Tasks.Parallel.For(int, int, System.Threading.Tasks.ParallelOptions, Action{int})"/>
+/// <para><see cref="System.Threading.Tasks.Parallel.For(int, int, System.Threading.Tasks.ParallelOptions, Action{int})"/>
 /// allocates a closure, options and its internal task state per call, which is several microseconds against a
 /// level-2 call of a hundred or two. Here each calling thread keeps one job object per work type and queues the
-/// same object once per extra thread.
+/// same object once per extra thread.</para>
+/// <para>Which thread runs which part varies from call to call, so a deterministic result needs parts whose output
+/// does not depend on the thread (disjoint outputs, or one partial result per part combined afterwards in part order).
+/// A part must not throw (a worker's exception would end the process) and must not start another
+/// <see cref="Run{TWork}(in TWork, int, int)"/> with the same work type on the thread that is running it.</para>
 /// </remarks>
-internal static class ParallelParts
+public static class ParallelParts
 {
-    /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> and returns when all are done.</summary>
-    public static void Run<TWork>(in TWork work, int parts) where TWork : struct, IParts => Run(work, parts, parts);
+    /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/>, as many at once as there are
+    /// parts, and returns when all are done.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is negative.</exception>
+    public static void Run<TWork>(in TWork work, int parts) where TWork : struct, IParts => Run(work, parts, Math.Max(parts, 1));
 
     /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> on at most <paramref name="threads"/>
-    /// threads (the caller included) and returns when all are done.</summary>
+    /// threads (the caller included) and returns when all are done. Zero parts run nothing; one part runs on the caller.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is negative, or <paramref name="threads"/> is below 1.</exception>
     public static void Run<TWork>(in TWork work, int parts, int threads) where TWork : struct, IParts
     {
+        Guard.RequireAtLeast(parts, 0, nameof(parts));
+        Guard.RequireAtLeast(threads, 1, nameof(threads));
         if (parts <= 1)
         {
             if (parts == 1)

@@ -3,13 +3,15 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace Kernels.Simd;
+namespace Kernels.Core;
 
 /// <summary>
-/// Width-generic arithmetic helpers that the BCL exposes only for concrete element types,
-/// chiefly fused multiply-add. Type tests on the element type are constant-folded by the JIT.
+/// Width-generic arithmetic helpers that the BCL exposes only for concrete element types, chiefly fused
+/// multiply-add at each vector width, for operator structs (<see cref="Kernels.Simd.IUnaryOperator{T}"/> …) written
+/// outside the library. Type tests on the element type are constant-folded by the JIT; an element type other than
+/// <see cref="float"/> or <see cref="double"/> throws <see cref="NotSupportedException"/>.
 /// </summary>
-internal static unsafe class VectorMath
+public static unsafe class VectorMath
 {
     /// <summary>
     /// True when the hardware fuses multiply-add. Where it does not (x86 without FMA, or hardware intrinsics
@@ -95,7 +97,10 @@ internal static unsafe class VectorMath
         throw new NotSupportedException($"{typeof(T)} is not a supported element type; use float or double.");
     }
 
-    /// <summary>Mask whose lanes at index ≥ <paramref name="firstLane"/> are set: selects the new lanes of an overlapping tail vector.</summary>
+    /// <summary>
+    /// Mask whose lanes at index ≥ <paramref name="firstLane"/> are set (all bits of the lane): selects the new lanes of
+    /// an overlapping tail vector, e.g. with <see cref="Vector128.ConditionalSelect{T}(Vector128{T}, Vector128{T}, Vector128{T})"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LanesFrom128<T>(int firstLane) where T : unmanaged
     {

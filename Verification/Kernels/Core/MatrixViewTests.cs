@@ -1,6 +1,6 @@
 using Kernels.Blas;
 
-namespace Kernels.Verification.Kernels.Blas;
+namespace Kernels.Verification.Kernels.Core;
 
 /// <summary>The matrix views: layout, range checks and shape validation.</summary>
 public sealed class MatrixViewTests
@@ -29,9 +29,9 @@ public sealed class MatrixViewTests
         Assert.Equal("stride", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 2, 5, 4)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReadOnlyMatrixView<int>(data, -1, 2));
         Assert.Equal("row", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5)[4, 0]).ParamName);
-        Assert.Equal("col", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5)[0, 5]).ParamName);
+        Assert.Equal("column", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5)[0, 5]).ParamName);
         Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5).Slice(3, 0, 2, 1)).ParamName);
-        Assert.Equal("cols", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5).Slice(0, 4, 1, 2)).ParamName);
+        Assert.Equal("columns", Assert.Throws<ArgumentOutOfRangeException>(() => new MatrixView<int>(data, 4, 5).Slice(0, 4, 1, 2)).ParamName);
         // Empty views need no storage.
         Assert.Equal(0, new MatrixView<int>([], 0, 9).Rows);
         Assert.Equal(0, new MatrixView<int>([], 9, 0).Columns);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Kernels.Blas;
+namespace Kernels.Core;
 
 /// <summary>A read-only row-major matrix over a span; see <see cref="MatrixView{T}"/> for the layout.</summary>
 /// <typeparam name="T">Element type.</typeparam>
@@ -20,46 +20,46 @@ public readonly ref struct ReadOnlyMatrixView<T>
 
     /// <summary>A dense view: the stride equals the column count.</summary>
     /// <exception cref="ArgumentException">The span is too short, or a dimension is negative.</exception>
-    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int cols) : this(data, rows, cols, cols)
+    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int columns) : this(data, rows, columns, columns)
     {
     }
 
     /// <summary>A view with an explicit row stride.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or <paramref name="stride"/> &lt; <paramref name="cols"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="data"/> is shorter than <c>(rows − 1)·stride + cols</c>.</exception>
-    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int cols, int stride)
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or <paramref name="stride"/> &lt; <paramref name="columns"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is shorter than <c>(rows − 1)·stride + columns</c>.</exception>
+    public ReadOnlyMatrixView(ReadOnlySpan<T> data, int rows, int columns, int stride)
     {
-        MatrixShape.Validate(data.Length, rows, cols, stride, nameof(data));
+        Guard.RequireMatrix(data.Length, rows, columns, stride, nameof(data));
         Data = data;
         Rows = rows;
-        Columns = cols;
+        Columns = columns;
         Stride = stride;
     }
 
-    /// <summary>Element (<paramref name="row"/>, <paramref name="col"/>), range-checked.</summary>
-    public ref readonly T this[int row, int col]
+    /// <summary>Element (<paramref name="row"/>, <paramref name="column"/>), range-checked.</summary>
+    public ref readonly T this[int row, int column]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            MatrixShape.CheckIndex(row, col, Rows, Columns);
-            return ref Data[row * Stride + col];
+            Guard.RequireMatrixIndex(row, column, Rows, Columns);
+            return ref Data[row * Stride + column];
         }
     }
 
     /// <summary>Row <paramref name="row"/> as a span of <see cref="Columns"/> elements.</summary>
     public ReadOnlySpan<T> Row(int row)
     {
-        MatrixShape.CheckIndex(row, 0, Rows, Math.Max(Columns, 1));
+        Guard.RequireMatrixIndex(row, 0, Rows, Math.Max(Columns, 1));
         return Columns == 0 ? default : Data.Slice(row * Stride, Columns);
     }
 
-    /// <summary>The block of <paramref name="rows"/> × <paramref name="cols"/> starting at (<paramref name="row"/>, <paramref name="col"/>).</summary>
+    /// <summary>The block of <paramref name="rows"/> × <paramref name="columns"/> starting at (<paramref name="row"/>, <paramref name="column"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The block does not lie inside this view.</exception>
-    public ReadOnlyMatrixView<T> Slice(int row, int col, int rows, int cols)
+    public ReadOnlyMatrixView<T> Slice(int row, int column, int rows, int columns)
     {
-        MatrixShape.CheckBlock(row, col, rows, cols, Rows, Columns);
-        int start = rows == 0 || cols == 0 ? 0 : row * Stride + col;
-        return new ReadOnlyMatrixView<T>(Data[start..], rows, cols, Stride);
+        Guard.RequireMatrixBlock(row, column, rows, columns, Rows, Columns);
+        int start = rows == 0 || columns == 0 ? 0 : row * Stride + column;
+        return new ReadOnlyMatrixView<T>(Data[start..], rows, columns, Stride);
     }
 }

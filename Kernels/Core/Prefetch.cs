@@ -1,10 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Kernels.Blas;
+namespace Kernels.Core;
 
-/// <summary>Software prefetch of a small region into L1, where the ISA has it (a no-op elsewhere).</summary>
-internal static unsafe class Prefetch
+/// <summary>
+/// Software prefetch of a small region into L1, where the ISA has it (a no-op elsewhere): for loops whose next
+/// addresses are data-dependent (gathers, tree walks), which the hardware prefetcher cannot predict. A prefetch never
+/// faults, so any address is harmless.
+/// </summary>
+public static unsafe class Prefetch
 {
     /// <summary>Prefetches the cache line holding <paramref name="address"/>; an address past the end of an array is harmless.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -16,6 +20,7 @@ internal static unsafe class Prefetch
         }
     }
 
+    /// <summary>Prefetches every cache line of the <paramref name="bytes"/> bytes starting at <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(void* start, int bytes)
     {
