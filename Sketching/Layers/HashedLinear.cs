@@ -307,7 +307,9 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
                 else
                 {
-                    AccumulatePartitionsInParallel(operands, threads, options with { MaxThreads = 1 });
+                    // The threads' Gemms stay on their own threads; only the blocking carries over (a copy only when it is not the default).
+                    BlasOptions serial = options.Blocking is null ? BlasOptions.SingleThreaded : options with { MaxThreads = 1 };
+                    AccumulatePartitionsInParallel(operands, threads, serial);
                 }
             }
             _map.FoldGradient(tableGradients.AsSpan(0, partitions * tableLength), partitions, weightGradient);
@@ -321,16 +323,21 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>
     /// The threaded path of <see cref="BackwardParameters"/>: thread s takes the partitions s, s + threads, … with its own
-    /// tile. Kept out of line because its closure would otherwise be allocated on every call, threaded or not.
+    /// tile, and runs its Gemms on itself (<paramref name="serial"/>).
     /// </summary>
     private void AccumulatePartitionsInParallel(GradientOperands operands, int threads, BlasOptions serial) =>
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        ParallelParts.Run(new PartitionParts(this, operands, threads, serial), threads);
+
+    private readonly struct PartitionParts(HashedLinear<T> layer, GradientOperands operands, int threads, BlasOptions serial) : IParts
+    {
+        public void Run(int part)
         {
-            for (int p = s; p < operands.Partitions; p += threads)
+            for (int p = part; p < operands.Partitions; p += threads)
             {
-                AccumulatePartition(operands, p, s, serial);
+                layer.AccumulatePartition(operands, p, part, serial);
             }
-        });
+        }
+    }
 
     /// <summary>
     /// Table gradient of partition <paramref name="partition"/> (rows [p·outputs/P, (p + 1)·outputs/P) of V): cleared,
@@ -363,7 +370,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (a closure may hold them).</summary>
+    /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (the thread parts hold them).</summary>
     private readonly record struct GradientOperands(nint X, int XLength, int XStride, nint OutputGradient, int OutputGradientLength, int OutputGradientStride, int Batch, int TileRows,
         nint TableGradients, int TableLength, nint Tiles, int TileLength, int Partitions);
 
