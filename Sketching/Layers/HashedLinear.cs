@@ -28,9 +28,10 @@ namespace Kernels.Sketching.Layers;
 /// never the outputs × inputs matrix. The rows of V are split into two partitions (one when V fits a single tile), each
 /// scattered into its own table gradient, so two threads can share the pass; the partition gradients are summed in
 /// partition order at the end.</para>
-/// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]), Gemm's pack buffers and,
-/// for the parameter gradient, one tile per thread and a 2B-entry table gradient per partition (at most two), all from the
-/// array pool (no index map of size inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
+/// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]) and, for the parameter
+/// gradient, one tile per thread and a 2B-entry table gradient per partition (at most two), all from the array pool, plus
+/// Gemm's per-thread pack buffers; after warm-up a pass allocates nothing, threaded or not (no index map of size
+/// inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
 /// <para><b>Determinism.</b> Every output is summed in a fixed order (Gemm's; the scatter runs over the keys of each
 /// partition in ascending order, and the partitions, fixed by the shape alone, are added in order), so results are the same bits for any thread count; they may differ in the last bits between
 /// vector widths. Data NaN and infinity propagate. The layer is safe for concurrent passes as long as nobody writes
@@ -307,7 +308,8 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
                 else
                 {
-                    // The threads' Gemms stay on their own threads; only the blocking carries over (a copy only when it is not the default).
+                    // Each thread's Gemms stay on that thread; only the blocking carries over, so a copy of the options is needed
+                    // (and allocated) only for a non-default blocking.
                     BlasOptions serial = options.Blocking is null ? BlasOptions.SingleThreaded : options with { MaxThreads = 1 };
                     AccumulatePartitionsInParallel(operands, threads, serial);
                 }
