@@ -1,4 +1,5 @@
 using Kernels.Blas;
+using Kernels.Linalg;
 using Kernels.Sparse;
 using Kernels.Verification.Infrastructure;
 
@@ -52,6 +53,23 @@ public sealed class ThreadedAllocationTests
         var (a, _) = new CsrCase(400, 300, 5, ValueKind.Uniform, 1).Build<double>();
         double[] x = SampleData.Vector<double>(300, ValueKind.Uniform, 2).ToArray(), y = new double[400];
         long allocated = Allocation.MeasureProcess(() => SparseBlas.SpMV(1.0, a, x, 0.5, y, TwoThreads));
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Threaded_factorizations_do_not_allocate()
+    {
+        // Cholesky and a QR refactor run on Gemm (and the triangular solves and rank updates built on it).
+        const int n = 200, rows = 1000, columns = 40;
+        double[] spd = TestMatrices.SymmetricWithEigenvalues(TestMatrices.LogSpaced(n, 1e3), 1), work = new double[n * n];
+        double[] tall = SampleData.Matrix<double>(rows, columns, 2);
+        var qr = HouseholderQr<double>.Factor(new ReadOnlyMatrixView<double>(tall, rows, columns), TwoThreads);
+        long allocated = Allocation.MeasureProcess(() =>
+        {
+            spd.CopyTo(work, 0);
+            Cholesky.Factor(new MatrixView<double>(work, n, n), TwoThreads);
+            qr.Refactor(new ReadOnlyMatrixView<double>(tall, rows, columns), TwoThreads);
+        });
         Assert.Equal(0, allocated);
     }
 }
