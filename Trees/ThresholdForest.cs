@@ -305,8 +305,7 @@ public sealed class ThresholdForest
             plan = ArrayPool<int>.Shared.Rent(_layout.MaxPlanLength(distinct));
             int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
             // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work.
-            ForEachTree(64L * DataPoints * (distinct + planLength), i =>
-                _layout.Apply(_storage.Tree(i), changed.AsSpan(0, distinct), leaves.AsSpan(i * distinct, distinct), plan.AsSpan(0, planLength)));
+            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, distinct, leaves, plan, planLength));
         }
         finally
         {
@@ -401,22 +400,38 @@ public sealed class ThresholdForest
             Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, points, Weights, 0f,
                 _storage.Rows(slab, _layout.LeafOffset, Neurons), _options);
         }
-        ForEachTree(_storage.TotalFloats, i => _layout.Build(_storage.Tree(i)));
+        ForEachTree(_storage.TotalFloats, new BuildTrees(this));
     }
 
-    /// <summary>Runs <paramref name="body"/> for every tree, in parallel when <paramref name="work"/> is large enough.</summary>
-    private void ForEachTree(long work, Action<int> body)
+    /// <summary>
+    /// Runs part i of <paramref name="trees"/> for every tree i, on <see cref="ParallelParts"/> when <paramref name="work"/>
+    /// is large enough. Trees are disjoint, so no thread reads what another writes.
+    /// </summary>
+    private void ForEachTree<TTrees>(long work, in TTrees trees) where TTrees : struct, IParts
     {
         int threads = _options.ThreadsFor(work, DataPoints);
         if (threads == 1)
         {
             for (int i = 0; i < DataPoints; i++)
             {
-                body(i);
+                trees.Run(i);
             }
             return;
         }
-        Parallel.For(0, DataPoints, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        ParallelParts.Run(trees, DataPoints, threads);
+    }
+
+    /// <summary>Tree i takes the new values of the changed leaves (ascending) and recomputes the planned ancestors.</summary>
+    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int distinct, float[] leaves, int[] plan, int planLength) : IParts
+    {
+        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct),
+            leaves.AsSpan(i * distinct, distinct), plan.AsSpan(0, planLength));
+    }
+
+    /// <summary>Tree i's maxima, bottom-up from its leaves.</summary>
+    private readonly struct BuildTrees(ThresholdForest forest) : IParts
+    {
+        public void Run(int i) => forest._layout.Build(forest._storage.Tree(i));
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ namespace Kernels.Solvers;
 /// <see cref="SolverStatus.NonFinite"/>. Exceptions thrown by user code (a <see cref="DelegateOperator{T}"/>'s map, the
 /// progress callback) do propagate.</para>
 /// <para><b>Cost and reproducibility.</b> Given a <see cref="ConjugateGradientWorkspace{T}"/>, an iteration allocates
-/// nothing unless the operator does (threaded SpMV or Gemv allocate a small closure per call) or a residual history is
+/// nothing unless the operator does (the library's operators do not, threaded or not) or a residual history is
 /// recorded. All reductions run in a fixed order, so for a given input the iterates are bitwise identical from run to
 /// run and for any thread count of the operators.</para>
 /// </remarks>

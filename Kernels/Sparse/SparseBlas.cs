@@ -30,8 +30,8 @@ public static class SparseBlas
     /// Matrices with at least <see cref="BlasOptions.ParallelThreshold"/> stored entries are split into contiguous row
     /// ranges of about equal entry counts, a few per thread, which the threads take as they become free (so that a
     /// thread slowed by a busy neighbour does not hold the others up). Every row is computed by the same code in the
-    /// same order whichever thread runs it, so y is bitwise independent of the thread count. Single-threaded calls do
-    /// not allocate; threaded calls allocate the small closure of <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
+    /// same order whichever thread runs it, so y is bitwise independent of the thread count. Nothing is allocated,
+    /// threaded or not.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
     /// <exception cref="ArgumentException">A length does not match the shape of A, or y shares memory with x.</exception>
@@ -56,7 +56,7 @@ public static class SparseBlas
             }
             else
             {
-                SpMVThreaded(alpha, a, (nint)px, beta, (nint)py, threads);
+                SpMVThreaded(alpha, a, px, beta, py, threads);
             }
         }
     }
@@ -66,19 +66,21 @@ public static class SparseBlas
 
     /// <summary>
     /// Range c holds the rows from the first row holding entry c·nnz/ranges up to the next range's first row, so every
-    /// range has about the same number of entries. Separate from the caller so that its closure is allocated only when
-    /// threads are used.
+    /// range has about the same number of entries.
     /// </summary>
-    private static unsafe void SpMVThreaded<T>(T alpha, CsrMatrix<T> a, nint x, T beta, nint y, int threads)
+    private static unsafe void SpMVThreaded<T>(T alpha, CsrMatrix<T> a, T* x, T beta, T* y, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ParallelParts.Run(new SpMVRanges<T>(alpha, a, x, beta, y, threads * RangesPerThread), threads * RangesPerThread, threads);
+
+    private readonly unsafe struct SpMVRanges<T>(T alpha, CsrMatrix<T> a, T* x, T beta, T* y, int ranges) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int ranges = threads * RangesPerThread;
-        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        public void Run(int part)
         {
-            int start = FirstRowFrom(a.RowPointers, (long)c * a.NonZeroCount / ranges);
-            int end = c == ranges - 1 ? a.Rows : FirstRowFrom(a.RowPointers, (long)(c + 1) * a.NonZeroCount / ranges);
-            SpMVRows(alpha, a, (T*)x, beta, (T*)y, start, end);
-        });
+            int start = FirstRowFrom(a.RowPointers, (long)part * a.NonZeroCount / ranges);
+            int end = part == ranges - 1 ? a.Rows : FirstRowFrom(a.RowPointers, (long)(part + 1) * a.NonZeroCount / ranges);
+            SpMVRows(alpha, a, x, beta, y, start, end);
+        }
     }
 
     /// <summary>The first row r with rowPointers[r] ≥ entry (rows before it end at or before that entry).</summary>

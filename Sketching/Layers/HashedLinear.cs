@@ -28,9 +28,10 @@ namespace Kernels.Sketching.Layers;
 /// never the outputs × inputs matrix. The rows of V are split into two partitions (one when V fits a single tile), each
 /// scattered into its own table gradient, so two threads can share the pass; the partition gradients are summed in
 /// partition order at the end.</para>
-/// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]), Gemm's pack buffers and,
-/// for the parameter gradient, one tile per thread and a 2B-entry table gradient per partition (at most two), all from the
-/// array pool (no index map of size inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
+/// <para><b>Memory.</b> Besides the parameters, a pass uses a 2B-entry lookup table ([w; −w]) and, for the parameter
+/// gradient, one tile per thread and a 2B-entry table gradient per partition (at most two), all from the array pool, plus
+/// Gemm's per-thread pack buffers; after warm-up a pass allocates nothing, threaded or not (no index map of size
+/// inputs·outputs is stored or cached). The hashes are recomputed on every pass.</para>
 /// <para><b>Determinism.</b> Every output is summed in a fixed order (Gemm's; the scatter runs over the keys of each
 /// partition in ascending order, and the partitions, fixed by the shape alone, are added in order), so results are the same bits for any thread count; they may differ in the last bits between
 /// vector widths. Data NaN and infinity propagate. The layer is safe for concurrent passes as long as nobody writes
@@ -307,7 +308,10 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
                 else
                 {
-                    AccumulatePartitionsInParallel(operands, threads, options with { MaxThreads = 1 });
+                    // Each thread's Gemms stay on that thread; only the blocking carries over, so a copy of the options is needed
+                    // (and allocated) only for a non-default blocking.
+                    BlasOptions serial = options.Blocking is null ? BlasOptions.SingleThreaded : options with { MaxThreads = 1 };
+                    AccumulatePartitionsInParallel(operands, threads, serial);
                 }
             }
             _map.FoldGradient(tableGradients.AsSpan(0, partitions * tableLength), partitions, weightGradient);
@@ -321,16 +325,21 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>
     /// The threaded path of <see cref="BackwardParameters"/>: thread s takes the partitions s, s + threads, … with its own
-    /// tile. Kept out of line because its closure would otherwise be allocated on every call, threaded or not.
+    /// tile, and runs its Gemms on itself (<paramref name="serial"/>).
     /// </summary>
     private void AccumulatePartitionsInParallel(GradientOperands operands, int threads, BlasOptions serial) =>
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, s =>
+        ParallelParts.Run(new PartitionParts(this, operands, threads, serial), threads);
+
+    private readonly struct PartitionParts(HashedLinear<T> layer, GradientOperands operands, int threads, BlasOptions serial) : IParts
+    {
+        public void Run(int part)
         {
-            for (int p = s; p < operands.Partitions; p += threads)
+            for (int p = part; p < operands.Partitions; p += threads)
             {
-                AccumulatePartition(operands, p, s, serial);
+                layer.AccumulatePartition(operands, p, part, serial);
             }
-        });
+        }
+    }
 
     /// <summary>
     /// Table gradient of partition <paramref name="partition"/> (rows [p·outputs/P, (p + 1)·outputs/P) of V): cleared,
@@ -363,7 +372,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (a closure may hold them).</summary>
+    /// <summary>The pinned operands and pooled buffers of one <see cref="BackwardParameters"/> call, as addresses (the thread parts hold them).</summary>
     private readonly record struct GradientOperands(nint X, int XLength, int XStride, nint OutputGradient, int OutputGradientLength, int OutputGradientStride, int Batch, int TileRows,
         nint TableGradients, int TableLength, nint Tiles, int TileLength, int Partitions);
 

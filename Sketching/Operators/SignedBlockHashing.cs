@@ -161,13 +161,17 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>The threaded split, out of <see cref="Accumulate"/> so that its closure is only allocated when used.</summary>
-    private static void RunStripes(StripeJob job, int d, int threads) =>
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+    /// <summary>The threaded split: thread stripe t covers columns [t·d/threads, (t+1)·d/threads) of A.</summary>
+    private static void RunStripes(StripeJob job, int d, int threads) => ParallelParts.Run(new StripeParts(job, d, threads), threads);
+
+    private readonly struct StripeParts(StripeJob job, int d, int threads) : IParts
+    {
+        public void Run(int part)
         {
-            int start = (int)((long)t * d / threads), end = (int)((long)(t + 1) * d / threads);
+            int start = (int)((long)part * d / threads), end = (int)((long)(part + 1) * d / threads);
             job.Run(start, end - start);
-        });
+        }
+    }
 
     /// <summary>S·A for an implicit A, asked for in blocks of about <see cref="SourceBlockElements"/> elements.</summary>
     public void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) where TSource : IRowBlockSource<T>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Kernels.Blas;
 
@@ -7,7 +6,7 @@ namespace Kernels.Blas;
 /// The BLIS loop nest around the microkernels. The product is split into one stripe of C per thread (along
 /// its longer side, in whole micro-tiles); each stripe runs the serial nest
 /// <c>ic (MC) → pc (KC) → pack A → jc (NC) → pack B → ir (MR) → jr (NR) → microkernel</c>
-/// with private, 64-byte aligned pack buffers. No element of C is touched by two threads, and each is summed
+/// with private, 64-byte aligned pack buffers (one <see cref="PackBuffer"/> per thread, reused by later calls). No element of C is touched by two threads, and each is summed
 /// over k in the same order whatever the thread count, so results are bitwise independent of threading.
 /// </summary>
 internal static unsafe class GemmDriver
@@ -63,41 +62,49 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        RunStripes<T, TA, TB, TK>(alpha, a, b, beta, (nint)c, ldc, m, n, k, blocking, threads, splitRows);
+        RunStripes<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows);
     }
 
     /// <summary>
-    /// The threaded path, kept out of <see cref="Run{T, TA, TB, TK}"/> because its closure would otherwise be
-    /// allocated on every call, threaded or not.
+    /// The threaded path: the product split into <paramref name="threads"/> stripes of whole micro-tiles along
+    /// <paramref name="splitRows"/>'s dimension, run by <see cref="ParallelParts"/> (nothing allocated).
     /// </summary>
-    private static void RunStripes<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, nint cAddress, nint ldc, int m, int n, int k,
+    private static void RunStripes<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k,
         GemmBlocking blocking, int threads, bool splitRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TA : struct, IPanelSource<T>
+        where TB : struct, IPanelSource<T>
+        where TK : IMicrokernel<T> =>
+        ParallelParts.Run(new StripeParts<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows), threads);
+
+    /// <summary>Stripe t covers tiles [t·tiles/threads, (t+1)·tiles/threads) of the split dimension.</summary>
+    private readonly struct StripeParts<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k,
+        GemmBlocking blocking, int threads, bool splitRows) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
         where TK : IMicrokernel<T>
     {
-        int tiles = splitRows ? (m + TK.MR - 1) / TK.MR : (n + TK.NR - 1) / TK.NR;
-        int tile = splitRows ? TK.MR : TK.NR;
-        int extent = splitRows ? m : n;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        public void Run(int part)
         {
-            // Stripe t covers tiles [t·tiles/threads, (t+1)·tiles/threads) of the split dimension.
-            int start = (int)((long)t * tiles / threads) * tile;
-            int end = Math.Min(extent, (int)((long)(t + 1) * tiles / threads) * tile);
+            int tiles = splitRows ? (m + TK.MR - 1) / TK.MR : (n + TK.NR - 1) / TK.NR;
+            int tile = splitRows ? TK.MR : TK.NR;
+            int extent = splitRows ? m : n;
+            int start = (int)((long)part * tiles / threads) * tile;
+            int end = Math.Min(extent, (int)((long)(part + 1) * tiles / threads) * tile);
             if (start >= end)
             {
                 return;
             }
             if (splitRows)
             {
-                Stripe<T, TA, TB, TK>(alpha, a, b, beta, (T*)cAddress, ldc, start, end - start, 0, n, k, blocking);
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, start, end - start, 0, n, k, blocking);
             }
             else
             {
-                Stripe<T, TA, TB, TK>(alpha, a, b, beta, (T*)cAddress, ldc, 0, m, start, end - start, k, blocking);
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, start, end - start, k, blocking);
             }
-        });
+        }
     }
 
     private static void Stripe<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc,
@@ -112,10 +119,12 @@ internal static unsafe class GemmDriver
         int ncMax = RoundUp(Math.Min(blocking.ColumnBlock, columns), TK.NR);
         nuint aLength = (nuint)mcMax * (nuint)kcMax;
         nuint bLength = (nuint)kcMax * (nuint)ncMax;
-        T* aPack = (T*)NativeMemory.AlignedAlloc(aLength * (nuint)sizeof(T), 64);
-        T* bPack = (T*)NativeMemory.AlignedAlloc(bLength * (nuint)sizeof(T), 64);
+        nuint aBytes = PackBuffer.RoundUpToLine(aLength * (nuint)sizeof(T));
+        PackBuffer buffer = PackBuffer.Rent(aBytes + bLength * (nuint)sizeof(T));
         try
         {
+            T* aPack = (T*)buffer.Start;
+            T* bPack = (T*)(buffer.Start + aBytes);
             for (int ic = row0; ic < row0 + rows; ic += mcMax)
             {
                 int mc = Math.Min(mcMax, row0 + rows - ic);
@@ -145,8 +154,7 @@ internal static unsafe class GemmDriver
         }
         finally
         {
-            NativeMemory.AlignedFree(aPack);
-            NativeMemory.AlignedFree(bPack);
+            PackBuffer.Return(buffer);
         }
     }
 
