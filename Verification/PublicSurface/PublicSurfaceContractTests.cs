@@ -116,6 +116,17 @@ public sealed class PublicSurfaceContractTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
+    [Fact]
+    public void Every_exemption_names_an_existing_parameter()
+    {
+        // An exemption left behind by a renamed or removed method would silently exempt its successor's namesake.
+        var methods = SurfaceArguments.Methods().Select(m => $"{m.Method.DeclaringType!.Name}.{m.Method.Name}").ToHashSet();
+        var parameters = SurfaceArguments.Methods()
+            .SelectMany(m => m.Method.GetParameters().Select(p => $"{m.Method.DeclaringType!.Name}.{m.Method.Name}.{p.Name}")).ToHashSet();
+        Assert.All(SurfaceArguments.InfinityAllowed.Keys, key => Assert.Contains(key, parameters));
+        Assert.All(SurfaceArguments.DataOperands.Keys, key => Assert.Contains(key, methods));
+    }
+
     private static void Expect<TException>(SurfaceMethod method, int parameter, object bad, string[] names, List<string> failures) where TException : ArgumentException
     {
         var (target, arguments) = method.Prepare();
