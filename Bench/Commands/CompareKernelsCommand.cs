@@ -84,9 +84,11 @@ public static class CompareKernelsCommand
         }
         table.Render();
         string command = "dotnet run -c Release --project Bench -- compare kernels";
+        var versions = PeerRunner.Run("version.py", []);
         string markdown = MachineInfo.Header("compare kernels: Kernels vs NumPy/OpenBLAS", command)
             + $"- Measured FMA peak (one core): {floatPeak:F1} GFLOP/s float, {doublePeak:F1} GFLOP/s double (assumed half of float)\n"
-            + $"- Peer: NumPy {PeerVersion()} on Debian's OpenBLAS (pthreads), `OPENBLAS_NUM_THREADS` set to the Threads column\n"
+            + $"- Peer: NumPy {versions["numpy"].GetString()} on Debian's OpenBLAS (pthreads), `OPENBLAS_NUM_THREADS` set to the Threads column\n"
+            + PeerRunner.KernelLines(versions)
             + "- Memory: NumPy puts large arrays on 2 MiB transparent huge pages (it asks with madvise); .NET arrays sit on 4 KiB pages. "
             + "The 16 MiB Gemv matrix spans 4096 pages on our side and 8 on NumPy's, so only ours pays TLB misses; this command does not separate that cost\n"
             + $"- {Rounds} rounds in which ours and the peer alternate; each time is the median over rounds of a per-round median of 11 samples. The ratio is peer time / our time (above 1 means ours is faster)\n"
@@ -96,13 +98,6 @@ public static class CompareKernelsCommand
         File.WriteAllText(file, markdown);
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, file))}[/]");
         return 0;
-    }
-
-
-    private static string PeerVersion()
-    {
-        var result = PeerRunner.Run("version.py", []);
-        return result["numpy"].GetString() ?? "?";
     }
 
     private static Case GemmCase<T>(int n, int threads, double target, string targetText) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

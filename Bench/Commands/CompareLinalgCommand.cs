@@ -123,6 +123,7 @@ public static class CompareLinalgCommand
         string markdown = MachineInfo.Header("compare linalg: dense factorizations and PCG vs SciPy/NumPy and MathNet", command)
             + $"- Peers: NumPy {versions["numpy"].GetString()}, SciPy {versions["scipy"].GetString()} on Debian's OpenBLAS (pthreads, `OPENBLAS_NUM_THREADS={threads}`); "
             + "MathNet.Numerics 5.0.0 with `Control.UseManaged()`\n"
+            + PeerRunner.KernelLines(versions)
             + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {MachineInfo.LoadAverage()} (the machine is shared; ours and the peer alternate so that both see the same neighbours)\n"
             + $"- Ours: default `BlasOptions` ({threads} threads above the size threshold; results are bitwise independent of the thread count)\n"
             + $"- {Rounds} rounds, ours and the Python peer alternating; each factorization time is a median of 7 samples per round, then the median over rounds. "

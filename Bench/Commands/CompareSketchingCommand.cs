@@ -107,6 +107,7 @@ public static class CompareSketchingCommand
         var versions = PeerRunner.Run("version.py", []);
         string markdown = MachineInfo.Header("compare sketching: sketch operators vs scikit-learn and SciPy", command)
             + $"- Peers: scikit-learn {versions["sklearn"].GetString()}, SciPy {versions["scipy"].GetString()}, NumPy {versions["numpy"].GetString()}; float64, one thread on both sides except the row that says otherwise\n"
+            + PeerRunner.KernelLines(versions)
             + "- Same data on both sides: generated here from CounterRandom seeds and passed to `Bench/peers/sketching.py` as raw files\n"
             + "- Sparse: X (samples × features) is projected by scikit-learn as X·Rᵀ; we sketch Xᵀ (in CSR form) as S·Xᵀ, the same numbers transposed. "
             + "R's density is set so it has as many nonzeros per feature, on average, as S has per column (1 for CountSketch, 4 for OSNAP): the same expected multiply-adds\n"

@@ -342,7 +342,7 @@ internal static unsafe class GemvKernels
         }
         for (; i < m; i++)
         {
-            Level1.Axpy(alpha * x[i], new ReadOnlySpan<T>(a + i * lda + start, width), ys);
+            Level1.AxpyAnyAlpha(alpha * x[i], new ReadOnlySpan<T>(a + i * lda + start, width), ys);
         }
     }
 

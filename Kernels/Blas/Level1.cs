@@ -29,7 +29,18 @@ public static class Level1
 
     /// <summary>Computes y ← alpha·x + y.</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> differs in length from <paramref name="x"/>, or partly overlaps it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
     public static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.RequireFinite(alpha, nameof(alpha));
+        AxpyAnyAlpha(alpha, x, y);
+    }
+
+    /// <summary>
+    /// <see cref="Axpy"/> without the check on alpha, for the library's own loops whose alpha is computed from data
+    /// (a Gemv column weight alpha·x[i], a triangular-solve pivot): a NaN or infinity there must propagate, not throw.
+    /// </summary>
+    internal static void AxpyAnyAlpha<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
         Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
@@ -37,17 +48,21 @@ public static class Level1
     }
 
     /// <summary>Computes x ← alpha·x in place.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
     public static void Scale<T>(T alpha, Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        Guard.RequireFinite(alpha, nameof(alpha));
         UnaryDriver.Run(x, x, new ScaleOperator<T>(alpha));
     }
 
     /// <summary>Writes alpha·x[i] to destination[i].</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="x"/>, or partly overlaps it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
     public static void Scale<T>(T alpha, ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        Guard.RequireFinite(alpha, nameof(alpha));
         UnaryDriver.Run(x, destination, new ScaleOperator<T>(alpha));
     }
 

@@ -28,6 +28,7 @@ public static class Level2
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        Guard.RequireDefined(transA, nameof(transA));
         Guard.RequireFinite(alpha, nameof(alpha));
         Guard.RequireFinite(beta, nameof(beta));
         var (rows, cols) = OperandShape.Op(a.Rows, a.Columns, transA);
@@ -64,7 +65,7 @@ public static class Level2
         Guard.RequireDisjoint(y, nameof(y), used, nameof(a));
         for (int i = 0; i < a.Rows; i++)
         {
-            Level1.Axpy(alpha * x[i], y, a.Row(i));
+            Level1.AxpyAnyAlpha(alpha * x[i], y, a.Row(i));
         }
     }
 }

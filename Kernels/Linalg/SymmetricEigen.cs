@@ -49,6 +49,8 @@ public static class SymmetricEigen
             throw new ArgumentException($"eigenvectors is {eigenvectors.Rows}×{eigenvectors.Columns}; expected {a.Rows}×{a.Rows}.", nameof(eigenvectors));
         }
         Guard.RequireDisjoint<T>(a, nameof(a), eigenvectors, nameof(eigenvectors));
+        Guard.RequireDisjoint<T>(eigenvalues, nameof(eigenvalues),
+            eigenvectors.Data[..(int)Guard.RequiredLength(eigenvectors.Rows, eigenvectors.Columns, eigenvectors.Stride)], nameof(eigenvectors));
         Run(a, eigenvalues, eigenvectors, vectors: true);
     }
 

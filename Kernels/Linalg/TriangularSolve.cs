@@ -33,6 +33,7 @@ public static class TriangularSolve
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        RequireDefined(triangle, transpose, diagonal);
         RequireSquare(t, nameof(t));
         Guard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Columns);
         Guard.RequireDisjoint(t.Data[..(int)Guard.RequiredLength(t.Rows, t.Columns, t.Stride)], nameof(t), x, nameof(x));
@@ -68,11 +69,11 @@ public static class TriangularSolve
                 }
                 if (opIsLower)
                 {
-                    Level1.Axpy(-x[p], row[(p + 1)..], x[(p + 1)..]);
+                    Level1.AxpyAnyAlpha(-x[p], row[(p + 1)..], x[(p + 1)..]);
                 }
                 else
                 {
-                    Level1.Axpy(-x[p], row[..p], x[..p]);
+                    Level1.AxpyAnyAlpha(-x[p], row[..p], x[..p]);
                 }
             }
         }
@@ -95,6 +96,8 @@ public static class TriangularSolve
         MatrixView<T> b, BlasOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        Guard.RequireDefined(side, nameof(side));
+        RequireDefined(triangle, transpose, diagonal);
         RequireSquare(t, nameof(t));
         if (side == Side.Left && b.Rows != t.Rows)
         {
@@ -117,6 +120,13 @@ public static class TriangularSolve
         {
             ArrayPool<T>.Shared.Return(scratch);
         }
+    }
+
+    private static void RequireDefined(Triangle triangle, Transpose transpose, Diagonal diagonal)
+    {
+        Guard.RequireDefined(triangle, nameof(triangle));
+        Guard.RequireDefined(transpose, nameof(transpose));
+        Guard.RequireDefined(diagonal, nameof(diagonal));
     }
 
     internal static void RequireSquare<T>(ReadOnlyMatrixView<T> t, string name)

@@ -22,6 +22,10 @@ namespace Kernels.Solvers;
 /// instead of dividing by it; a NaN or infinity in b, the initial guess or any product stops with
 /// <see cref="SolverStatus.NonFinite"/>. Exceptions thrown by user code (a <see cref="DelegateOperator{T}"/>'s map, the
 /// progress callback) do propagate.</para>
+/// <para><b>Scale.</b> The iteration runs on 2^-e·b, where 2^e ≤ ‖b‖₂ &lt; 2^(e+1), and scales x back once at the end;
+/// if pᵀAp over- or underflows while A·p is finite, it is recomputed on A·p divided by a power of two. Both are exact,
+/// so a system whose b (or A) is scaled by a power of two takes the same iterations and returns the scaled solution,
+/// over the whole exponent range of the type: Breakdown and NonFinite report the problem or the data, never its scale.</para>
 /// <para><b>Cost and reproducibility.</b> Given a <see cref="ConjugateGradientWorkspace{T}"/>, an iteration allocates
 /// nothing unless the operator does (the library's operators do not, threaded or not) or a residual history is
 /// recorded. All reductions run in a fixed order, so for a given input the iterates are bitwise identical from run to
@@ -68,11 +72,7 @@ public static class ConjugateGradient
         ConjugateGradientOptions options, ConjugateGradientWorkspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = op.Dimension;
-        int maxIterations = options.MaxIterations ?? (int)Math.Min(int.MaxValue, 10L * n);
-        Span<T> r = workspace.Residual, p = workspace.Direction, q = workspace.Product;
-        // Without a preconditioner z is r itself, which saves a copy per iteration.
-        Span<T> z = preconditioner is null ? r : workspace.Preconditioned;
+        int maxIterations = options.MaxIterations ?? (int)Math.Min(int.MaxValue, 10L * op.Dimension);
         var history = options.RecordResidualHistory ? new List<double>(Math.Min(maxIterations, 1023) + 1) : null;
 
         T bNorm = Level1.Nrm2(b);
@@ -86,29 +86,59 @@ public static class ConjugateGradient
             history?.Add(0);
             return new ConjugateGradientResult(SolverStatus.Converged, 0, 0, 0, history);
         }
+        // CG is scale-invariant, but its inner products are not: rᵀz and pᵀAp square the scale of b, so a
+        // well-posed system with ‖b‖ near 2^±64 (float) or 2^±512 (double) would overflow or underflow them.
+        // Solving A·(2^-e·x) = 2^-e·b with ‖2^-e·b‖ in [1, 2) instead multiplies every vector by an exact power of
+        // two: the iterates are the same bits as for any other scale of b, and x is scaled back once at the end.
+        int exponent = T.ILogB(bNorm);
+        var state = new ScaledState(exponent, history);
+        ConjugateGradientResult result = IterateScaled(op, b, x, preconditioner, options, workspace, maxIterations, state);
+        ScaleByPowerOfTwo(x, exponent);
+        return result;
+    }
+
+    /// <summary>The exponent e of ‖b‖ (the iteration works on 2^-e·b) and the history to record into.</summary>
+    private readonly record struct ScaledState(int Exponent, List<double>? History);
+
+    /// <summary>
+    /// Runs CG on A·x = 2^-e·b; on a warm start x is scaled by 2^-e first. Returns norms in the caller's units.
+    /// </summary>
+    private static ConjugateGradientResult IterateScaled<T>(ILinearOperator<T> op, ReadOnlySpan<T> b, Span<T> x, IPreconditioner<T>? preconditioner,
+        ConjugateGradientOptions options, ConjugateGradientWorkspace<T> workspace, int maxIterations, ScaledState state)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> r = workspace.Residual, p = workspace.Direction, q = workspace.Product;
+        // Without a preconditioner z is r itself, which saves a copy per iteration.
+        Span<T> z = preconditioner is null ? r : workspace.Preconditioned;
+        List<double>? history = state.History;
+
+        b.CopyTo(r);
+        ScaleByPowerOfTwo(r, -state.Exponent);
         if (options.InitialGuess == InitialGuess.Zero)
         {
             x.Clear();
-            b.CopyTo(r);
         }
         else
         {
+            ScaleByPowerOfTwo(x, -state.Exponent);
             op.Apply(x, q);
-            b.CopyTo(r);
             Level1.Axpy(-T.One, q, r);
         }
-        T threshold = T.Max(T.CreateSaturating(options.RelativeTolerance) * bNorm, T.CreateSaturating(options.AbsoluteTolerance));
-        double bNormD = double.CreateChecked(bNorm);
+        // ‖2^-e·b‖ is exact: Nrm2 scales by powers of two only. The absolute tolerance is scaled like b, in double
+        // so that a float scale factor beyond float's range still gives the right (saturated) threshold.
+        double bNorm = double.CreateChecked(T.ScaleB(Level1.Nrm2(b), -state.Exponent));
+        T threshold = T.Max(T.CreateSaturating(options.RelativeTolerance * bNorm),
+            T.CreateSaturating(double.ScaleB(options.AbsoluteTolerance, -state.Exponent)));
 
         T rNorm = Level1.Nrm2<T>(r);
-        history?.Add(double.CreateChecked(rNorm) / bNormD);
+        history?.Add(double.CreateChecked(rNorm) / bNorm);
         if (!T.IsFinite(rNorm))
         {
-            return Result(SolverStatus.NonFinite, 0, rNorm, bNormD, history);
+            return Result(SolverStatus.NonFinite, 0, rNorm, bNorm, state);
         }
         if (rNorm <= threshold)
         {
-            return Result(SolverStatus.Converged, 0, rNorm, bNormD, history);
+            return Result(SolverStatus.Converged, 0, rNorm, bNorm, state);
         }
 
         T rhoPrevious = T.One;
@@ -118,11 +148,11 @@ public static class ConjugateGradient
             T rho = Level1.Dot<T>(r, z);
             if (!T.IsFinite(rho))
             {
-                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNormD, history);
+                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNorm, state);
             }
             if (rho <= T.Zero)
             {
-                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNormD, history);
+                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNorm, state);
             }
             if (k == 1)
             {
@@ -134,38 +164,78 @@ public static class ConjugateGradient
             }
             op.Apply(p, q);
             T curvature = Level1.Dot<T>(p, q);
+            // The step for r is rho/pᵀq applied to q; for x it is the same times 2^qExponent, where q was divided
+            // by 2^qExponent when pᵀq over- or underflowed although A·p is finite (A far from unit scale).
+            int qExponent = 0;
+            if (!T.IsFinite(curvature) || (curvature > T.Zero && curvature < SafeCurvatureFloor<T>()))
+            {
+                T qNorm = Level1.Nrm2<T>(q);
+                if (T.IsFinite(qNorm) && qNorm > T.Zero && T.IsFinite(Level1.Nrm2<T>(p)))
+                {
+                    qExponent = T.ILogB(qNorm);
+                    ScaleByPowerOfTwo(q, -qExponent);
+                    curvature = Level1.Dot<T>(p, q);
+                }
+            }
             if (!T.IsFinite(curvature))
             {
-                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNormD, history);
+                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNorm, state);
             }
             if (curvature <= T.Zero)
             {
-                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNormD, history);
+                return Result(SolverStatus.Breakdown, k - 1, rNorm, bNorm, state);
             }
-            T alpha = rho / curvature;
-            Level1.Axpy(alpha, p, x);
-            Level1.Axpy(-alpha, q, r);
+            T residualStep = rho / curvature;
+            T solutionStep = T.ScaleB(residualStep, -qExponent);
+            if (!T.IsFinite(residualStep) || !T.IsFinite(solutionStep))
+            {
+                return Result(SolverStatus.NonFinite, k - 1, rNorm, bNorm, state);
+            }
+            Level1.Axpy(solutionStep, p, x);
+            Level1.Axpy(-residualStep, q, r);
             rNorm = Level1.Nrm2<T>(r);
-            double rNormD = double.CreateChecked(rNorm);
-            history?.Add(rNormD / bNormD);
-            options.Progress?.Invoke(new ConjugateGradientProgress(k, rNormD, rNormD / bNormD));
+            double relative = double.CreateChecked(rNorm) / bNorm;
+            history?.Add(relative);
+            options.Progress?.Invoke(new ConjugateGradientProgress(k, double.ScaleB(double.CreateChecked(rNorm), state.Exponent), relative));
             if (!T.IsFinite(rNorm))
             {
-                return Result(SolverStatus.NonFinite, k, rNorm, bNormD, history);
+                return Result(SolverStatus.NonFinite, k, rNorm, bNorm, state);
             }
             if (rNorm <= threshold)
             {
-                return Result(SolverStatus.Converged, k, rNorm, bNormD, history);
+                return Result(SolverStatus.Converged, k, rNorm, bNorm, state);
             }
             rhoPrevious = rho;
         }
-        return Result(SolverStatus.MaxIterations, maxIterations, rNorm, bNormD, history);
+        return Result(SolverStatus.MaxIterations, maxIterations, rNorm, bNorm, state);
     }
 
-    private static ConjugateGradientResult Result<T>(SolverStatus status, int iterations, T rNorm, double bNorm, List<double>? history)
+    /// <summary>
+    /// Below this pᵀAp is recomputed on A·p scaled to unit norm: 2^-60 (float) or 2^-500 (double) keeps the
+    /// products p[i]·q[i] clear of the subnormal range, where they would lose precision.
+    /// </summary>
+    private static T SafeCurvatureFloor<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.ScaleB(T.One, -60) : T.ScaleB(T.One, -500);
+
+    /// <summary>
+    /// Multiplies x by 2^exponent in steps that are exact powers of two of the element type (2^140 is no float),
+    /// each step exact unless an element leaves the normal range.
+    /// </summary>
+    private static void ScaleByPowerOfTwo<T>(Span<T> x, int exponent) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int maxStep = 100;
+        while (exponent != 0)
+        {
+            int step = Math.Clamp(exponent, -maxStep, maxStep);
+            Level1.Scale(T.ScaleB(T.One, step), x);
+            exponent -= step;
+        }
+    }
+
+    private static ConjugateGradientResult Result<T>(SolverStatus status, int iterations, T rNorm, double bNorm, ScaledState state)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double norm = double.CreateChecked(rNorm);
-        return new ConjugateGradientResult(status, iterations, norm, norm / bNorm, history);
+        return new ConjugateGradientResult(status, iterations, double.ScaleB(norm, state.Exponent), norm / bNorm, state.History);
     }
 }

@@ -44,11 +44,12 @@ public static class GatherScatter
     /// deterministic; IEEE arithmetic applies (NaN and infinity propagate as the scalar formula says).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="indices"/> differs in length from <paramref name="x"/>, or <paramref name="y"/> shares memory with <paramref name="x"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An index is negative or ≥ <c>y.Length</c>; the message gives the first such position.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite, or an index is negative or ≥ <c>y.Length</c>; the message gives the first such position.</exception>
     public static void ScatterAdd<T>(T alpha, ReadOnlySpan<T> x, ReadOnlySpan<int> indices, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
+        Guard.RequireFinite(alpha, nameof(alpha));
         Guard.RequireLength(indices.Length, x.Length, nameof(indices), "one index per element of x");
         Guard.RequireDisjoint(x, nameof(x), y, nameof(y));
         Guard.RequireAllBelow(indices, y.Length, nameof(indices));

@@ -184,7 +184,7 @@ public static class SparseBlas
             ReadOnlySpan<T> values = a.ValuesOfRow(r);
             for (int k = 0; k < columns.Length; k++)
             {
-                Level1.Axpy(alpha * values[k], b.Row(columns[k]), row);
+                Level1.AxpyAnyAlpha(alpha * values[k], b.Row(columns[k]), row);
             }
         }
     }

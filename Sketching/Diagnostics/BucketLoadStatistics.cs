@@ -17,6 +17,13 @@ public readonly record struct BucketLoadStatistics(long Keys, int Buckets, long 
     public double MaxRatio => MaxLoad / ExpectedLoad;
 
     /// <summary>True when every load lies in [(1 − δ)·N/B, (1 + δ)·N/B]; Lemma 4.1 of the paper states δ = 0.1.</summary>
-    public bool IsWithin(double relativeDeviation) =>
-        MinLoad >= (1 - relativeDeviation) * ExpectedLoad && MaxLoad <= (1 + relativeDeviation) * ExpectedLoad;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="relativeDeviation"/> is negative or not finite.</exception>
+    public bool IsWithin(double relativeDeviation)
+    {
+        if (!(double.IsFinite(relativeDeviation) && relativeDeviation >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(relativeDeviation), relativeDeviation, "The relative deviation must be finite and non-negative.");
+        }
+        return MinLoad >= (1 - relativeDeviation) * ExpectedLoad && MaxLoad <= (1 + relativeDeviation) * ExpectedLoad;
+    }
 }

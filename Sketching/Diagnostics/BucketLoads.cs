@@ -43,12 +43,14 @@ public static class BucketLoads
     /// with mean μ, P(|X − μ| &gt; a) &lt; 8·((k·μ + k²)/a²)^(k/2), k even. An odd k uses k − 1, for which the family
     /// is also independent. A union bound over B buckets multiplies it by B.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="independence"/> is below 2, or the mean or deviation is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="independence"/> is below 2, or the mean or deviation is not positive and finite.</exception>
     public static double TailBound(int independence, double mean, double deviation)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(independence, 2);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mean);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(deviation);
+        ArgumentOutOfRangeException.ThrowIfEqual(mean, double.PositiveInfinity);
+        ArgumentOutOfRangeException.ThrowIfEqual(deviation, double.PositiveInfinity);
         int k = independence - independence % 2;
         return 8 * Math.Pow((k * mean + (double)k * k) / (deviation * deviation), k / 2.0);
     }

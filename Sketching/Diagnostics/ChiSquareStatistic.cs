@@ -22,7 +22,7 @@ public readonly record struct ChiSquareStatistic(double Value, int Cells, long T
     /// E[D] ≤ √E[X²] = √(C − 1) for equally likely cells. When cell probabilities are 1/C + δ_c, E[X²] grows by at most
     /// T·C·Σδ_c², which <paramref name="bias"/> carries. The bound is valid for every T, unlike the χ² approximation.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The probability is not in (0, 1), or the bias is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The probability is not in (0, 1), or the bias is negative or not finite.</exception>
     public double UpperBound(double falseAlarmProbability, double bias = 0)
     {
         if (!(falseAlarmProbability > 0 && falseAlarmProbability < 1))
@@ -30,6 +30,7 @@ public readonly record struct ChiSquareStatistic(double Value, int Cells, long T
             throw new ArgumentOutOfRangeException(nameof(falseAlarmProbability), falseAlarmProbability, "The probability must be in (0, 1).");
         }
         ArgumentOutOfRangeException.ThrowIfNegative(bias);
+        ArgumentOutOfRangeException.ThrowIfEqual(bias, double.PositiveInfinity);
         double root = Math.Sqrt(Cells - 1 + bias) + Math.Sqrt(Cells * Math.Log(1 / falseAlarmProbability));
         return root * root;
     }

@@ -10,5 +10,13 @@ namespace Kernels.Sketching.Diagnostics;
 public readonly record struct DistanceRatioRange(double Min, double Max, int Pairs)
 {
     /// <summary>True when every ratio lies strictly inside (1 − ε, 1 + ε).</summary>
-    public bool IsWithin(double epsilon) => Min > 1 - epsilon && Max < 1 + epsilon;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is negative or not finite.</exception>
+    public bool IsWithin(double epsilon)
+    {
+        if (!(double.IsFinite(epsilon) && epsilon >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be finite and non-negative.");
+        }
+        return Min > 1 - epsilon && Max < 1 + epsilon;
+    }
 }

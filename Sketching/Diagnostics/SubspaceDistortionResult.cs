@@ -21,5 +21,13 @@ public readonly record struct SubspaceDistortionResult(double MinEigenvalue, dou
     public double MaxSingularValue => Math.Sqrt(Math.Max(MaxEigenvalue, 0));
 
     /// <summary>True when S is a (1 ± ε) subspace embedding of the subspace: <see cref="Distortion"/> ≤ ε.</summary>
-    public bool IsWithin(double epsilon) => Distortion <= epsilon;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epsilon"/> is negative or not finite.</exception>
+    public bool IsWithin(double epsilon)
+    {
+        if (!(double.IsFinite(epsilon) && epsilon >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be finite and non-negative.");
+        }
+        return Distortion <= epsilon;
+    }
 }

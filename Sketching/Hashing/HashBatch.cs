@@ -78,6 +78,7 @@ internal static class HashBatch
         Guard.RequireAtLeast(buckets, 1, nameof(buckets));
         Guard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
         Guard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
+        Guard.RequireDisjoint<int>(bucketDestination[..keys.Length], nameof(bucketDestination), signDestination[..keys.Length], nameof(signDestination));
         HashGuard.RequireKeys(keys, keyCount);
         BucketsAndSigns(hash, keys, buckets, bucketDestination, signDestination);
     }

@@ -52,6 +52,6 @@ public interface IHashFunction
 
     /// <summary>Writes <see cref="BucketAndSign"/> of every key to the two destinations.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="buckets"/> is not positive, or a key is not below <see cref="KeyCount"/> (checked before anything is written).</exception>
-    /// <exception cref="ArgumentException">A destination is shorter than <paramref name="keys"/>.</exception>
+    /// <exception cref="ArgumentException">A destination is shorter than <paramref name="keys"/>, or the two destinations share memory.</exception>
     void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination);
 }

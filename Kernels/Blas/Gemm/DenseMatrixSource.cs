@@ -23,6 +23,7 @@ public readonly struct DenseMatrixSource<T> : IPanelSource<T> where T : unmanage
     /// <exception cref="ArgumentException"><paramref name="data"/> is too short for the shape.</exception>
     public DenseMatrixSource(ReadOnlyMemory<T> data, int storedRows, int storedCols, int stride, Transpose transpose = Transpose.None)
     {
+        Guard.RequireDefined(transpose, nameof(transpose));
         Guard.RequireMatrix(data.Length, storedRows, storedCols, stride, nameof(data));
         _data = data;
         (Rows, Columns) = OperandShape.Op(storedRows, storedCols, transpose);

@@ -163,6 +163,69 @@ public sealed class ConjugateGradientTests
         Assert.True(jacobi.Iterations * 2 < plain.Iterations, $"Jacobi {jacobi.Iterations} vs plain {plain.Iterations} ({plain.Status})");
     }
 
+    // ---- Scale invariance ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Scaling_b_or_A_by_a_power_of_two_keeps_the_iterations_and_scales_the_solution()
+    {
+        CheckScaleInvariance<float>(1e-5);
+        CheckScaleInvariance<double>(1e-12);
+    }
+
+    /// <summary>
+    /// A shifted 1-D Poisson matrix (entries 2.1 and −1, κ ≈ 40) and b with |b[i]| in [0.5, 1), solved once as the
+    /// reference; then b·2^k for every k that keeps b normal and x finite, and A·2^j for every j that keeps the products
+    /// A·p out of the subnormal range (|j| ≤ maxExponent − 16). CG is scale-invariant, so each must converge in the
+    /// reference's iterations to the scaled reference. Before the iteration worked on b/2^⌊log₂‖b‖⌋, rᵀr overflowed
+    /// for float b near 2^64 (NonFinite) and underflowed near 2^-64 (Breakdown); before pᵀAp was rescaled, a double
+    /// A near 2^-1000 underflowed it in the last iterations.
+    /// </summary>
+    private static void CheckScaleInvariance<T>(double rtol) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int n = 40;
+        int maxExponent = typeof(T) == typeof(float) ? 127 : 1023, minNormalExponent = 1 - maxExponent;
+        T[] a = new T[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i * n + i] = T.CreateChecked(2.1);
+            if (i > 0)
+            {
+                a[i * n + i - 1] = a[(i - 1) * n + i] = -T.One;
+            }
+        }
+        var random = new System.Random(5);
+        T[] b = Enumerable.Range(0, n).Select(_ => T.CreateChecked((random.Next(2) * 2 - 1) * (0.5 + 0.5 * random.NextDouble()))).ToArray();
+        var options = new ConjugateGradientOptions { RelativeTolerance = rtol };
+        T[] reference = new T[n];
+        var expected = ConjugateGradient.Solve(new DenseOperator<T>(a, n), b, reference, null, options);
+        Assert.Equal(SolverStatus.Converged, expected.Status);
+        T largest = reference.Select(T.Abs).Max();
+        int xExponent = T.ILogB(largest);
+        double tolerance = 8 * Tolerance.Epsilon<T>() * double.CreateChecked(largest);
+
+        void Check(T[] matrix, T[] rhs, int solutionExponent, string what)
+        {
+            T[] x = new T[n];
+            var result = ConjugateGradient.Solve(new DenseOperator<T>(matrix, n), rhs, x, null, options);
+            Assert.True(result.Status == SolverStatus.Converged && result.Iterations == expected.Iterations,
+                $"{typeof(T).Name} {what}: {result.Status} after {result.Iterations}; the reference converged after {expected.Iterations}");
+            for (int i = 0; i < n; i++)
+            {
+                double error = Math.Abs(double.CreateChecked(T.ScaleB(x[i], -solutionExponent)) - double.CreateChecked(reference[i]));
+                Assert.True(error <= tolerance, $"{typeof(T).Name} {what}: x[{i}]·2^{-solutionExponent} is off by {error:E3}");
+            }
+        }
+
+        for (int k = minNormalExponent + 1; k < maxExponent - xExponent; k++)
+        {
+            Check(a, b.Select(v => T.ScaleB(v, k)).ToArray(), k, $"b·2^{k}");
+        }
+        for (int j = -(maxExponent - 16); j <= maxExponent - 16; j++)
+        {
+            Check(a.Select(v => T.ScaleB(v, j)).ToArray(), b, -j, $"A·2^{j}");
+        }
+    }
+
     // ---- Statuses --------------------------------------------------------------------------------------------
 
     [Fact]
