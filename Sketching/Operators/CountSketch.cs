@@ -9,7 +9,8 @@ namespace Kernels.Sketching.Operators;
 /// column of S and one signed row update per row (dense A) or per stored entry (CSR A): O(nnz(A)).
 /// </summary>
 /// <remarks>
-/// h and σ come from one 4-wise independent polynomial hash over 2³¹ − 1, <c>PolynomialHash(4, seed, stream: 0)</c>,
+/// h and σ come from one 4-wise independent polynomial hash over 2³¹ − 1,
+/// <c>PolynomialHash(4, CounterRandom.Derive(seed, Purpose("osnap")), stream: 0)</c>,
 /// through <see cref="Hashing.IHashFunction.BucketAndSign"/>: (h(j), σ(j)) is jointly 4-wise independent, more than
 /// Theorem B.3 needs (2-wise h, 4-wise σ). The operator is <see cref="SparseEmbedding{T}"/> with one nonzero per
 /// column and the same seed gives the same matrix. See <see cref="ISketch{T}"/> for determinism.
@@ -41,12 +42,9 @@ public sealed class CountSketch<T> : SketchOperator<T> where T : unmanaged, IFlo
 
     private protected override void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination) => _hashing.ApplySparse(a, destination);
 
-    private protected override void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) =>
-        _hashing.ApplySource(a, destination, options);
-
     private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination) => _hashing.ApplyTransposeVector(y, destination);
 
     private protected override void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination) => _hashing.ApplyTransposeDense(y, destination);
 
-    private protected override void WriteDense(MatrixView<T> destination) => _hashing.WriteDense(destination);
+    private protected override void WriteRows(int firstRow, MatrixView<T> destination) => _hashing.WriteRows(firstRow, destination);
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Simd;
+using Kernels.Randomness;
 using Kernels.Sketching.Hashing;
 using Kernels.Sparse;
 
@@ -15,11 +16,11 @@ namespace Kernels.Sketching.Operators;
 /// </summary>
 /// <remarks>
 /// <para><b>Sampling.</b> Block b uses its own 4-wise independent polynomial hash over 2³¹ − 1,
-/// <c>PolynomialHash(4, seed, stream: b)</c>, and takes the row within the block and the sign from one evaluation
+/// <c>PolynomialHash(4, CounterRandom.Derive(seed, Purpose("osnap")), stream: b)</c> (the README's seed rule), and takes the row within the block and the sign from one evaluation
 /// (<see cref="IHashFunction.BucketAndSign"/>): the pairs are jointly 4-wise independent over columns, which covers
 /// CountSketch's 2-wise rows and 4-wise signs, and blocks are independent of one another. Nothing is stored but the
 /// 4·t coefficients; rows and signs are recomputed, 256 columns at a time, wherever they are needed.</para>
-/// <para><b>Threads.</b> Dense and implicit operands are split into column stripes across threads; sparse operands
+/// <para><b>Threads.</b> Dense operands are split into column stripes across threads; sparse operands
 /// and vectors run on the calling thread.</para>
 /// <para><b>Order.</b> Every loop visits columns in ascending order and blocks in ascending order within a column;
 /// an output element receives at most one term per column, so it is always summed in ascending column order,
@@ -30,15 +31,15 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// <summary>Columns hashed at a time (stack buffers).</summary>
     private const int Chunk = 256;
 
-    /// <summary>Elements of the scratch block an implicit operand is asked to fill (256 KiB of floats): it stays in L2.</summary>
-    private const int SourceBlockElements = 1 << 16;
-
     /// <summary>
     /// Bytes of each row of a dense operand that a thread stripe covers, at least. Narrower stripes made each thread
     /// read short strided pieces of every row (and hash every row again): with 2 threads on a 20000 × 200 double
     /// matrix (100-column stripes) the product took 3.5 ms against 1.9 ms on one thread.
     /// </summary>
     private const int MinStripeBytes = 4096;
+
+    /// <summary>The purpose the hashed sketches derive their seed with (<see cref="CounterRandom.Derive"/>); one for both, so CountSketch is OSNAP with t = 1.</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("osnap");
 
     private readonly int _rows;
     private readonly int _columns;
@@ -56,9 +57,10 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             _blockStart[b] = (int)((long)b * rows / blocks);
         }
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
         for (int b = 0; b < blocks; b++)
         {
-            _hashes[b] = new PolynomialHash(4, seed, (ulong)b, PrimeField.Mersenne31).Polynomial;
+            _hashes[b] = new PolynomialHash(4, derived, (ulong)b, PrimeField.Mersenne31).Polynomial;
         }
         _scale = blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
     }
@@ -173,32 +175,6 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>S·A for an implicit A, asked for in blocks of about <see cref="SourceBlockElements"/> elements.</summary>
-    public void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) where TSource : IRowBlockSource<T>
-    {
-        Clear(destination);
-        int d = a.Columns;
-        if (d == 0)
-        {
-            return;
-        }
-        int blockRows = Math.Clamp(SourceBlockElements / d, 1, a.Rows);
-        T[] scratch = ArrayPool<T>.Shared.Rent(blockRows * d);
-        try
-        {
-            for (int j0 = 0; j0 < a.Rows; j0 += blockRows)
-            {
-                var block = new MatrixView<T>(scratch, Math.Min(blockRows, a.Rows - j0), d);
-                a.WriteRows(j0, block);
-                Accumulate(j0, block, destination, options);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(scratch);
-        }
-    }
-
     public void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination)
     {
         Clear(destination);
@@ -249,7 +225,8 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    public void WriteDense(MatrixView<T> destination)
+    /// <summary>Rows firstRow … firstRow + destination.Rows − 1 of S.</summary>
+    public void WriteRows(int firstRow, MatrixView<T> destination)
     {
         Clear(destination);
         Span<int> rows = stackalloc int[Chunk];
@@ -262,7 +239,10 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
                 Hash(b, j0, n, rows, values);
                 for (int c = 0; c < n; c++)
                 {
-                    destination[rows[c], j0 + c] = values[c];
+                    if ((uint)(rows[c] - firstRow) < (uint)destination.Rows)
+                    {
+                        destination[rows[c] - firstRow, j0 + c] = values[c];
+                    }
                 }
             }
         }

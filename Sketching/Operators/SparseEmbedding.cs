@@ -9,7 +9,8 @@ namespace Kernels.Sketching.Operators;
 /// <see cref="SparseEmbeddingDistribution"/>). Applying it costs O(t·nnz(A)).
 /// </summary>
 /// <remarks>
-/// Block b takes its row and sign from the 4-wise independent <c>PolynomialHash(4, seed, stream: b)</c> through
+/// Block b takes its row and sign from the 4-wise independent
+/// <c>PolynomialHash(4, CounterRandom.Derive(seed, Purpose("osnap")), stream: b)</c> through
 /// <see cref="Hashing.IHashFunction.BucketAndSign"/>; blocks are independent. With t = 1 and the same seed it is the
 /// same matrix as <see cref="CountSketch{T}"/>. See <see cref="ISketch{T}"/> for determinism.
 /// </remarks>
@@ -40,12 +41,9 @@ public sealed class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, 
 
     private protected override void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination) => _hashing.ApplySparse(a, destination);
 
-    private protected override void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) =>
-        _hashing.ApplySource(a, destination, options);
-
     private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination) => _hashing.ApplyTransposeVector(y, destination);
 
     private protected override void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination) => _hashing.ApplyTransposeDense(y, destination);
 
-    private protected override void WriteDense(MatrixView<T> destination) => _hashing.WriteDense(destination);
+    private protected override void WriteRows(int firstRow, MatrixView<T> destination) => _hashing.WriteRows(firstRow, destination);
 }
