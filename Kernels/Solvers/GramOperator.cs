@@ -50,6 +50,12 @@ public sealed class GramOperator<T> : LinearMapBase<T>, ILinearOperator<T> where
     /// <inheritdoc/>
     public int Dimension => Rows;
 
+    /// <summary>The product applied first: A for AᵀA, Aᵀ for AAᵀ.</summary>
+    private Transpose First => Form == GramForm.AtA ? Transpose.None : Transpose.Transposed;
+
+    /// <summary>The product applied to the first one's result.</summary>
+    private Transpose Second => Form == GramForm.AtA ? Transpose.Transposed : Transpose.None;
+
     /// <summary>The length of the intermediate product: m for AᵀA, n for AAᵀ.</summary>
     private int Inner => Form == GramForm.AtA ? _map.Rows : _map.Columns;
 
@@ -60,16 +66,8 @@ public sealed class GramOperator<T> : LinearMapBase<T>, ILinearOperator<T> where
         try
         {
             Span<T> t = buffer.AsSpan(0, Inner);
-            if (Form == GramForm.AtA)
-            {
-                _map.Apply(T.One, x, T.Zero, t);
-                _map.ApplyTranspose(alpha, t, beta, y);
-            }
-            else
-            {
-                _map.ApplyTranspose(T.One, x, T.Zero, t);
-                _map.Apply(alpha, t, beta, y);
-            }
+            _map.Apply(First, T.One, x, T.Zero, t);
+            _map.Apply(Second, alpha, t, beta, y);
         }
         finally
         {
@@ -89,16 +87,8 @@ public sealed class GramOperator<T> : LinearMapBase<T>, ILinearOperator<T> where
         try
         {
             var t = new MatrixView<T>(buffer, Inner, k);
-            if (Form == GramForm.AtA)
-            {
-                _map.Apply(T.One, x, T.Zero, t);
-                _map.ApplyTranspose(alpha, t, beta, y);
-            }
-            else
-            {
-                _map.ApplyTranspose(T.One, x, T.Zero, t);
-                _map.Apply(alpha, t, beta, y);
-            }
+            _map.Apply(First, T.One, x, T.Zero, t);
+            _map.Apply(Second, alpha, t, beta, y);
         }
         finally
         {

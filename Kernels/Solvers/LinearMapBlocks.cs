@@ -53,14 +53,7 @@ public static class LinearMapBlocks
                         output[r] = y[r, c];
                     }
                 }
-                if (transpose == Transpose.None)
-                {
-                    map.Apply(alpha, input, beta, output);
-                }
-                else
-                {
-                    map.ApplyTranspose(alpha, input, beta, output);
-                }
+                map.Apply(transpose, alpha, input, beta, output);
                 for (int r = 0; r < outer; r++)
                 {
                     y[r, c] = output[r];

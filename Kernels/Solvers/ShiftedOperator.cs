@@ -33,28 +33,14 @@ public sealed class ShiftedOperator<T> : LinearMapBase<T>, ILinearOperator<T> wh
     /// <inheritdoc/>
     protected override void ApplyVector(Transpose transpose, T alpha, ReadOnlySpan<T> x, T beta, Span<T> y)
     {
-        if (transpose == Transpose.None)
-        {
-            _inner.Apply(alpha, x, beta, y);
-        }
-        else
-        {
-            _inner.ApplyTranspose(alpha, x, beta, y);
-        }
+        _inner.Apply(transpose, alpha, x, beta, y);
         Level1.Axpy(alpha * Shift, x, y);
     }
 
     /// <inheritdoc/>
     protected override void ApplyBlock(Transpose transpose, T alpha, ReadOnlyMatrixView<T> x, T beta, MatrixView<T> y)
     {
-        if (transpose == Transpose.None)
-        {
-            _inner.Apply(alpha, x, beta, y);
-        }
-        else
-        {
-            _inner.ApplyTranspose(alpha, x, beta, y);
-        }
+        _inner.Apply(transpose, alpha, x, beta, y);
         for (int r = 0; r < x.Rows; r++)
         {
             Level1.Axpy(alpha * Shift, x.Row(r), y.Row(r));
