@@ -89,53 +89,64 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>The (row, value) of column j in every block, as the definition lists them; for references and tests.</summary>
-    public void Entries(int column, Span<int> rows, Span<T> values)
+    /// <summary>What is done with each nonzero S[row, column] = value.</summary>
+    private interface IEntryVisitor
     {
-        for (int b = 0; b < Blocks; b++)
+        void Visit(int row, int column, T value);
+    }
+
+    /// <summary>
+    /// Calls the visitor on every nonzero of S: columns ascending, blocks ascending within a column, so an output element
+    /// that receives one term per column is summed in ascending column order. Columns are hashed a chunk at a time.
+    /// </summary>
+    private void VisitEntries<TVisitor>(ref TVisitor visitor) where TVisitor : IEntryVisitor, allows ref struct
+    {
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
         {
-            Hash(b, column, 1, rows.Slice(b, 1), values.Slice(b, 1));
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    visitor.Visit(rows[c], j0 + c, values[c]);
+                }
+            }
         }
     }
 
     public void ApplyVector(ReadOnlySpan<T> x, Span<T> y)
     {
         y.Clear();
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    ref T target = ref y[rows[c]];
-                    target = VectorMath.MultiplyAdd(values[c], x[j0 + c], target);
-                }
-            }
-        }
+        var visitor = new VectorProduct(x, y);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>y[row] += value·x[column].</summary>
+    private readonly ref struct VectorProduct(ReadOnlySpan<T> x, Span<T> y) : IEntryVisitor
+    {
+        private readonly ReadOnlySpan<T> _x = x;
+        private readonly Span<T> _y = y;
+
+        public void Visit(int row, int column, T value) => _y[row] = VectorMath.MultiplyAdd(value, _x[column], _y[row]);
     }
 
     public void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> x)
     {
         x.Clear();
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    ref T target = ref x[j0 + c];
-                    target = VectorMath.MultiplyAdd(values[c], y[rows[c]], target);
-                }
-            }
-        }
+        var visitor = new VectorProduct(y, x);
+        var transposed = new TransposedVectorProduct(visitor);
+        VisitEntries(ref transposed);
+    }
+
+    /// <summary>x[column] += value·y[row]: the vector product with the roles of row and column swapped.</summary>
+    private readonly ref struct TransposedVectorProduct(VectorProduct product) : IEntryVisitor
+    {
+        private readonly VectorProduct _product = product;
+
+        public void Visit(int row, int column, T value) => _product.Visit(column, row, value);
     }
 
     /// <summary>
@@ -182,23 +193,22 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             return;
         }
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        ReadOnlySpan<int> pointers = a.RowPointers;
-        ReadOnlySpan<int> columns = a.ColumnIndices;
-        ReadOnlySpan<T> entries = a.Values;
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        var visitor = new SparseProduct(a, destination);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>Row `row` of the destination += value·(row `column` of A), a scatter of A's stored entries.</summary>
+    private readonly ref struct SparseProduct(CsrMatrix<T> a, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly ReadOnlySpan<int> _pointers = a.RowPointers;
+        private readonly ReadOnlySpan<int> _columns = a.ColumnIndices;
+        private readonly ReadOnlySpan<T> _entries = a.Values;
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value)
         {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    Range row = pointers[j0 + c]..pointers[j0 + c + 1];
-                    GatherScatter.ScatterAdd(values[c], entries[row], columns[row], destination.Row(rows[c]));
-                }
-            }
+            Range stored = _pointers[column].._pointers[column + 1];
+            GatherScatter.ScatterAdd(value, _entries[stored], _columns[stored], _destination.Row(row));
         }
     }
 
@@ -209,41 +219,37 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             return;
         }
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    Level1.Axpy(values[c], y.Row(rows[c]), destination.Row(j0 + c));
-                }
-            }
-        }
+        var visitor = new TransposedDenseProduct(y, destination);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>Row `column` of Sᵀ·Y += value·(row `row` of Y).</summary>
+    private readonly ref struct TransposedDenseProduct(ReadOnlyMatrixView<T> y, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly ReadOnlyMatrixView<T> _y = y;
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value) => Level1.Axpy(value, _y.Row(row), _destination.Row(column));
     }
 
     /// <summary>Rows firstRow … firstRow + destination.Rows − 1 of S.</summary>
     public void WriteRows(int firstRow, MatrixView<T> destination)
     {
         Clear(destination);
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        var visitor = new RowWriter(firstRow, destination);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>Places the entries whose rows fall in the destination's range.</summary>
+    private readonly ref struct RowWriter(int firstRow, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value)
         {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
+            if ((uint)(row - firstRow) < (uint)_destination.Rows)
             {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    if ((uint)(rows[c] - firstRow) < (uint)destination.Rows)
-                    {
-                        destination[rows[c] - firstRow, j0 + c] = values[c];
-                    }
-                }
+                _destination[row - firstRow, column] = value;
             }
         }
     }

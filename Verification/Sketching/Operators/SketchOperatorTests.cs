@@ -129,4 +129,17 @@ public sealed class SketchOperatorTests
             sketch.Apply(new ReadOnlyMatrixView<double>(Array.Empty<double>(), 33, 0), new MatrixView<double>(Array.Empty<double>(), 5, 0));
         }
     }
+
+    [Fact]
+    public void CountSketch_is_OSNAP_with_one_nonzero_per_column()
+    {
+        ISketch<double> countSketch = new CountSketchDistribution(7, 30).Sample<double>(9);
+        ISketch<double> osnap = new SparseEmbeddingDistribution(7, 30, 1).Sample<double>(9);
+        Assert.IsAssignableFrom<SparseEmbedding<double>>(countSketch);
+        double[] a = new double[7 * 30], b = new double[7 * 30];
+        countSketch.ToDense(new MatrixView<double>(a, 7, 30));
+        osnap.ToDense(new MatrixView<double>(b, 7, 30));
+        Assert.Equal(b, a);
+        Assert.Equal(30, a.Count(v => v != 0));
+    }
 }

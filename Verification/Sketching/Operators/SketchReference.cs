@@ -20,10 +20,7 @@ public static class SketchReference
         var matrix = new T[s * n];
         switch (sketch)
         {
-            case CountSketch<T>:
-                Hashed(matrix, s, n, 1, sketch.Seed);
-                break;
-            case SparseEmbedding<T> osnap:
+            case SparseEmbedding<T> osnap:   // CountSketch included: t = 1
                 Hashed(matrix, s, n, osnap.Distribution.NonzerosPerColumn, sketch.Seed);
                 break;
             case GaussianSketch<T>:
