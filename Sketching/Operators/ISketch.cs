@@ -49,7 +49,8 @@ public interface ISketch<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// formed. A <see cref="DenseMap{T}"/> or <see cref="CsrMap{T}"/> takes the dense or sparse path above. Any other map
     /// is asked for (S·A)ᵀ = Aᵀ·Sᵀ in blocks: a few rows of S are written out, transposed into an N × b scratch block
     /// and multiplied by Aᵀ (<see cref="ILinearMap{T}.ApplyTranspose(T, ReadOnlyMatrixView{T}, T, MatrixView{T})"/>), so
-    /// the cost is s products with Aᵀ plus writing S once, and A is never held whole.
+    /// the cost is s products with Aᵀ plus writing S out densely once (s·N values; the hashed sketches hash their N
+    /// columns again for each block of rows), and A is never held whole.
     /// </summary>
     /// <param name="a">A, with N = <see cref="Columns"/> rows.</param>
     /// <param name="destination">Receives S·A (s × d).</param>
