@@ -86,7 +86,7 @@ internal static class ShowcaseLayers
         new CounterRandom(11, 1).FillNormal<double>(c, 0.0, 1.0);
         var b = new double[columns];
         Level2.Gemv(Transpose.Transposed, 1.0, view, c, 0.0, b);
-        var gram = GramOperator<double>.FromDense(a, rows, columns);
+        var gram = new GramOperator<double>(new DenseMap<double>(a, rows, columns));
         var options = new ConjugateGradientOptions { RelativeTolerance = 1e-10, MaxIterations = 2000 };
         var sketched = new SketchQrPreconditioner<double>(new SparseEmbeddingDistribution(8 * columns, rows, 4).Sample<double>(12), columns);
 

@@ -4,18 +4,14 @@ using Kernels.Simd;
 
 namespace Kernels.Solvers;
 
-/// <summary>A dense n × n row-major matrix as a linear operator: <see cref="Apply"/> is <see cref="Level2.Gemv{T}"/>.</summary>
+/// <summary>A dense n × n row-major matrix as a linear operator: a square <see cref="DenseMap{T}"/> that knows its diagonal.</summary>
 /// <remarks>
 /// The operator reads the caller's memory on every call and does not copy it: changing the matrix changes the operator.
 /// Gemv's result is bitwise independent of the thread count set in the options.
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class DenseOperator<T> : ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class DenseOperator<T> : DenseMap<T>, ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ReadOnlyMemory<T> _matrix;
-    private readonly int _stride;
-    private readonly BlasOptions _options;
-
     /// <summary>Wraps a dense n × n matrix (stride n).</summary>
     /// <param name="matrix">The matrix, row-major, at least n² elements.</param>
     /// <param name="dimension">n.</param>
@@ -35,26 +31,12 @@ public sealed class DenseOperator<T> : ILinearOperator<T> where T : unmanaged, I
     /// <exception cref="ArgumentException"><paramref name="matrix"/> is too short.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, the stride is below n, or an option is out of range.</exception>
     public DenseOperator(ReadOnlyMemory<T> matrix, int dimension, int stride, BlasOptions? options = null)
+        : base(matrix, dimension, dimension, stride, options)
     {
-        ElementType.Require<T>();
-        Guard.RequireMatrix(matrix.Length, dimension, dimension, stride, nameof(matrix));
-        options ??= BlasOptions.Default;
-        options.Validate();
-        _matrix = matrix;
-        Dimension = dimension;
-        _stride = stride;
-        _options = options;
     }
 
     /// <inheritdoc/>
-    public int Dimension { get; }
-
-    /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<T> x, Span<T> y)
-    {
-        OperatorGuard.RequireVectors(Dimension, x, nameof(x), y, nameof(y));
-        Level2.Gemv(Transpose.None, T.One, Matrix, x, T.Zero, y, _options);
-    }
+    public int Dimension => Rows;
 
     /// <inheritdoc/>
     /// <returns>Always true: a dense matrix knows its diagonal.</returns>
@@ -68,6 +50,4 @@ public sealed class DenseOperator<T> : ILinearOperator<T> where T : unmanaged, I
         }
         return true;
     }
-
-    private ReadOnlyMatrixView<T> Matrix => new(_matrix.Span, Dimension, Dimension, _stride);
 }

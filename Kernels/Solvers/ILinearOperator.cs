@@ -3,20 +3,20 @@ using System.Numerics;
 namespace Kernels.Solvers;
 
 /// <summary>
-/// A square linear operator y = A·x that iterative solvers use only through its action: a dense or sparse matrix, a
-/// shifted or composed operator, or something never formed at all (a Jacobian product J·Jᵀ·x, a kernel matrix).
+/// A square linear map (<see cref="ILinearMap{T}.Rows"/> = <see cref="ILinearMap{T}.Columns"/> =
+/// <see cref="Dimension"/>) as iterative solvers use it: y = A·x, and the diagonal when it is cheap. A dense or sparse
+/// matrix, a shifted or Gram operator, or something never formed at all (a Jacobian product J·Jᵀ·x, a kernel matrix).
 /// </summary>
 /// <remarks>
 /// <para><see cref="ConjugateGradient"/> needs A symmetric positive definite; this interface cannot check that, and
 /// an indefinite A shows up as <see cref="SolverStatus.Breakdown"/>.</para>
-/// <para>Contract for implementations: <see cref="Apply"/> overwrites all of y, reads x only, never writes x, and does
-/// not allocate when called repeatedly (solvers call it once per iteration). Inputs of the wrong length throw
-/// <see cref="ArgumentException"/>; solvers check the lengths once before iterating. Numerical trouble (NaN, infinity)
-/// propagates into y instead of throwing, so a solver can report it. For reproducible solves, the same x must give
-/// the same bits in y on every call, whatever the thread count.</para>
+/// <para>Contract for implementations: that of <see cref="ILinearMap{T}"/>; <see cref="Apply(ReadOnlySpan{T}, Span{T})"/>
+/// is its product with α = 1 and β = 0 (overwrites all of y, reads x only, does not allocate when called repeatedly,
+/// propagates NaN instead of throwing, same bits on every call whatever the thread count). Solvers check the lengths
+/// once before iterating.</para>
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+public interface ILinearOperator<T> : ILinearMap<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>n: the operator maps vectors of n elements to vectors of n elements.</summary>
     int Dimension { get; }

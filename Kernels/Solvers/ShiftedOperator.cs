@@ -6,10 +6,10 @@ namespace Kernels.Solvers;
 
 /// <summary>
 /// The operator A + λ·I for an inner operator A and a shift λ: the regularized systems of kernel ridge regression
-/// (K + λI)·α = y and damped Gauss-Newton steps. Apply costs one inner Apply and one axpy.
+/// (K + λI)·α = y and damped Gauss-Newton steps. A product costs one inner product and one axpy per vector.
 /// </summary>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class ShiftedOperator<T> : ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ShiftedOperator<T> : LinearMapBase<T>, ILinearOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILinearOperator<T> _inner;
 
@@ -17,8 +17,8 @@ public sealed class ShiftedOperator<T> : ILinearOperator<T> where T : unmanaged,
     /// <exception cref="ArgumentNullException"><paramref name="inner"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shift"/> is not finite.</exception>
     public ShiftedOperator(ILinearOperator<T> inner, T shift)
+        : base(inner?.Dimension ?? throw new ArgumentNullException(nameof(inner)), inner!.Dimension)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         Guard.RequireFinite(shift, nameof(shift));
         _inner = inner;
         Shift = shift;
@@ -28,14 +28,23 @@ public sealed class ShiftedOperator<T> : ILinearOperator<T> where T : unmanaged,
     public T Shift { get; }
 
     /// <inheritdoc/>
-    public int Dimension => _inner.Dimension;
+    public int Dimension => Rows;
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<T> x, Span<T> y)
+    protected override void ApplyVector(Transpose transpose, T alpha, ReadOnlySpan<T> x, T beta, Span<T> y)
     {
-        OperatorGuard.RequireVectors(Dimension, x, nameof(x), y, nameof(y));
-        _inner.Apply(x, y);
-        Level1.Axpy(Shift, x, y);
+        _inner.Apply(transpose, alpha, x, beta, y);
+        Level1.Axpy(alpha * Shift, x, y);
+    }
+
+    /// <inheritdoc/>
+    protected override void ApplyBlock(Transpose transpose, T alpha, ReadOnlyMatrixView<T> x, T beta, MatrixView<T> y)
+    {
+        _inner.Apply(transpose, alpha, x, beta, y);
+        for (int r = 0; r < x.Rows; r++)
+        {
+            Level1.Axpy(alpha * Shift, x.Row(r), y.Row(r));
+        }
     }
 
     /// <inheritdoc/>

@@ -123,18 +123,23 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     public double Compression => (double)Inputs * Outputs / Buckets;
 
     /// <summary>
-    /// Draws w and the bias uniformly from [−bound, bound]: w from <c>CounterRandom(seed, 0)</c> and the bias from
-    /// <c>CounterRandom(seed, 1)</c>, so the same seed gives the same parameters on every machine. A common bound is
-    /// 1/√inputs, which gives V the scale of a dense layer initialized the same way.
+    /// Draws w and the bias uniformly from [−bound, bound]: w from stream 0 and the bias from stream 1 of
+    /// <c>CounterRandom(CounterRandom.Derive(seed, Purpose("hashedln")), ·)</c> (the README's seed rule), so the same seed
+    /// gives the same parameters on every machine and shares no stream with other components built from it. A common
+    /// bound is 1/√inputs, which gives V the scale of a dense layer initialized the same way.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
     public void InitializeUniform(T bound, ulong seed)
     {
         Guard.RequireFinite(bound, nameof(bound));
         ArgumentOutOfRangeException.ThrowIfNegative(bound);
-        new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
-        new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
+        new CounterRandom(derived, 0).FillUniform<T>(_weights, -bound, bound);
+        new CounterRandom(derived, 1).FillUniform<T>(_bias, -bound, bound);
     }
+
+    /// <summary>The purpose this layer derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("hashedln");
 
     /// <summary>V[output, input] = ξ·w[h] from the definition (one <see cref="IHashFunction.BucketAndSign"/> call): for references and inspection.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>

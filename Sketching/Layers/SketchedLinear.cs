@@ -73,7 +73,8 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     public int ParameterCount => _weights.Length + _bias.Length;
 
     /// <summary>
-    /// Draws P and the bias uniformly from [−bound, bound], from <c>CounterRandom(seed, 0)</c> and <c>CounterRandom(seed, 1)</c>.
+    /// Draws P and the bias uniformly from [−bound, bound], from streams 0 and 1 of
+    /// <c>CounterRandom(CounterRandom.Derive(seed, Purpose("sketchln")), ·)</c> (the README's seed rule).
     /// Because S roughly preserves norms, 1/√s gives the outputs the scale of a dense layer initialized with 1/√inputs.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
@@ -81,9 +82,13 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     {
         Guard.RequireFinite(bound, nameof(bound));
         ArgumentOutOfRangeException.ThrowIfNegative(bound);
-        new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
-        new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
+        new CounterRandom(derived, 0).FillUniform<T>(_weights, -bound, bound);
+        new CounterRandom(derived, 1).FillUniform<T>(_bias, -bound, bound);
     }
+
+    /// <summary>The purpose this layer derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("sketchln");
 
     /// <summary>Y ← (X·Sᵀ)·P + 1·biasᵀ for a batch; the sketched inputs X·Sᵀ stay in <paramref name="workspace"/> for <see cref="BackwardParameters"/>.</summary>
     /// <param name="x">The inputs, batch × <see cref="Inputs"/>.</param>

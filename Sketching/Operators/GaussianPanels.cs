@@ -6,8 +6,8 @@ namespace Kernels.Sketching.Operators;
 
 /// <summary>
 /// A Gaussian sketch S (or its transpose) as a Gemm operand whose panels are generated on the fly from the counter
-/// generator, so that S is never stored: entry S[i, j] is value i·N + j of <c>CounterRandom(seed, 0)</c>'s normal
-/// sequence with standard deviation 1/√s, wherever and however often it is packed.
+/// generator, so that S is never stored: entry S[i, j] is value i·N + j of the operator's normal sequence (see
+/// <see cref="GaussianSketch{T}"/>) with standard deviation 1/√s, wherever and however often it is packed.
 /// </summary>
 /// <remarks>Runs of a row of S are contiguous in the sequence, so a panel is filled one row segment of S at a time,
 /// at most <see cref="Segment"/> values per fill, and scattered into the panel layout.</remarks>

@@ -7,7 +7,8 @@ using Kernels.Sparse;
 namespace Kernels.Sketching.Operators;
 
 /// <summary>
-/// A sampled dense Gaussian sketch: S[i, j] is value i·N + j of <c>CounterRandom(seed, 0)</c>'s normal sequence with
+/// A sampled dense Gaussian sketch: S[i, j] is value i·N + j of the normal sequence of
+/// <c>CounterRandom(CounterRandom.Derive(seed, Purpose("gaussian")), 0)</c> (the README's seed rule), with
 /// mean 0 and standard deviation 1/√s (<see cref="CounterRandom.FillNormal{T}(Span{T}, T, T, long)"/>). S is never
 /// stored: S·A runs through <see cref="Level3.Gemm{T, TA, TB}(T, TA, TB, T, MatrixView{T}, BlasOptions?)"/> with S as
 /// a panel source that generates its panels while packing.
@@ -15,14 +16,16 @@ namespace Kernels.Sketching.Operators;
 /// <remarks>
 /// <para>Costs: S·A is a Gemm (2·s·N·d flops) plus s·N normals per depth block of the product; a sparse A costs
 /// s·nnz(A) multiply-adds plus s·N normals (one row of S at a time); S·x and Sᵀ·y regenerate S row by row.</para>
-/// <para><b>Determinism.</b> Gemm sums each element over k in fixed depth blocks; an implicit operand is asked for
-/// rows in blocks of exactly that depth and added with beta = 1, which is the same arithmetic, so S·A of a row
-/// block source equals S·A of the dense matrix bit for bit, for any thread count. See <see cref="ISketch{T}"/>.</para>
+/// <para><b>Determinism.</b> Gemm sums each element over k in fixed depth blocks, for any thread count. See
+/// <see cref="ISketch{T}"/>.</para>
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int Segment = 256;
+
+    /// <summary>The purpose the operator derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("gaussian");
 
     private readonly CounterRandom _random;
     private readonly T _deviation;
@@ -30,7 +33,7 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
     internal GaussianSketch(GaussianDistribution distribution, ulong seed) : base(distribution.Rows, distribution.Columns, seed)
     {
         Distribution = distribution;
-        _random = new CounterRandom(seed, 0);
+        _random = new CounterRandom(CounterRandom.Derive(seed, SeedPurpose), 0);
         _deviation = T.One / T.Sqrt(T.CreateChecked(distribution.Rows));
     }
 
@@ -85,37 +88,6 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
         }
     }
 
-    private protected override unsafe void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options)
-    {
-        int d = a.Columns;
-        GemmBlocking blocking = options.Blocking ?? GemmBlocking.Default(sizeof(T));
-        int depth = Math.Min(blocking.DepthBlock, Columns);
-        if (d == 0)
-        {
-            return;
-        }
-        T[] buffer = ArrayPool<T>.Shared.Rent(depth * d);
-        try
-        {
-            for (int j0 = 0; j0 < Columns; j0 += depth)
-            {
-                int n = Math.Min(depth, Columns - j0);
-                var block = new MatrixView<T>(buffer, n, d);
-                a.WriteRows(j0, block);
-                fixed (T* pb = buffer)
-                {
-                    var operand = new PinnedMatrixSource<T>(pb, buffer.Length, n, d, d, Transpose.None);
-                    // One depth block of the whole product: the first overwrites, the others add (beta = 1).
-                    Level3.Gemm(T.One, Panels(j0, n, false), operand, j0 == 0 ? T.Zero : T.One, destination, options);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(buffer);
-        }
-    }
-
     private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination)
     {
         destination.Clear();
@@ -141,12 +113,12 @@ public sealed class GaussianSketch<T> : SketchOperator<T> where T : unmanaged, I
         }
     }
 
-    private protected override void WriteDense(MatrixView<T> destination)
+    private protected override void WriteRows(int firstRow, MatrixView<T> destination)
     {
         GaussianPanels<T> s = Panels(0, Columns, false);
-        for (int i = 0; i < Rows; i++)
+        for (int i = 0; i < destination.Rows; i++)
         {
-            s.FillRow(i, 0, destination.Row(i));
+            s.FillRow(firstRow + i, 0, destination.Row(i));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Kernels.Blas;
+using Kernels.Solvers;
 using Kernels.Sparse;
 
 namespace Kernels.Sketching.Operators;
@@ -44,14 +45,17 @@ public interface ISketch<T> where T : unmanaged, IFloatingPointIeee754<T>
     void Apply(CsrMatrix<T> a, MatrixView<T> destination);
 
     /// <summary>
-    /// destination ← S·A for an N × d matrix that exists only as row blocks (such as the transposed Jacobian Jᵀ, whose
-    /// row blocks are column blocks of J). The hashed and Gaussian operators ask for consecutive blocks of bounded size
-    /// and never hold all of A; the SRHT, whose transform mixes all rows, asks for all N rows at once (into its scratch).
+    /// destination ← S·A for any N × d <see cref="ILinearMap{T}"/> A, such as the transposed Jacobian Jᵀ, which is never
+    /// formed. A <see cref="DenseMap{T}"/> or <see cref="CsrMap{T}"/> takes the dense or sparse path above. Any other map
+    /// is asked for (S·A)ᵀ = Aᵀ·Sᵀ in blocks: a few rows of S are written out, transposed into an N × b scratch block
+    /// and multiplied by Aᵀ (<see cref="ILinearMap{T}.ApplyTranspose(T, ReadOnlyMatrixView{T}, T, MatrixView{T})"/>), so
+    /// the cost is s products with Aᵀ plus writing S out densely once (s·N values; the hashed sketches hash their N
+    /// columns again for each block of rows), and A is never held whole.
     /// </summary>
-    /// <param name="a">The source of A's rows.</param>
+    /// <param name="a">A, with N = <see cref="Columns"/> rows.</param>
     /// <param name="destination">Receives S·A (s × d).</param>
-    /// <param name="options">Thread cap and threshold; the result does not depend on them.</param>
-    void Apply<TSource>(TSource a, MatrixView<T> destination, BlasOptions? options = null) where TSource : IRowBlockSource<T>;
+    /// <param name="options">Thread cap and threshold of the dense path; the result does not depend on them.</param>
+    void Apply(ILinearMap<T> a, MatrixView<T> destination, BlasOptions? options = null);
 
     /// <summary>destination ← Sᵀ·y, for y of length s and a destination of length N.</summary>
     void ApplyTranspose(ReadOnlySpan<T> y, Span<T> destination);

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Simd;
+using Kernels.Randomness;
 using Kernels.Sketching.Hashing;
 using Kernels.Sparse;
 
@@ -15,11 +16,11 @@ namespace Kernels.Sketching.Operators;
 /// </summary>
 /// <remarks>
 /// <para><b>Sampling.</b> Block b uses its own 4-wise independent polynomial hash over 2³¹ − 1,
-/// <c>PolynomialHash(4, seed, stream: b)</c>, and takes the row within the block and the sign from one evaluation
+/// <c>PolynomialHash(4, CounterRandom.Derive(seed, Purpose("osnap")), stream: b)</c> (the README's seed rule), and takes the row within the block and the sign from one evaluation
 /// (<see cref="IHashFunction.BucketAndSign"/>): the pairs are jointly 4-wise independent over columns, which covers
 /// CountSketch's 2-wise rows and 4-wise signs, and blocks are independent of one another. Nothing is stored but the
 /// 4·t coefficients; rows and signs are recomputed, 256 columns at a time, wherever they are needed.</para>
-/// <para><b>Threads.</b> Dense and implicit operands are split into column stripes across threads; sparse operands
+/// <para><b>Threads.</b> Dense operands are split into column stripes across threads; sparse operands
 /// and vectors run on the calling thread.</para>
 /// <para><b>Order.</b> Every loop visits columns in ascending order and blocks in ascending order within a column;
 /// an output element receives at most one term per column, so it is always summed in ascending column order,
@@ -30,15 +31,15 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// <summary>Columns hashed at a time (stack buffers).</summary>
     private const int Chunk = 256;
 
-    /// <summary>Elements of the scratch block an implicit operand is asked to fill (256 KiB of floats): it stays in L2.</summary>
-    private const int SourceBlockElements = 1 << 16;
-
     /// <summary>
     /// Bytes of each row of a dense operand that a thread stripe covers, at least. Narrower stripes made each thread
     /// read short strided pieces of every row (and hash every row again): with 2 threads on a 20000 × 200 double
     /// matrix (100-column stripes) the product took 3.5 ms against 1.9 ms on one thread.
     /// </summary>
     private const int MinStripeBytes = 4096;
+
+    /// <summary>The purpose the hashed sketches derive their seed with (<see cref="CounterRandom.Derive"/>); one for both, so CountSketch is OSNAP with t = 1.</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("osnap");
 
     private readonly int _rows;
     private readonly int _columns;
@@ -56,9 +57,10 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             _blockStart[b] = (int)((long)b * rows / blocks);
         }
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
         for (int b = 0; b < blocks; b++)
         {
-            _hashes[b] = new PolynomialHash(4, seed, (ulong)b, PrimeField.Mersenne31).Polynomial;
+            _hashes[b] = new PolynomialHash(4, derived, (ulong)b, PrimeField.Mersenne31).Polynomial;
         }
         _scale = blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
     }
@@ -87,53 +89,64 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>The (row, value) of column j in every block, as the definition lists them; for references and tests.</summary>
-    public void Entries(int column, Span<int> rows, Span<T> values)
+    /// <summary>What is done with each nonzero S[row, column] = value.</summary>
+    private interface IEntryVisitor
     {
-        for (int b = 0; b < Blocks; b++)
+        void Visit(int row, int column, T value);
+    }
+
+    /// <summary>
+    /// Calls the visitor on every nonzero of S: columns ascending, blocks ascending within a column, so an output element
+    /// that receives one term per column is summed in ascending column order. Columns are hashed a chunk at a time.
+    /// </summary>
+    private void VisitEntries<TVisitor>(ref TVisitor visitor) where TVisitor : IEntryVisitor, allows ref struct
+    {
+        Span<int> rows = stackalloc int[Chunk];
+        Span<T> values = stackalloc T[Chunk];
+        for (int j0 = 0; j0 < _columns; j0 += Chunk)
         {
-            Hash(b, column, 1, rows.Slice(b, 1), values.Slice(b, 1));
+            int n = Math.Min(Chunk, _columns - j0);
+            for (int b = 0; b < Blocks; b++)
+            {
+                Hash(b, j0, n, rows, values);
+                for (int c = 0; c < n; c++)
+                {
+                    visitor.Visit(rows[c], j0 + c, values[c]);
+                }
+            }
         }
     }
 
     public void ApplyVector(ReadOnlySpan<T> x, Span<T> y)
     {
         y.Clear();
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    ref T target = ref y[rows[c]];
-                    target = VectorMath.MultiplyAdd(values[c], x[j0 + c], target);
-                }
-            }
-        }
+        var visitor = new VectorProduct(x, y);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>y[row] += value·x[column].</summary>
+    private readonly ref struct VectorProduct(ReadOnlySpan<T> x, Span<T> y) : IEntryVisitor
+    {
+        private readonly ReadOnlySpan<T> _x = x;
+        private readonly Span<T> _y = y;
+
+        public void Visit(int row, int column, T value) => _y[row] = VectorMath.MultiplyAdd(value, _x[column], _y[row]);
     }
 
     public void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> x)
     {
         x.Clear();
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    ref T target = ref x[j0 + c];
-                    target = VectorMath.MultiplyAdd(values[c], y[rows[c]], target);
-                }
-            }
-        }
+        var visitor = new VectorProduct(y, x);
+        var transposed = new TransposedVectorProduct(visitor);
+        VisitEntries(ref transposed);
+    }
+
+    /// <summary>x[column] += value·y[row]: the vector product with the roles of row and column swapped.</summary>
+    private readonly ref struct TransposedVectorProduct(VectorProduct product) : IEntryVisitor
+    {
+        private readonly VectorProduct _product = product;
+
+        public void Visit(int row, int column, T value) => _product.Visit(column, row, value);
     }
 
     /// <summary>
@@ -173,32 +186,6 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         }
     }
 
-    /// <summary>S·A for an implicit A, asked for in blocks of about <see cref="SourceBlockElements"/> elements.</summary>
-    public void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) where TSource : IRowBlockSource<T>
-    {
-        Clear(destination);
-        int d = a.Columns;
-        if (d == 0)
-        {
-            return;
-        }
-        int blockRows = Math.Clamp(SourceBlockElements / d, 1, a.Rows);
-        T[] scratch = ArrayPool<T>.Shared.Rent(blockRows * d);
-        try
-        {
-            for (int j0 = 0; j0 < a.Rows; j0 += blockRows)
-            {
-                var block = new MatrixView<T>(scratch, Math.Min(blockRows, a.Rows - j0), d);
-                a.WriteRows(j0, block);
-                Accumulate(j0, block, destination, options);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(scratch);
-        }
-    }
-
     public void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination)
     {
         Clear(destination);
@@ -206,23 +193,22 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             return;
         }
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        ReadOnlySpan<int> pointers = a.RowPointers;
-        ReadOnlySpan<int> columns = a.ColumnIndices;
-        ReadOnlySpan<T> entries = a.Values;
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        var visitor = new SparseProduct(a, destination);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>Row `row` of the destination += value·(row `column` of A), a scatter of A's stored entries.</summary>
+    private readonly ref struct SparseProduct(CsrMatrix<T> a, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly ReadOnlySpan<int> _pointers = a.RowPointers;
+        private readonly ReadOnlySpan<int> _columns = a.ColumnIndices;
+        private readonly ReadOnlySpan<T> _entries = a.Values;
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value)
         {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    Range row = pointers[j0 + c]..pointers[j0 + c + 1];
-                    GatherScatter.ScatterAdd(values[c], entries[row], columns[row], destination.Row(rows[c]));
-                }
-            }
+            Range stored = _pointers[column].._pointers[column + 1];
+            GatherScatter.ScatterAdd(value, _entries[stored], _columns[stored], _destination.Row(row));
         }
     }
 
@@ -233,37 +219,37 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             return;
         }
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
-        {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
-            {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    Level1.Axpy(values[c], y.Row(rows[c]), destination.Row(j0 + c));
-                }
-            }
-        }
+        var visitor = new TransposedDenseProduct(y, destination);
+        VisitEntries(ref visitor);
     }
 
-    public void WriteDense(MatrixView<T> destination)
+    /// <summary>Row `column` of Sᵀ·Y += value·(row `row` of Y).</summary>
+    private readonly ref struct TransposedDenseProduct(ReadOnlyMatrixView<T> y, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly ReadOnlyMatrixView<T> _y = y;
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value) => Level1.Axpy(value, _y.Row(row), _destination.Row(column));
+    }
+
+    /// <summary>Rows firstRow … firstRow + destination.Rows − 1 of S.</summary>
+    public void WriteRows(int firstRow, MatrixView<T> destination)
     {
         Clear(destination);
-        Span<int> rows = stackalloc int[Chunk];
-        Span<T> values = stackalloc T[Chunk];
-        for (int j0 = 0; j0 < _columns; j0 += Chunk)
+        var visitor = new RowWriter(firstRow, destination);
+        VisitEntries(ref visitor);
+    }
+
+    /// <summary>Places the entries whose rows fall in the destination's range.</summary>
+    private readonly ref struct RowWriter(int firstRow, MatrixView<T> destination) : IEntryVisitor
+    {
+        private readonly MatrixView<T> _destination = destination;
+
+        public void Visit(int row, int column, T value)
         {
-            int n = Math.Min(Chunk, _columns - j0);
-            for (int b = 0; b < Blocks; b++)
+            if ((uint)(row - firstRow) < (uint)_destination.Rows)
             {
-                Hash(b, j0, n, rows, values);
-                for (int c = 0; c < n; c++)
-                {
-                    destination[rows[c], j0 + c] = values[c];
-                }
+                _destination[row - firstRow, column] = value;
             }
         }
     }

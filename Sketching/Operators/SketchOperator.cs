@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Simd;
+using Kernels.Solvers;
 using Kernels.Sparse;
 
 namespace Kernels.Sketching.Operators;
@@ -12,6 +14,9 @@ namespace Kernels.Sketching.Operators;
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Elements of the scratch blocks a general map is sketched through (256 KiB of doubles): they stay in L2.</summary>
+    private const int MapBlockElements = 1 << 15;
+
     private protected SketchOperator(int rows, int columns, ulong seed)
     {
         ElementType.Require<T>();
@@ -63,19 +68,25 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
-    /// <exception cref="ArgumentException">A is not N × d, or the destination is not s × d.</exception>
+    /// <exception cref="ArgumentException">A is not N × d, the destination is not s × d, or a dense A shares memory with it.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Apply<TSource>(TSource a, MatrixView<T> destination, BlasOptions? options = null) where TSource : IRowBlockSource<T>
+    public void Apply(ILinearMap<T> a, MatrixView<T> destination, BlasOptions? options = null)
     {
-        // Not ThrowIfNull(object): that would box a struct source on every call.
-        if (a is null)
+        ArgumentNullException.ThrowIfNull(a);
+        switch (a)
         {
-            throw new ArgumentNullException(nameof(a));
+            case DenseMap<T> dense:
+                Apply(dense.Matrix, destination, options);
+                return;
+            case CsrMap<T> sparse:
+                options?.Validate();
+                Apply(sparse.Matrix, destination);
+                return;
         }
         RequireProduct(a.Rows, a.Columns, nameof(a), destination);
         options ??= BlasOptions.Default;
         options.Validate();
-        ApplySource(a, destination, options);
+        ApplyMap(a, destination);
     }
 
     /// <inheritdoc/>
@@ -112,7 +123,54 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
         {
             throw new ArgumentException($"destination is {destination.Rows}×{destination.Columns}; expected the {Rows}×{Columns} S.", nameof(destination));
         }
-        WriteDense(destination);
+        WriteRows(0, destination);
+    }
+
+    /// <summary>
+    /// S·A for a map A that is neither dense nor CSR, as (Aᵀ·Sᵀ)ᵀ: rows i₀ … i₀ + b − 1 of S are written out, transposed
+    /// into an N × b block, multiplied by Aᵀ into a d × b block, and transposed into the destination's rows. The scratch
+    /// comes from the array pool and b is chosen to keep it near <see cref="MapBlockElements"/> elements.
+    /// </summary>
+    private void ApplyMap(ILinearMap<T> a, MatrixView<T> destination)
+    {
+        int n = Columns, d = a.Columns;
+        if (d == 0)
+        {
+            return;
+        }
+        int block = Math.Clamp(MapBlockElements / Math.Max(n, d), 1, Rows);
+        T[] buffer = ArrayPool<T>.Shared.Rent(block * (2 * n + d));
+        try
+        {
+            for (int i0 = 0; i0 < Rows; i0 += block)
+            {
+                int b = Math.Min(block, Rows - i0);
+                var rows = new MatrixView<T>(buffer.AsSpan(0, b * n), b, n);
+                var transposed = new MatrixView<T>(buffer.AsSpan(b * n, n * b), n, b);
+                var product = new MatrixView<T>(buffer.AsSpan(2 * b * n, d * b), d, b);
+                WriteRows(i0, rows);
+                Transposed(rows, transposed);
+                a.ApplyTranspose(T.One, transposed, T.Zero, product);
+                Transposed(product, destination.Slice(i0, 0, b, d));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>destination ← sourceᵀ.</summary>
+    private static void Transposed(ReadOnlyMatrixView<T> source, MatrixView<T> destination)
+    {
+        for (int r = 0; r < source.Rows; r++)
+        {
+            ReadOnlySpan<T> row = source.Row(r);
+            for (int c = 0; c < row.Length; c++)
+            {
+                destination[c, r] = row[c];
+            }
+        }
     }
 
     /// <summary>S·x on validated arguments.</summary>
@@ -124,17 +182,14 @@ public abstract class SketchOperator<T> : ISketch<T> where T : unmanaged, IFloat
     /// <summary>S·A for CSR A on validated arguments.</summary>
     private protected abstract void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination);
 
-    /// <summary>S·A for an implicit A on validated arguments.</summary>
-    private protected abstract void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) where TSource : IRowBlockSource<T>;
-
     /// <summary>Sᵀ·y on validated arguments.</summary>
     private protected abstract void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination);
 
     /// <summary>Sᵀ·Y on validated arguments.</summary>
     private protected abstract void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination);
 
-    /// <summary>S into an s × N destination.</summary>
-    private protected abstract void WriteDense(MatrixView<T> destination);
+    /// <summary>Rows <paramref name="firstRow"/> … firstRow + destination.Rows − 1 of S into a destination of N columns.</summary>
+    private protected abstract void WriteRows(int firstRow, MatrixView<T> destination);
 
     private void RequireProduct(int aRows, int aCols, string aName, MatrixView<T> destination)
     {

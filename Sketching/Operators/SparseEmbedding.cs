@@ -9,12 +9,14 @@ namespace Kernels.Sketching.Operators;
 /// <see cref="SparseEmbeddingDistribution"/>). Applying it costs O(t·nnz(A)).
 /// </summary>
 /// <remarks>
-/// Block b takes its row and sign from the 4-wise independent <c>PolynomialHash(4, seed, stream: b)</c> through
+/// Block b takes its row and sign from the 4-wise independent
+/// <c>PolynomialHash(4, CounterRandom.Derive(seed, Purpose("osnap")), stream: b)</c> through
 /// <see cref="Hashing.IHashFunction.BucketAndSign"/>; blocks are independent. With t = 1 and the same seed it is the
-/// same matrix as <see cref="CountSketch{T}"/>. See <see cref="ISketch{T}"/> for determinism.
+/// same matrix as <see cref="CountSketch{T}"/>, which is this class under its own name. See <see cref="ISketch{T}"/> for
+/// determinism.
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+public class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly SignedBlockHashing<T> _hashing;
 
@@ -24,11 +26,8 @@ public sealed class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, 
         _hashing = new SignedBlockHashing<T>(distribution.Rows, distribution.Columns, distribution.NonzerosPerColumn, seed);
     }
 
-    /// <summary>The distribution this operator was drawn from.</summary>
+    /// <summary>The distribution this operator was drawn from (a <see cref="CountSketchDistribution"/> for a <see cref="CountSketch{T}"/>).</summary>
     public SparseEmbeddingDistribution Distribution { get; }
-
-    /// <summary>The nonzeros of column <paramref name="column"/>: one (row, value) per block, blocks in order.</summary>
-    internal void ColumnEntries(int column, Span<int> rows, Span<T> values) => _hashing.Entries(column, rows, values);
 
     private protected override void ApplyVector(ReadOnlySpan<T> x, Span<T> destination) => _hashing.ApplyVector(x, destination);
 
@@ -40,12 +39,9 @@ public sealed class SparseEmbedding<T> : SketchOperator<T> where T : unmanaged, 
 
     private protected override void ApplySparse(CsrMatrix<T> a, MatrixView<T> destination) => _hashing.ApplySparse(a, destination);
 
-    private protected override void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options) =>
-        _hashing.ApplySource(a, destination, options);
-
     private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination) => _hashing.ApplyTransposeVector(y, destination);
 
     private protected override void ApplyTransposeDense(ReadOnlyMatrixView<T> y, MatrixView<T> destination) => _hashing.ApplyTransposeDense(y, destination);
 
-    private protected override void WriteDense(MatrixView<T> destination) => _hashing.WriteDense(destination);
+    private protected override void WriteRows(int firstRow, MatrixView<T> destination) => _hashing.WriteRows(firstRow, destination);
 }

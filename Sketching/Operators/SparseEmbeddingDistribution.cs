@@ -7,7 +7,7 @@ namespace Kernels.Sketching.Operators;
 /// <see cref="NonzerosPerColumn"/> = t consecutive blocks of ⌊s/t⌋ or ⌈s/t⌉ rows (block b is rows
 /// ⌊b·s/t⌋ … ⌊(b+1)·s/t⌋ − 1), and column j has exactly one nonzero ±1/√t in each block. t = 1 is CountSketch.
 /// </summary>
-public sealed record SparseEmbeddingDistribution : SketchDistribution
+public record SparseEmbeddingDistribution : SketchDistribution
 {
     /// <summary>The distribution of s × N OSNAP matrices with t nonzeros per column.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, or <paramref name="nonzerosPerColumn"/> exceeds <paramref name="rows"/>.</exception>

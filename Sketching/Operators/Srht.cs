@@ -12,14 +12,16 @@ namespace Kernels.Sketching.Operators;
 /// Applying it costs O(N' log N') per column.
 /// </summary>
 /// <remarks>
-/// <para><b>Sampling.</b> The sign of input j is −1 when the top bit of raw word j of <c>CounterRandom(seed, 0)</c>
-/// is set; signs are regenerated, 256 at a time, wherever they are needed. The s rows are chosen by selection
-/// sampling (Knuth's Algorithm S) over the N' candidates with the uniform doubles of <c>CounterRandom(seed, 1)</c>:
+/// <para><b>Sampling.</b> With d = <c>CounterRandom.Derive(seed, Purpose("srht"))</c> (the README's seed rule), the sign
+/// of input j is −1 when the top bit of raw word j of <c>CounterRandom(d, 0)</c> is set; signs are regenerated, 256 at a
+/// time, wherever they are needed. The s rows are chosen by selection sampling (Knuth's Algorithm S) over the N'
+/// candidates with the uniform doubles of <c>CounterRandom(d, 1)</c>:
 /// candidate t is kept when (N' − t)·u_t &lt; (rows still needed), which keeps exactly s rows, each s-subset equally
 /// likely; they are kept in ascending order, and only they (s integers) are stored.</para>
 /// <para><b>Padding.</b> An input length N that is not a power of two is zero-padded to N', so S is s × N made of
-/// the first N columns of the s × N' transform. Dense, sparse and implicit operands are copied into an N' × d scratch
-/// matrix from the array pool and transformed along its rows.</para>
+/// the first N columns of the s × N' transform. Dense and sparse operands are copied into an N' × d scratch
+/// matrix from the array pool and transformed along its rows; a general <see cref="Kernels.Solvers.ILinearMap{T}"/> goes
+/// through the blocked Aᵀ·Sᵀ path of <see cref="ISketch{T}"/>.</para>
 /// <para>See <see cref="ISketch{T}"/> for determinism: every element is produced by additions in a fixed order and one
 /// final scaling, so all paths give the same bits. Products run on the calling thread (the options are accepted and
 /// ignored).</para>
@@ -29,6 +31,9 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
 {
     private const int SignChunk = 256;
 
+    /// <summary>The purpose the operator derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("srht");
+
     private readonly CounterRandom _signs;
     private readonly int[] _sampledRows;
     private readonly T _scale;
@@ -36,8 +41,9 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
     internal Srht(SrhtDistribution distribution, ulong seed) : base(distribution.Rows, distribution.Columns, seed)
     {
         Distribution = distribution;
-        _signs = new CounterRandom(seed, 0);
-        _sampledRows = SampleRows(distribution.Rows, distribution.PaddedColumns, new CounterRandom(seed, 1));
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
+        _signs = new CounterRandom(derived, 0);
+        _sampledRows = SampleRows(distribution.Rows, distribution.PaddedColumns, new CounterRandom(derived, 1));
         _scale = T.One / T.Sqrt(T.CreateChecked(distribution.Rows));
     }
 
@@ -121,26 +127,6 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
         }
     }
 
-    private protected override void ApplySource<TSource>(TSource a, MatrixView<T> destination, BlasOptions options)
-    {
-        if (a.Columns == 0)
-        {
-            return;
-        }
-        // The source writes straight into the scratch rows, which are A's rows in order.
-        T[] buffer = ArrayPool<T>.Shared.Rent(Padded * a.Columns);
-        try
-        {
-            var z = new MatrixView<T>(buffer, Padded, a.Columns);
-            a.WriteRows(0, z.Slice(0, 0, Columns, a.Columns));
-            TransformAndSample(z, destination);
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(buffer);
-        }
-    }
-
     private protected override void ApplyTransposeVector(ReadOnlySpan<T> y, Span<T> destination)
     {
         T[] buffer = ArrayPool<T>.Shared.Rent(Padded);
@@ -197,18 +183,18 @@ public sealed class Srht<T> : SketchOperator<T> where T : unmanaged, IFloatingPo
     }
 
     /// <summary>S[i, j] = √(1/s)·D[j]·H[r_i, j] with H[r, j] = (−1)^popcount(r AND j).</summary>
-    private protected override void WriteDense(MatrixView<T> destination)
+    private protected override void WriteRows(int firstRow, MatrixView<T> destination)
     {
         Span<T> signs = stackalloc T[SignChunk];
         for (int j0 = 0; j0 < Columns; j0 += SignChunk)
         {
             int n = Math.Min(SignChunk, Columns - j0);
             FillSigns(j0, signs[..n]);
-            for (int i = 0; i < Rows; i++)
+            for (int i = 0; i < destination.Rows; i++)
             {
                 for (int k = 0; k < n; k++)
                 {
-                    bool odd = (BitOperations.PopCount((uint)(_sampledRows[i] & (j0 + k))) & 1) != 0;
+                    bool odd = (BitOperations.PopCount((uint)(_sampledRows[firstRow + i] & (j0 + k))) & 1) != 0;
                     destination[i, j0 + k] = odd ? -_scale * signs[k] : _scale * signs[k];
                 }
             }

@@ -18,12 +18,12 @@ namespace Kernels.Sketching.Preconditioners;
 /// </summary>
 /// <remarks>
 /// <para><b>Least squares</b> (Blendenpik/LSRN): min ‖A·x − b‖ through the normal equations AᵀA·x = Aᵀb, solved by
-/// <see cref="ConjugateGradient"/> with <see cref="GramOperator{T}"/>(A) and this preconditioner.</para>
+/// <see cref="ConjugateGradient"/> with the <see cref="GramOperator{T}"/> of A and this preconditioner.</para>
 /// <para><b>Gauss–Newton</b> (Algorithm 5): with the Jacobian J (n × md), A = Jᵀ is the tall matrix, usually implicit (an
-/// <see cref="IRowBlockSource{T}"/> writing rows of Jᵀ, i.e. columns of J), and AᵀA = J·Jᵀ. The algorithm's R_alg is
+/// <see cref="ILinearMap{T}"/>, whose products are J's products swapped), and AᵀA = J·Jᵀ. The algorithm's R_alg is
 /// the inverse of this R (S·Jᵀ·R⁻¹ has orthonormal columns), and it iterates on R⁻ᵀ·J·Jᵀ·R⁻¹·z = R⁻ᵀ(f − y) with
 /// g = R⁻¹·z. Preconditioned CG on J·Jᵀ·g = f − y with M = RᵀR produces exactly those iterates, mapped by g = R⁻¹z, so
-/// the trainer passes its J·Jᵀ operator (formed from the active sets, or <see cref="GramOperator{T}.FromRowBlocks"/>)
+/// the trainer passes its J·Jᵀ operator (formed from the active sets, or the <see cref="GramOperator{T}"/> of its Jᵀ map)
 /// and this object to <see cref="ConjugateGradient.Solve"/>. <see cref="SolveR"/> and <see cref="SolveRTranspose"/> give
 /// the split form for iterations that want it (the paper's Richardson iteration).</para>
 /// <para><b>Reuse.</b> One instance holds the s × n sketch, the QR storage and R; each <c>Factor</c> call re-sketches and
@@ -96,16 +96,13 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
         Finish(nameof(a), options);
     }
 
-    /// <summary>Sketches and factors an implicit A (N × n) that writes its rows on request, such as Jᵀ; A is never held whole (except by an SRHT, see <see cref="ISketch{T}"/>).</summary>
+    /// <summary>Sketches and factors any N × n <see cref="ILinearMap{T}"/> A, such as Jᵀ, which is never held whole (see <see cref="ISketch{T}.Apply(ILinearMap{T}, MatrixView{T}, BlasOptions?)"/>).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
-    /// <exception cref="ArgumentException">A is not N × n, the source wrote a NaN or infinity, or S·A is rank-deficient (the preconditioner is then unfactored).</exception>
+    /// <exception cref="ArgumentException">A is not N × n, its products gave a NaN or infinity, or S·A is rank-deficient (the preconditioner is then unfactored).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Factor<TSource>(TSource a, BlasOptions? options = null) where TSource : IRowBlockSource<T>
+    public void Factor(ILinearMap<T> a, BlasOptions? options = null)
     {
-        if (a is null)
-        {
-            throw new ArgumentNullException(nameof(a));
-        }
+        ArgumentNullException.ThrowIfNull(a);
         RequireShape(a.Rows, a.Columns, nameof(a));
         IsFactored = false;
         Sketch.Apply(a, SketchedView, options);

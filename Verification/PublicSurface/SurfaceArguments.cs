@@ -123,7 +123,6 @@ public static class SurfaceArguments
         return parameter.Name switch
         {
             "THash" => typeof(MultiplyShift),
-            "TSource" => typeof(DenseRowBlockSource<float>),
             "TA" or "TB" => typeof(DenseMatrixSource<float>),
             _ => throw new InvalidOperationException($"No generic argument for {parameter.Name} of {parameter.DeclaringMethod?.Name ?? parameter.DeclaringType?.Name}: add one to SurfaceArguments.GenericArgument."),
         };
@@ -143,6 +142,10 @@ public static class SurfaceArguments
         if (type == typeof(SketchedLinear<float>))
         {
             return new SketchedLinear<float>(Sketch(), Size);
+        }
+        if (type == typeof(LinearMapBase<float>) || type == typeof(DenseMap<float>))
+        {
+            return new DenseMap<float>(Identity(), Size, Size);
         }
         if (type == typeof(ThresholdForest))
         {
@@ -257,9 +260,9 @@ public static class SurfaceArguments
         {
             return new DenseMatrixSource<float>(Identity(), Size, Size);
         }
-        if (type == typeof(DenseRowBlockSource<float>))
+        if (type == typeof(ILinearMap<float>))
         {
-            return new DenseRowBlockSource<float>(Identity(), Size, Size);
+            return new DenseMap<float>(Identity(), Size, Size);
         }
         if (type == typeof(CsrMatrix<float>))
         {

@@ -356,4 +356,72 @@ public sealed class CounterRandomTests
             }
         }
     }
+
+    // ---- Seed derivation ---------------------------------------------------------------------------------
+
+    /// <summary>Every purpose the library derives a seed with, by the component that uses it.</summary>
+    private static readonly (string Component, ulong Purpose)[] LibraryPurposes =
+    [
+        ("CountSketch and SparseEmbedding", global::Kernels.Sketching.Operators.SignedBlockHashing<double>.SeedPurpose),
+        ("GaussianSketch", global::Kernels.Sketching.Operators.GaussianSketch<double>.SeedPurpose),
+        ("Srht", global::Kernels.Sketching.Operators.Srht<double>.SeedPurpose),
+        ("HashedLinear", global::Kernels.Sketching.Layers.HashedLinear<double>.SeedPurpose),
+        ("SketchedLinear", global::Kernels.Sketching.Layers.SketchedLinear<double>.SeedPurpose),
+    ];
+
+    [Fact]
+    public void Derive_is_the_documented_Philox_block()
+    {
+        foreach (ulong seed in new ulong[] { 0, 1, 0xDEADBEEF_01234567, ulong.MaxValue })
+        {
+            foreach (ulong purpose in new ulong[] { 0, 42, CounterRandom.Purpose("srht"), ulong.MaxValue })
+            {
+                var (x0, x1, _, _) = Philox4x32.Apply((uint)purpose, (uint)(purpose >> 32), 0x5EED5EED, 0xFFFFFFFF, (uint)seed, (uint)(seed >> 32));
+                Assert.Equal((ulong)x1 << 32 | x0, CounterRandom.Derive(seed, purpose));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Components built from one user seed never share a stream: the library's purposes are distinct, their derived
+    /// seeds are distinct from each other and from the user seed for many seeds, and the first values the components
+    /// draw differ.
+    /// </summary>
+    [Fact]
+    public void Library_purposes_give_distinct_seeds_and_streams()
+    {
+        Assert.Equal(LibraryPurposes.Length, LibraryPurposes.Select(p => p.Purpose).Distinct().Count());
+        for (ulong seed = 0; seed < 1000; seed++)
+        {
+            ulong[] derived = LibraryPurposes.Select(p => CounterRandom.Derive(seed, p.Purpose)).ToArray();
+            Assert.Equal(derived.Length, derived.Distinct().Count());
+            Assert.DoesNotContain(seed, derived);
+            uint[] first = derived.Select(d =>
+            {
+                var word = new uint[1];
+                new CounterRandom(d, 0).FillUInt32(word);
+                return word[0];
+            }).ToArray();
+            Assert.True(first.Distinct().Count() == first.Length, $"seed {seed}: two components draw the same first word");
+        }
+        // The two sketches that once shared (seed, stream 0): S[0, 0] of the Gaussian sketch is not the normal value
+        // an SRHT's sign stream would give.
+        var gaussian = new double[1];
+        new global::Kernels.Sketching.Operators.GaussianDistribution(1, 1).Sample<double>(5).ToDense(new MatrixView<double>(gaussian, 1, 1));
+        var plain = new double[1];
+        new CounterRandom(5, 0).FillNormal<double>(plain, 0, 1);
+        Assert.NotEqual(plain[0], gaussian[0]);
+    }
+
+    [Fact]
+    public void Purpose_packs_names_and_rejects_bad_ones()
+    {
+        Assert.Equal((ulong)'a' | (ulong)'b' << 8, CounterRandom.Purpose("ab"));
+        Assert.Equal(0x6867_6665_6463_6261UL, CounterRandom.Purpose("abcdefgh"));
+        Assert.NotEqual(CounterRandom.Purpose("ab"), CounterRandom.Purpose("ba"));
+        Assert.Throws<ArgumentException>("name", () => CounterRandom.Purpose(""));
+        Assert.Throws<ArgumentException>("name", () => CounterRandom.Purpose("abcdefghi"));
+        Assert.Throws<ArgumentException>("name", () => CounterRandom.Purpose("é"));
+        Assert.Throws<ArgumentException>("name", () => CounterRandom.Purpose("a\0"));
+    }
 }

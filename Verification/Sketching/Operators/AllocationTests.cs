@@ -33,7 +33,7 @@ public sealed class AllocationTests
         float[] x = SampleData.Vector<float>(n, ValueKind.Uniform, 1).ToArray(), sx = new float[s], y = new float[s], sty = new float[n];
         float[] a = SampleData.Matrix<float>(n, d, 2), sa = new float[s * d], ys = SampleData.Matrix<float>(s, d, 3), stys = new float[n * d];
         var (csr, _) = new CsrCase(n, d, 5, ValueKind.Uniform, 4).Build<float>();
-        var source = new DenseRowBlockSource<float>(a, n, d);
+        var source = new OpaqueMap<float>(a, n, d);
         foreach (SketchKind kind in Enum.GetValues<SketchKind>())
         {
             ISketch<float> sketch = SketchCase.Of(kind, s, n).Sample<float>(9);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Sketching.Operators;
+using Kernels.Solvers;
 using Kernels.Sparse;
 using Kernels.Verification.Infrastructure;
 
@@ -68,9 +69,14 @@ public sealed class SketchOperatorTests
             sketch.Apply(sparse, new MatrixView<T>(fromSparse, s, d));
             SketchReference.AssertProduct<T>(m, s, n, false, a, d, fromSparse, d, $"{name} S·A CSR");
 
-            var fromSource = new T[s * d];
-            sketch.Apply(new DenseRowBlockSource<T>(a, n, d), new MatrixView<T>(fromSource, s, d));
-            SketchReference.AssertProduct<T>(m, s, n, false, a, d, fromSource, d, $"{name} S·A implicit");
+            // A general map goes through Aᵀ·Sᵀ in blocks; dense and CSR maps take the paths above.
+            var fromMap = new T[s * d];
+            sketch.Apply(new OpaqueMap<T>(a, n, d), new MatrixView<T>(fromMap, s, d));
+            SketchReference.AssertProduct<T>(m, s, n, false, a, d, fromMap, d, $"{name} S·A general map");
+            sketch.Apply(new CsrMap<T>(sparse), new MatrixView<T>(fromMap, s, d));
+            SketchReference.AssertProduct<T>(m, s, n, false, a, d, fromMap, d, $"{name} S·A CSR map");
+            sketch.Apply(new DenseMap<T>(a, n, d), new MatrixView<T>(fromMap, s, d));
+            SketchReference.AssertProduct<T>(m, s, n, false, a, d, fromMap, d, $"{name} S·A dense map");
 
             T[] ys = SampleData.Matrix<T>(s, d, c.Seed + 3);
             var stys = new T[n * d];
@@ -122,5 +128,18 @@ public sealed class SketchOperatorTests
             Assert.All(destination, v => Assert.Equal(0.0, v));
             sketch.Apply(new ReadOnlyMatrixView<double>(Array.Empty<double>(), 33, 0), new MatrixView<double>(Array.Empty<double>(), 5, 0));
         }
+    }
+
+    [Fact]
+    public void CountSketch_is_OSNAP_with_one_nonzero_per_column()
+    {
+        ISketch<double> countSketch = new CountSketchDistribution(7, 30).Sample<double>(9);
+        ISketch<double> osnap = new SparseEmbeddingDistribution(7, 30, 1).Sample<double>(9);
+        Assert.IsAssignableFrom<SparseEmbedding<double>>(countSketch);
+        double[] a = new double[7 * 30], b = new double[7 * 30];
+        countSketch.ToDense(new MatrixView<double>(a, 7, 30));
+        osnap.ToDense(new MatrixView<double>(b, 7, 30));
+        Assert.Equal(b, a);
+        Assert.Equal(30, a.Count(v => v != 0));
     }
 }

@@ -20,14 +20,11 @@ public static class SketchReference
         var matrix = new T[s * n];
         switch (sketch)
         {
-            case CountSketch<T>:
-                Hashed(matrix, s, n, 1, sketch.Seed);
-                break;
-            case SparseEmbedding<T> osnap:
+            case SparseEmbedding<T> osnap:   // CountSketch included: t = 1
                 Hashed(matrix, s, n, osnap.Distribution.NonzerosPerColumn, sketch.Seed);
                 break;
             case GaussianSketch<T>:
-                new CounterRandom(sketch.Seed, 0).FillNormal(matrix, T.Zero, T.One / T.Sqrt(T.CreateChecked(s)));
+                new CounterRandom(Derived(sketch.Seed, "gaussian"), 0).FillNormal(matrix, T.Zero, T.One / T.Sqrt(T.CreateChecked(s)));
                 break;
             case Srht<T> srht:
             {
@@ -35,7 +32,7 @@ public static class SketchReference
                 Assert.Equal(s, rows.Length);
                 Assert.True(rows.Zip(rows.Skip(1)).All(p => p.First < p.Second) && rows.All(r => r >= 0 && r < srht.Distribution.PaddedColumns), "sampled rows");
                 var words = new uint[n];
-                new CounterRandom(sketch.Seed, 0).FillUInt32(words);
+                new CounterRandom(Derived(sketch.Seed, "srht"), 0).FillUInt32(words);
                 T scale = T.One / T.Sqrt(T.CreateChecked(s));
                 for (int i = 0; i < s; i++)
                 {
@@ -53,14 +50,17 @@ public static class SketchReference
         return matrix;
     }
 
-    /// <summary>Column j has ±1/√t at row start_b + bucket in every block b, from PolynomialHash(4, seed, b) over 2³¹ − 1.</summary>
+    /// <summary>The README's seed rule: a component draws from the seed derived for its purpose, never from the user's seed.</summary>
+    private static ulong Derived(ulong seed, string purpose) => CounterRandom.Derive(seed, CounterRandom.Purpose(purpose));
+
+    /// <summary>Column j has ±1/√t at row start_b + bucket in every block b, from PolynomialHash(4, derived seed, b) over 2³¹ − 1.</summary>
     private static void Hashed<T>(T[] matrix, int s, int n, int blocks, ulong seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T scale = blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
         for (int b = 0; b < blocks; b++)
         {
             int start = (int)((long)b * s / blocks), size = (int)((long)(b + 1) * s / blocks) - start;
-            var hash = new PolynomialHash(4, seed, (ulong)b, PrimeField.Mersenne31);
+            var hash = new PolynomialHash(4, Derived(seed, "osnap"), (ulong)b, PrimeField.Mersenne31);
             for (int j = 0; j < n; j++)
             {
                 var (bucket, sign) = hash.BucketAndSign((uint)j, size);

@@ -43,7 +43,7 @@ public sealed class ValidationTests
         Assert.Throws<ArgumentException>("destination", () => sketch.Apply(new ReadOnlyMatrixView<double>(output, 9, 2), new MatrixView<double>(output.AsSpan(10), 4, 2)));
         Assert.Throws<ArgumentException>("a", () => sketch.Apply(new CsrMatrix<double>(8, 2, new int[9], [], []), new MatrixView<double>(output, 4, 2)));
         Assert.Throws<ArgumentNullException>("a", () => sketch.Apply((CsrMatrix<double>)null!, new MatrixView<double>(output, 4, 2)));
-        Assert.Throws<ArgumentException>("a", () => sketch.Apply(new DenseRowBlockSource<double>(input, 10, 2), new MatrixView<double>(output, 4, 2)));
+        Assert.Throws<ArgumentException>("a", () => sketch.Apply(new OpaqueMap<double>(input, 10, 2), new MatrixView<double>(output, 4, 2)));
         Assert.Throws<ArgumentException>("y", () => sketch.ApplyTranspose(new ReadOnlyMatrixView<double>(input, 5, 2), new MatrixView<double>(output, 9, 2)));
         Assert.Throws<ArgumentException>("destination", () => sketch.ApplyTranspose(new ReadOnlyMatrixView<double>(input, 4, 2), new MatrixView<double>(output, 9, 3)));
         Assert.Throws<ArgumentException>("destination", () => sketch.ToDense(new MatrixView<double>(output, 4, 8)));

@@ -37,7 +37,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
         for (int logCondition = 1; logCondition <= 8; logCondition++)
         {
             double[] a = new TallCase(Rows, Columns, logCondition, 5).Matrix();
-            var gram = GramOperator<double>.FromDense(a, Rows, Columns);
+            var gram = new GramOperator<double>(new DenseMap<double>(a, Rows, Columns));
             var b = new double[Columns];
             Level2.Gemv(Transpose.Transposed, 1.0, new ReadOnlyMatrixView<double>(a, Rows, Columns), c, 0.0, b);
 
@@ -142,7 +142,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
         var blocks = new SketchQrPreconditioner<double>(sketch, n);
         dense.Factor(new ReadOnlyMatrixView<double>(a, rows, n));
         sparse.Factor(CsrMatrix<double>.FromDense(new ReadOnlyMatrixView<double>(a, rows, n)));
-        blocks.Factor(new DenseRowBlockSource<double>(a, rows, n));
+        blocks.Factor(new OpaqueMap<double>(a, rows, n));
         var expected = new double[n * n];
         var actual = new double[n * n];
         dense.CopyR(new MatrixView<double>(expected, n, n));
@@ -188,7 +188,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
             var preconditioner = new SketchQrPreconditioner<double>(SketchCase.Of(kind, 16, rows).Sample<double>(1), n);
             Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new ReadOnlyMatrixView<double>(a, rows, n)));
             // (A CSR matrix cannot hold a NaN or infinity: CsrMatrix rejects them when it is built.)
-            Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new DenseRowBlockSource<double>(a, rows, n)));
+            Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new OpaqueMap<double>(a, rows, n)));
             Assert.False(preconditioner.IsFactored);
         }
     }
@@ -205,7 +205,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
         var preconditioner = new SketchQrPreconditioner<double>(sketch, 3);
         Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new ReadOnlyMatrixView<double>(new double[29 * 3], 29, 3)));
         Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new ReadOnlyMatrixView<double>(new double[30 * 4], 30, 4)));
-        Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new DenseRowBlockSource<double>(new double[31 * 3], 31, 3)));
+        Assert.Throws<ArgumentException>("a", () => preconditioner.Factor(new OpaqueMap<double>(new double[31 * 3], 31, 3)));
         Assert.Throws<ArgumentNullException>("a", () => preconditioner.Factor((CsrMatrix<double>)null!));
 
         preconditioner.Factor(new ReadOnlyMatrixView<double>(new TallCase(30, 3, 1, 1).Matrix(), 30, 3));

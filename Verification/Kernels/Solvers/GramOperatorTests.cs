@@ -1,17 +1,19 @@
 using Kernels.Blas;
-using Kernels.Sketching.Operators;
-using Kernels.Sketching.Preconditioners;
+using Kernels.Solvers;
 using Kernels.Sparse;
 using Kernels.Verification.Infrastructure;
 
-namespace Kernels.Verification.Sketching.Preconditioners;
+namespace Kernels.Verification.Kernels.Solvers;
 
-/// <summary><see cref="GramOperator{T}"/>: AᵀA·x and the diagonal of AᵀA against plain loops, for dense (padded), CSR and implicit A.</summary>
+/// <summary>
+/// <see cref="GramOperator{T}"/>: AᵀA·x and the diagonal of AᵀA against plain loops, for dense (padded), CSR and general
+/// maps (<see cref="LinearMapTests"/> checks every product form against the dense matrix).
+/// </summary>
 public sealed class GramOperatorTests
 {
     [Theory]
     [InlineData(7, 3, 0)]
-    [InlineData(1100, 64, 2)]   // an implicit A of 1100 rows is read in blocks of ⌊32768/64⌋ = 512 rows: three blocks, the last partial
+    [InlineData(1100, 64, 2)]
     [InlineData(50, 1, 1)]
     public void Products_and_diagonals_match_the_definition(int rows, int columns, int padding)
     {
@@ -50,22 +52,31 @@ public sealed class GramOperatorTests
 
         var operators = new (string Name, GramOperator<double> Op)[]
         {
-            ("dense", GramOperator<double>.FromDense(padded, rows, columns, stride)),
-            ("csr", GramOperator<double>.FromCsr(CsrMatrix<double>.FromDense(new ReadOnlyMatrixView<double>(a, rows, columns)))),
-            ("implicit", GramOperator<double>.FromRowBlocks(new DenseRowBlockSource<double>(padded, rows, columns, stride))),
+            ("dense", new GramOperator<double>(new DenseMap<double>(padded, rows, columns, stride))),
+            ("csr", new GramOperator<double>(new CsrMap<double>(CsrMatrix<double>.FromDense(new ReadOnlyMatrixView<double>(a, rows, columns))))),
+            ("general", new GramOperator<double>(new OpaqueMap<double>(a, rows, columns))),
         };
         foreach (var (name, op) in operators)
         {
             Assert.Equal(columns, op.Dimension);
-            Assert.Equal(rows, op.Rows);
+            Assert.Equal(columns, op.Rows);
             var y = new double[columns];
             op.Apply(x, y);
             var d = new double[columns];
-            Assert.True(op.TryCopyDiagonal(d));
+            Array.Fill(d, -1.0);
+            // Dense and CSR maps know their squared column norms; a general map does not, and leaves d alone.
+            Assert.Equal(name != "general", op.TryCopyDiagonal(d));
             for (int j = 0; j < columns; j++)
             {
                 Tolerance.AssertClose(y[j], expected[j], magnitude[j], 2 * (rows + columns) + 4, $"{name}: (AᵀAx)[{j}]");
-                Tolerance.AssertClose(d[j], diagonal[j], diagonal[j], rows + 2, $"{name}: diag[{j}]");
+                if (name == "general")
+                {
+                    Assert.Equal(-1.0, d[j]);
+                }
+                else
+                {
+                    Tolerance.AssertClose(d[j], diagonal[j], diagonal[j], rows + 2, $"{name}: diag[{j}]");
+                }
             }
             // The same input gives the same bits on a second call.
             var again = new double[columns];
@@ -75,16 +86,29 @@ public sealed class GramOperatorTests
     }
 
     [Fact]
+    public void The_AAt_diagonal_holds_squared_row_norms_plus_the_shift()
+    {
+        double[] a = SampleData.Matrix<double>(5, 3, 4);
+        var d = new double[5];
+        Assert.True(new GramOperator<double>(new DenseMap<double>(a, 5, 3), GramForm.AAt, 2.0).TryCopyDiagonal(d));
+        for (int i = 0; i < 5; i++)
+        {
+            double expected = 2.0 + a[3 * i] * a[3 * i] + a[3 * i + 1] * a[3 * i + 1] + a[3 * i + 2] * a[3 * i + 2];
+            Tolerance.AssertClose(d[i], expected, expected, 6, $"diag[{i}]");
+        }
+    }
+
+    [Fact]
     public void Bad_input_throws()
     {
-        Assert.Throws<ArgumentException>("a", () => GramOperator<double>.FromDense(new double[11], 4, 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => GramOperator<double>.FromDense(new double[12], 4, 3, 2));
-        Assert.Throws<ArgumentOutOfRangeException>(() => GramOperator<double>.FromDense(new double[12], -1, 3));
-        Assert.Throws<ArgumentNullException>("a", () => GramOperator<double>.FromCsr(null!));
-        Assert.Throws<ArgumentOutOfRangeException>(() => GramOperator<double>.FromDense(new double[12], 4, 3, new BlasOptions { MaxThreads = 0 }));
-        var op = GramOperator<double>.FromDense(new double[12], 4, 3);
+        var map = new DenseMap<double>(new double[12], 4, 3);
+        Assert.Throws<ArgumentNullException>("map", () => new GramOperator<double>(null!));
+        Assert.Throws<ArgumentOutOfRangeException>("form", () => new GramOperator<double>(map, (GramForm)2));
+        Assert.Throws<ArgumentOutOfRangeException>("shift", () => new GramOperator<double>(map, GramForm.AtA, double.NaN));
+        var op = new GramOperator<double>(map);
         Assert.Throws<ArgumentException>("x", () => op.Apply(new double[2], new double[3]));
         Assert.Throws<ArgumentException>("y", () => op.Apply(new double[3], new double[4]));
         Assert.Throws<ArgumentException>("diagonal", () => op.TryCopyDiagonal(new double[4]));
+        Assert.Equal(4, new GramOperator<double>(map, GramForm.AAt).Dimension);
     }
 }
