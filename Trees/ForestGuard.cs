@@ -18,16 +18,6 @@ internal static class ForestGuard
     /// </summary>
     public const double InnerProductLimit = float.MaxValue / 2.0;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> if <paramref name="threshold"/> is NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RequireThreshold(float threshold)
-    {
-        if (float.IsNaN(threshold))
-        {
-            ThrowThreshold();
-        }
-    }
-
     /// <summary>Throws <see cref="ArgumentException"/> when an argument shares memory with the forest's own weights,
     /// which the update overwrites while it still reads the argument.</summary>
     public static void RequireDisjoint(ReadOnlySpan<float> argument, float[] weights, string name)
@@ -76,11 +66,6 @@ internal static class ForestGuard
             ThrowOverflow(bound, name);
         }
     }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowThreshold() =>
-        throw new ArgumentOutOfRangeException("threshold", float.NaN, "threshold is NaN; no value compares ≥ NaN.");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

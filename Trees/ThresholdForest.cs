@@ -166,7 +166,7 @@ public sealed class ThresholdForest
     public int Count(int i, float threshold)
     {
         Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
-        ForestGuard.RequireThreshold(threshold);
+        Guard.RequireNotNaN(threshold, nameof(threshold));
         return _layout.Count(_storage.Tree(i), Effective(threshold));
     }
 
@@ -185,7 +185,7 @@ public sealed class ThresholdForest
     public int Query(int i, float threshold, Span<int> destination)
     {
         Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
-        ForestGuard.RequireThreshold(threshold);
+        Guard.RequireNotNaN(threshold, nameof(threshold));
         Span<float> tree = _storage.Tree(i);
         float effective = Effective(threshold);
         if (destination.Length < Neurons)
@@ -202,7 +202,7 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
     public int[][] QueryAll(float threshold)
     {
-        ForestGuard.RequireThreshold(threshold);
+        Guard.RequireNotNaN(threshold, nameof(threshold));
         float effective = Effective(threshold);
         var answers = new int[DataPoints][];
         int threads = _options.ThreadsFor((long)DataPoints * Neurons, DataPoints);

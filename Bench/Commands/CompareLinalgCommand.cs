@@ -6,11 +6,13 @@ using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Solvers;
 using Kernels.Sparse;
-using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 using Spectre.Console;
 
 namespace Kernels.Bench.Commands;
+
+// Inside the namespace, so that MathNet's Matrix<T> wins over the globally imported Kernels.Core.Matrix<T>.
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// <c>compare linalg</c>: Cholesky (n = 2048), Householder QR (8192 × 256) and Jacobi-preconditioned CG on the 2-D

@@ -2,9 +2,11 @@ using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Kernels.Blas;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace Kernels.Bench.Micro;
+
+// Inside the namespace, so that MathNet's Matrix<T> wins over the globally imported Kernels.Core.Matrix<T>.
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Gemm against MathNet.Numerics' managed provider (the baseline) on one and all threads, at an odd size and two

@@ -5,12 +5,14 @@ using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Solvers;
 using Kernels.Sparse;
-using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double.Solvers;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 using MathNet.Numerics.LinearAlgebra.Solvers;
 
 namespace Kernels.Bench.Micro;
+
+// Inside the namespace, so that MathNet's Matrix<T> wins over the globally imported Kernels.Core.Matrix<T>.
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Dense factorizations and the iterative solver against MathNet.Numerics' managed provider (the baseline of each

@@ -2,9 +2,11 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Kernels.Blas;
 using Kernels.Sparse;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace Kernels.Bench.Micro;
+
+// Inside the namespace, so that MathNet's Matrix<T> wins over the globally imported Kernels.Core.Matrix<T>.
+using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Sparse kernels on an N × N float matrix with 32 stored entries per row at random columns (about 131 k entries),

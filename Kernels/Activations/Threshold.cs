@@ -20,7 +20,7 @@ public static class Threshold
     public static int CountGreaterOrEqual<T>(ReadOnlySpan<T> values, T threshold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        RequireNotNaN(threshold);
+        Guard.RequireNotNaN(threshold, nameof(threshold));
         return ThresholdScan.Run(values, threshold, default(CountOnly));
     }
 
@@ -43,7 +43,7 @@ public static class Threshold
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        RequireNotNaN(threshold);
+        Guard.RequireNotNaN(threshold, nameof(threshold));
         if (indexOffset < 0 || (long)indexOffset + values.Length - 1 > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(indexOffset), indexOffset,
@@ -59,13 +59,5 @@ public static class Threshold
             }
         }
         return ThresholdScan.Run(values, threshold, new IndexWriter(indices, indexOffset));
-    }
-
-    private static void RequireNotNaN<T>(T threshold) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (T.IsNaN(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold is NaN; no value compares ≥ NaN.");
-        }
     }
 }

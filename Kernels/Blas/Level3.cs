@@ -37,7 +37,7 @@ public static class Level3
         {
             throw new ArgumentException($"op(B) is {kb}×{n}; expected {k} rows to match the {m}×{k} op(A).", nameof(b));
         }
-        CheckOutput(c, m, n);
+        Guard.RequireShape<T>(c, m, n, nameof(c), "the rows of op(A) × the columns of op(B)");
         Guard.RequireDisjoint<T>(a, nameof(a), c, nameof(c));
         Guard.RequireDisjoint<T>(b, nameof(b), c, nameof(c));
         options = Checked(options, alpha, beta);
@@ -69,19 +69,11 @@ public static class Level3
         {
             throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {a.Columns} rows to match the {a.Rows}×{a.Columns} A.", nameof(b));
         }
-        CheckOutput(c, a.Rows, b.Columns);
+        Guard.RequireShape<T>(c, a.Rows, b.Columns, nameof(c), "the rows of A × the columns of B");
         options = Checked(options, alpha, beta);
         fixed (T* pc = c.Data)
         {
             GemmDriver.Run(alpha, a, b, beta, pc, c.Stride, a.Rows, b.Columns, a.Columns, options);
-        }
-    }
-
-    private static void CheckOutput<T>(MatrixView<T> c, int m, int n)
-    {
-        if (c.Rows != m || c.Columns != n)
-        {
-            throw new ArgumentException($"C is {c.Rows}×{c.Columns}; expected {m}×{n}.", nameof(c));
         }
     }
 

@@ -126,6 +126,17 @@ public static class Guard
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> if <paramref name="value"/> is NaN, e.g. a threshold that every
+    /// comparison would fail; infinities pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireNotNaN<T>(T value, string name) where T : IFloatingPointIeee754<T>
+    {
+        if (T.IsNaN(value))
+        {
+            ThrowNaN(value, name);
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="value"/> ≥ <paramref name="minimum"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireAtLeast(int value, int minimum, string name)
@@ -214,6 +225,31 @@ public static class Guard
         if (matrix.Rows != rows || matrix.Columns != columns)
         {
             ThrowShape(matrix.Rows, matrix.Columns, rows, columns, name, expectation);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="matrix"/> has <paramref name="columns"/> columns
+    /// (any row count, e.g. a batch).</summary>
+    /// <param name="matrix">The matrix to check.</param>
+    /// <param name="columns">The required column count.</param>
+    /// <param name="name">The argument's name.</param>
+    /// <param name="expectation">Where the column count comes from, e.g. "batch × inputs".</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireColumns<T>(ReadOnlyMatrixView<T> matrix, int columns, string name, string expectation)
+    {
+        if (matrix.Columns != columns)
+        {
+            ThrowColumns(matrix.Rows, matrix.Columns, columns, name, expectation);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="matrix"/> is square.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireSquare<T>(ReadOnlyMatrixView<T> matrix, string name)
+    {
+        if (matrix.Rows != matrix.Columns)
+        {
+            ThrowNotSquare(matrix.Rows, matrix.Columns, name);
         }
     }
 
@@ -324,6 +360,21 @@ public static class Guard
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowNotFinite<T>(T value, string name) =>
         throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNaN<T>(T value, string name) =>
+        throw new ArgumentOutOfRangeException(name, value, $"{name} is NaN; no value compares with NaN.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowColumns(int actualRows, int actualColumns, int columns, string name, string expectation) =>
+        throw new ArgumentException($"{name} is {actualRows}×{actualColumns}; expected {columns} columns ({expectation}).", name);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotSquare(int rows, int columns, string name) =>
+        throw new ArgumentException($"{name} is {rows}×{columns}; expected a square matrix.", name);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -92,7 +92,7 @@ public static class Cholesky
     private static (int Pivot, T Value) Run<T>(MatrixView<T> a, BlasOptions? options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        TriangularSolve.RequireSquare<T>(a, nameof(a));
+        Guard.RequireSquare<T>(a, nameof(a));
         options ??= BlasOptions.Default;
         options.Validate();
         T[] scratch = ArrayPool<T>.Shared.Rent(ScratchLength);

@@ -57,7 +57,7 @@ public static class SymmetricEigen
     private static void Validate<T>(ReadOnlyMatrixView<T> a, ReadOnlySpan<T> eigenvalues) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        TriangularSolve.RequireSquare(a, nameof(a));
+        Guard.RequireSquare<T>(a, nameof(a));
         Guard.RequireMatrixDimension(eigenvalues.Length, a.Rows, nameof(eigenvalues), "row", "A", a.Rows, a.Columns);
         Guard.RequireDisjoint(a.Data[..(int)Guard.RequiredLength(a.Rows, a.Columns, a.Stride)], nameof(a), eigenvalues, nameof(eigenvalues));
         for (int i = 0; i < a.Rows; i++)

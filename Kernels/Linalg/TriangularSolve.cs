@@ -34,7 +34,7 @@ public static class TriangularSolve
     {
         ElementType.Require<T>();
         RequireDefined(triangle, transpose, diagonal);
-        RequireSquare(t, nameof(t));
+        Guard.RequireSquare<T>(t, nameof(t));
         Guard.RequireMatrixDimension(x.Length, t.Rows, nameof(x), "row", "T", t.Rows, t.Columns);
         Guard.RequireDisjoint(t.Data[..(int)Guard.RequiredLength(t.Rows, t.Columns, t.Stride)], nameof(t), x, nameof(x));
 
@@ -98,7 +98,7 @@ public static class TriangularSolve
         ElementType.Require<T>();
         Guard.RequireDefined(side, nameof(side));
         RequireDefined(triangle, transpose, diagonal);
-        RequireSquare(t, nameof(t));
+        Guard.RequireSquare<T>(t, nameof(t));
         if (side == Side.Left && b.Rows != t.Rows)
         {
             throw new ArgumentException($"B is {b.Rows}×{b.Columns}; expected {t.Rows} rows to match the {t.Rows}×{t.Columns} T on the left.", nameof(b));
@@ -127,13 +127,5 @@ public static class TriangularSolve
         Guard.RequireDefined(triangle, nameof(triangle));
         Guard.RequireDefined(transpose, nameof(transpose));
         Guard.RequireDefined(diagonal, nameof(diagonal));
-    }
-
-    internal static void RequireSquare<T>(ReadOnlyMatrixView<T> t, string name)
-    {
-        if (t.Rows != t.Columns)
-        {
-            throw new ArgumentException($"{name} is {t.Rows}×{t.Columns}; expected a square matrix.", name);
-        }
     }
 }

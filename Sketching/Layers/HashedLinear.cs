@@ -200,8 +200,8 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public unsafe void Forward(ReadOnlyMatrixView<T> x, MatrixView<T> y, BlasOptions? options = null)
     {
-        RequireBatch(x, Inputs, nameof(x), "inputs");
-        RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
+        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
+        Guard.RequireShape<T>(y, x.Rows, Outputs, nameof(y), "batch × outputs");
         Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
         options = Checked(options);
         if (HasBias)
@@ -236,8 +236,8 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public unsafe void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, BlasOptions? options = null)
     {
-        RequireBatch(outputGradient, Outputs, nameof(outputGradient), "outputs");
-        RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
+        Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireShape<T>(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
         Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
         options = Checked(options);
         T[] table = RentTable();
@@ -270,8 +270,8 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     public unsafe void BackwardParameters(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
         BlasOptions? options = null)
     {
-        RequireBatch(x, Inputs, nameof(x), "inputs");
-        RequireShape(outputGradient, x.Rows, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
+        Guard.RequireShape<T>(outputGradient, x.Rows, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireLength(weightGradient.Length, Buckets, nameof(weightGradient), "the layer's buckets");
         Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
         ReadOnlySpan<T> xUsed = Used(x), dyUsed = Used(outputGradient);
@@ -390,22 +390,6 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)Guard.RequiredLength(m.Rows, m.Columns, m.Stride)];
-
-    private static void RequireBatch(ReadOnlyMatrixView<T> m, int cols, string name, string what)
-    {
-        if (m.Columns != cols)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected batch × {cols} ({what}).", name);
-        }
-    }
-
-    private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int cols, string name, string what)
-    {
-        if (m.Rows != rows || m.Columns != cols)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected {rows}×{cols} ({what}).", name);
-        }
-    }
 
     private static BlasOptions Checked(BlasOptions? options)
     {

@@ -100,8 +100,8 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Forward(ReadOnlyMatrixView<T> x, MatrixView<T> y, SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
     {
-        RequireColumns(x, Inputs, nameof(x), "inputs");
-        RequireShape(y, x.Rows, Outputs, nameof(y), "batch × outputs");
+        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
+        Guard.RequireShape<T>(y, x.Rows, Outputs, nameof(y), "batch × outputs");
         Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
         RequireWorkspace(workspace, x.Rows);
         options ??= BlasOptions.Default;
@@ -131,8 +131,8 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
     {
-        RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
-        RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
+        Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireShape<T>(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
         Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
         RequireWorkspace(workspace, outputGradient.Rows);
         options ??= BlasOptions.Default;
@@ -162,7 +162,7 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     public void BackwardParameters(ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient, SketchedLinearWorkspace<T> workspace,
         BlasOptions? options = null)
     {
-        RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
+        Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "s·outputs");
         Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
         ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)Guard.RequiredLength(outputGradient.Rows, outputGradient.Columns, outputGradient.Stride)];
@@ -200,22 +200,6 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
         if (batch > workspace.MaxBatch)
         {
             throw new ArgumentException($"The batch has {batch} rows; the workspace holds at most {workspace.MaxBatch}.", nameof(workspace));
-        }
-    }
-
-    private static void RequireColumns(ReadOnlyMatrixView<T> m, int cols, string name, string what)
-    {
-        if (m.Columns != cols)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected batch × {cols} ({what}).", name);
-        }
-    }
-
-    private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int cols, string name, string what)
-    {
-        if (m.Rows != rows || m.Columns != cols)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected {rows}×{cols} ({what}).", name);
         }
     }
 }

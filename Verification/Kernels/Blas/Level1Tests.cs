@@ -257,6 +257,45 @@ public sealed class Level1Tests
         Assert.Equal(snapshot, buffer);
     }
 
+    // ---- MaxMagnitude ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void MaxMagnitude_is_the_exact_largest_absolute_value_for_every_length()
+    {
+        foreach (int n in SampleData.SweepLengths())
+        {
+            CheckMaxMagnitude<float>(new VectorCase(n, n % 7, ValueKind.Uniform, n));
+            CheckMaxMagnitude<double>(new VectorCase(n, n % 5, ValueKind.Uniform, n));
+        }
+    }
+
+    private static void CheckMaxMagnitude<T>(VectorCase c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> x = c.Values<T>(0).Span;
+        T expected = T.Zero;
+        foreach (T v in x)
+        {
+            expected = T.Max(expected, T.Abs(v));
+        }
+        Assert.Equal(expected, Level1.MaxMagnitude(x));
+    }
+
+    [Fact]
+    public void MaxMagnitude_propagates_NaN_and_infinity()
+    {
+        foreach (int n in new[] { 1, 5, 16, 37, 130 })
+        {
+            foreach (int at in new[] { 0, n / 2, n - 1 })
+            {
+                float[] x = SampleData.Vector<float>(n, ValueKind.Uniform, n).ToArray();
+                x[at] = float.NegativeInfinity;
+                Assert.Equal(float.PositiveInfinity, Level1.MaxMagnitude<float>(x));
+                x[n - 1 - at] = float.NaN;
+                Assert.True(float.IsNaN(Level1.MaxMagnitude<float>(x)), $"n {n}, NaN at {n - 1 - at}");
+            }
+        }
+    }
+
     // ---- Max and ArgMax ----------------------------------------------------------------------------------
 
     [Fact]
