@@ -7,6 +7,8 @@ namespace Kernels.Training.Data;
 /// Synthetic regression sets on the unit sphere, decided entirely by a seed: x_i uniform on S^{d−1} (a normal vector,
 /// normalized) and labels from a <see cref="SyntheticTarget"/>, scaled to root-mean-square <c>labelScale</c>.
 /// </summary>
+/// <remarks>Random numbers follow the library's seed rule: <c>CounterRandom(CounterRandom.Derive(seed, Purpose("sphere")), stream)</c>,
+/// stream 0 for the points and 1 for the target, so a data set and a model built from the same seed share nothing.</remarks>
 public static class SyntheticRegression
 {
     private const int TeacherWidth = 16;
@@ -31,17 +33,17 @@ public static class SyntheticRegression
             throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown synthetic target.");
         }
         var inputs = new float[(long)count * dimension];
-        new CounterRandom(seed, InputStream).FillNormal(inputs.AsSpan(), 0f, 1f);
+        new CounterRandom(CounterRandom.Derive(seed, Purpose), 0).FillNormal(inputs.AsSpan(), 0f, 1f);
         var view = new MatrixView<float>(inputs, count, dimension);
         RowNormalization.Normalize(view);
         var labels = new float[count];
         if (target == SyntheticTarget.Teacher)
         {
-            Teacher(view, new CounterRandom(seed, TargetStream), labels);
+            Teacher(view, new CounterRandom(CounterRandom.Derive(seed, Purpose), 1), labels);
         }
         else
         {
-            Smooth(view, new CounterRandom(seed, TargetStream), labels);
+            Smooth(view, new CounterRandom(CounterRandom.Derive(seed, Purpose), 1), labels);
         }
         double squares = 0;
         foreach (float y in labels)
@@ -57,8 +59,7 @@ public static class SyntheticRegression
         return new RegressionSet(view, labels);
     }
 
-    private const ulong InputStream = 0x494E50555453;   // "INPUTS"
-    private const ulong TargetStream = 0x544152474554;  // "TARGET"
+    private static readonly ulong Purpose = CounterRandom.Purpose("sphere");
 
     private static void Teacher(ReadOnlyMatrixView<float> x, CounterRandom random, Span<float> labels)
     {

@@ -1,18 +1,20 @@
 using Kernels.Blas;
+using Kernels.Solvers;
 using Kernels.Training.Data;
 
 namespace Kernels.Training.Models;
 
 /// <summary>
 /// The Jacobian J (n × m·d) of a <see cref="TwoLayerShiftedRelu"/>'s outputs on n points with respect to W,
-/// taken at the weights it was created with and never materialized: row i is (1/√m)·[a_r·x_i·1(r ∈ Q_i)] over the
+/// taken at the weights it was created with and never materialized, as an <see cref="ILinearMap{T}"/> (so sketches,
+/// Gram operators and solvers take it as it is): row i is (1/√m)·[a_r·x_i·1(r ∈ Q_i)] over the
 /// neurons r, so J·v and Jᵀ·u cost O(Σ_i |Q_i|·d).
 /// </summary>
 /// <remarks>
 /// A vector of length m·d is read as an m × d matrix, row r belonging to neuron r (the layout of W).
 /// Gauss-Newton's G = J·Jᵀ has G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|.
 /// </remarks>
-public sealed class ShiftedReluJacobian
+public sealed class ShiftedReluJacobian : LinearMapBase<float>
 {
     private readonly int[][] _active;
     private readonly float[] _signs;
@@ -21,9 +23,8 @@ public sealed class ShiftedReluJacobian
     /// <summary>The Jacobian of <paramref name="model"/> on the inputs of <paramref name="data"/> at the model's current W.</summary>
     /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
     public ShiftedReluJacobian(TwoLayerShiftedRelu model, RegressionSet data)
+        : base(Checked(model, data).Count, checked(model.Width * data.Dimension))
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
         if (data.Dimension != model.Dimension)
         {
             throw new ArgumentException($"data has {data.Dimension} columns; expected the model's d = {model.Dimension}.", nameof(data));
@@ -48,11 +49,12 @@ public sealed class ShiftedReluJacobian
         }
     }
 
-    /// <summary>n, the rows of J.</summary>
-    public int Rows => _data.Count;
-
-    /// <summary>m·d, the columns of J.</summary>
-    public long Columns => (long)Width * _data.Dimension;
+    private static RegressionSet Checked(TwoLayerShiftedRelu model, RegressionSet data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        return data;
+    }
 
     /// <summary>m, the model's width.</summary>
     public int Width { get; }
@@ -63,50 +65,47 @@ public sealed class ShiftedReluJacobian
     /// <summary>The active set Q_i = { r : ⟨w_r, x_i⟩ ≥ b }, ascending.</summary>
     public ReadOnlySpan<int> ActiveSet(int i) => _active[i];
 
-    /// <summary>result = J·v: result_i = (1/√m)·Σ_{r∈Q_i} a_r·⟨v_r, x_i⟩.</summary>
-    /// <exception cref="ArgumentException"><paramref name="v"/> is not of length m·d or <paramref name="result"/> not of length n.</exception>
-    public void Apply(ReadOnlySpan<float> v, Span<float> result)
+    /// <summary>y ← Jᵀ·x (α = 1, β = 0).</summary>
+    /// <exception cref="ArgumentException">A length does not match, or y overlaps x.</exception>
+    public void ApplyTranspose(ReadOnlySpan<float> x, Span<float> y) => ApplyTranspose(1f, x, 0f, y);
+
+    /// <summary>
+    /// J·x: (J·x)_i = (1/√m)·Σ_{r∈Q_i} a_r·⟨x_r, x_i⟩; Jᵀ·x: row r is (1/√m)·a_r·Σ_{i: r∈Q_i} x_i·(data point i)
+    /// (zero for a neuron no point activates). Both scaled by α and added to β·y.
+    /// </summary>
+    protected override void ApplyVector(Transpose transpose, float alpha, ReadOnlySpan<float> x, float beta, Span<float> y)
     {
-        RequireLengths(v.Length, nameof(v), result.Length, nameof(result), Columns, Rows);
         int d = _data.Dimension;
+        if (transpose == Transpose.None)
+        {
+            for (int i = 0; i < Rows; i++)
+            {
+                var point = _data.Inputs.Row(i);
+                double sum = 0;
+                foreach (int r in _active[i])
+                {
+                    sum += _signs[r] * (double)Level1.Dot(x.Slice(r * d, d), point);
+                }
+                float product = (float)(alpha * sum * OutputScale);
+                y[i] = beta == 0 ? product : product + beta * y[i];
+            }
+            return;
+        }
+        if (beta == 0)
+        {
+            y.Clear();
+        }
+        else
+        {
+            Level1.Scale(beta, y);
+        }
         for (int i = 0; i < Rows; i++)
         {
-            var x = _data.Inputs.Row(i);
-            double sum = 0;
+            var point = _data.Inputs.Row(i);
             foreach (int r in _active[i])
             {
-                sum += _signs[r] * (double)Level1.Dot(v.Slice(r * d, d), x);
+                Level1.Axpy((float)(alpha * _signs[r] * OutputScale * x[i]), point, y.Slice(r * d, d));
             }
-            result[i] = (float)(sum * OutputScale);
-        }
-    }
-
-    /// <summary>result = Jᵀ·u: row r of result is (1/√m)·a_r·Σ_{i: r∈Q_i} u_i·x_i (zero for a neuron no point activates).</summary>
-    /// <exception cref="ArgumentException"><paramref name="u"/> is not of length n or <paramref name="result"/> not of length m·d.</exception>
-    public void ApplyTranspose(ReadOnlySpan<float> u, Span<float> result)
-    {
-        RequireLengths(u.Length, nameof(u), result.Length, nameof(result), Rows, Columns);
-        int d = _data.Dimension;
-        result.Clear();
-        for (int i = 0; i < Rows; i++)
-        {
-            var x = _data.Inputs.Row(i);
-            foreach (int r in _active[i])
-            {
-                Level1.Axpy((float)(_signs[r] * OutputScale * u[i]), x, result.Slice(r * d, d));
-            }
-        }
-    }
-
-    private static void RequireLengths(int input, string inputName, int output, string outputName, long inputLength, long outputLength)
-    {
-        if (input != inputLength)
-        {
-            throw new ArgumentException($"{inputName} has length {input}; expected {inputLength}.", inputName);
-        }
-        if (output != outputLength)
-        {
-            throw new ArgumentException($"{outputName} has length {output}; expected {outputLength}.", outputName);
         }
     }
 }

@@ -104,9 +104,9 @@ public sealed class ShiftedReluJacobianTests
     {
         var model = new TwoLayerShiftedRelu(10, 3, 1);
         var j = new ShiftedReluJacobian(model, SyntheticRegression.Sphere(4, 3, 2));
-        Assert.Equal("v", Assert.Throws<ArgumentException>(() => j.Apply(new float[29], new float[4])).ParamName);
-        Assert.Equal("result", Assert.Throws<ArgumentException>(() => j.Apply(new float[30], new float[3])).ParamName);
-        Assert.Equal("u", Assert.Throws<ArgumentException>(() => j.ApplyTranspose(new float[5], new float[30])).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => j.Apply(new float[29], new float[4])).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => j.Apply(new float[30], new float[3])).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => j.ApplyTranspose(new float[5], new float[30])).ParamName);
         Assert.Equal("data", Assert.Throws<ArgumentException>(() => new ShiftedReluJacobian(model, SyntheticRegression.Sphere(4, 5, 2))).ParamName);
     }
 }
