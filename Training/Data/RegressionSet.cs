@@ -31,10 +31,7 @@ public sealed class RegressionSet
         {
             throw new ArgumentException($"inputs is {inputs.Rows}×{inputs.Columns}; a data set needs at least one row and one column.", nameof(inputs));
         }
-        if (labels.Length != inputs.Rows)
-        {
-            throw new ArgumentException($"labels has length {labels.Length}; expected one label per row of the {inputs.Rows}×{inputs.Columns} inputs.", nameof(labels));
-        }
+        Guard.RequireLength(labels.Length, inputs.Rows, nameof(labels), "one label per row of inputs");
         Count = inputs.Rows;
         Dimension = inputs.Columns;
         _inputs = new float[Count * Dimension];

@@ -37,9 +37,10 @@ public sealed partial class TwoLayerShiftedRelu
     private TwoLayerShiftedRelu(int width, int dimension, ulong seed, float shift, float[]? signs, float[]? weights)
     {
         RequireShape(width, dimension, nameof(width), nameof(dimension));
-        if (!float.IsFinite(shift) || shift < 0)
+        Guard.RequireFinite(shift, nameof(shift));
+        if (shift < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(shift), shift, "The shift b must be finite and ≥ 0.");
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, "The shift b must be ≥ 0.");
         }
         Width = width;
         Dimension = dimension;
@@ -101,14 +102,8 @@ public sealed partial class TwoLayerShiftedRelu
     /// <exception cref="ArgumentException">The inputs do not have d columns, or <paramref name="predictions"/> is not of length n.</exception>
     public void Predict(ReadOnlyMatrixView<float> inputs, Span<float> predictions, BlasOptions? options = null)
     {
-        if (inputs.Columns != Dimension)
-        {
-            throw new ArgumentException($"inputs is {inputs.Rows}×{inputs.Columns}; expected {Dimension} columns (the model's d).", nameof(inputs));
-        }
-        if (predictions.Length != inputs.Rows)
-        {
-            throw new ArgumentException($"predictions has length {predictions.Length}; expected {inputs.Rows}, one per row of inputs.", nameof(predictions));
-        }
+        Guard.RequireColumns(inputs, Dimension, nameof(inputs), "the model's input dimension d");
+        Guard.RequireLength(predictions.Length, inputs.Rows, nameof(predictions), "one per row of inputs");
         int n = inputs.Rows;
         if (n == 0)
         {
@@ -162,10 +157,7 @@ public sealed partial class TwoLayerShiftedRelu
     public static TwoLayerShiftedRelu FromWeights(ReadOnlyMatrixView<float> weights, ReadOnlySpan<float> signs, float shift, ulong seed)
     {
         RequireShape(weights.Rows, weights.Columns, nameof(weights), nameof(weights));
-        if (signs.Length != weights.Rows)
-        {
-            throw new ArgumentException($"signs has length {signs.Length}; expected one per row of the {weights.Rows}×{weights.Columns} weights.", nameof(signs));
-        }
+        Guard.RequireLength(signs.Length, weights.Rows, nameof(signs), "one per row of weights");
         for (int r = 0; r < signs.Length; r++)
         {
             if (signs[r] is not (1f or -1f))

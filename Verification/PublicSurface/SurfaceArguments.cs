@@ -49,7 +49,7 @@ public static class SurfaceArguments
     /// <summary>Every method of the public surface that one of the contract checks applies to.</summary>
     public static IEnumerable<SurfaceMethod> Methods()
     {
-        Assembly[] assemblies = [typeof(Level1).Assembly, typeof(CountSketch<>).Assembly, typeof(ThresholdForest).Assembly];
+        Assembly[] assemblies = [typeof(Level1).Assembly, typeof(CountSketch<>).Assembly, typeof(ThresholdForest).Assembly, typeof(global::Kernels.Training.Models.TwoLayerShiftedRelu).Assembly];
         foreach (Type open in assemblies.SelectMany(a => a.GetExportedTypes()).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             // Guard's methods check a caller's argument and name it by their name parameter, not by their own
@@ -124,6 +124,7 @@ public static class SurfaceArguments
         {
             "THash" => typeof(MultiplyShift),
             "TA" or "TB" => typeof(DenseMatrixSource<float>),
+            "TReport" => typeof(global::Kernels.Training.Trainers.GaussNewton.GaussNewtonIteration),
             _ => throw new InvalidOperationException($"No generic argument for {parameter.Name} of {parameter.DeclaringMethod?.Name ?? parameter.DeclaringType?.Name}: add one to SurfaceArguments.GenericArgument."),
         };
     }
