@@ -1,3 +1,5 @@
+using Kernels.Activations;
+
 namespace Kernels.Trees;
 
 /// <summary>
@@ -74,9 +76,15 @@ internal abstract class TreeLayout
     /// </summary>
     public abstract int Count(ReadOnlySpan<float> tree, float threshold);
 
-    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> to <paramref name="destination"/> in
-    /// ascending order and returns the count; the caller guarantees the room.</summary>
-    public abstract int Report(ReadOnlySpan<float> tree, float threshold, Span<int> destination);
+    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> to <paramref name="indices"/>, and its
+    /// value to <paramref name="values"/> unless that is empty, in ascending order, and returns the count; the caller
+    /// guarantees the room.</summary>
+    public abstract int Report(ReadOnlySpan<float> tree, float threshold, Span<int> indices, Span<float> values);
+
+    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> and its value, in ascending order, to row
+    /// <paramref name="row"/> of <paramref name="destination"/> (growing it as needed) and returns the count; the
+    /// caller commits it.</summary>
+    public abstract int Report(ReadOnlySpan<float> tree, float threshold, ActiveSets destination, int row);
 
     /// <summary>Describes the first place where an internal node differs from the max of its children or
     /// padding is not −∞; null when the tree is consistent. For tests; O(tree length).</summary>

@@ -117,7 +117,7 @@ public sealed class ThresholdForestEquivalenceTests
         Assert.Null(two.FindViolation());
         foreach (float threshold in new[] { 2.5f, 1f, 0f })
         {
-            int[][] a = one.QueryAll(threshold), b = two.QueryAll(threshold);
+            int[][] a = ForestAssert.QueryAll(one, threshold), b = ForestAssert.QueryAll(two, threshold);
             for (int i = 0; i < points; i++)
             {
                 Assert.Equal(a[i], b[i]);
