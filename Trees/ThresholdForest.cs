@@ -63,8 +63,8 @@ public sealed class ThresholdForest
     /// <summary>Most new leaves (n·U) one <see cref="UpdateMany"/> batch computes at once: 64 MiB of scratch.</summary>
     private const int MaxBatchLeaves = 1 << 24;
 
-    /// <summary>How many rows ahead <see cref="UpdateBatch"/> prefetches the rows it gathers.</summary>
-    private const int GatherDistance = 16;
+    /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches the rows it copies.</summary>
+    private const int CopyDistance = 16;
 
     /// <summary>Scratch for the n new leaves of <see cref="Update"/>, so that it does not allocate.</summary>
     private readonly float[] _column;
@@ -298,7 +298,8 @@ public sealed class ThresholdForest
     /// <summary>
     /// Sets the weights of neurons <paramref name="neurons"/>[u] to row u of <paramref name="rows"/>, with the
     /// result of applying <see cref="Update"/> to each in turn (so a repeated neuron ends with its last row). The
-    /// new leaves of the D distinct neurons come from one Gemm; then each tree writes them in ascending neuron order and
+    /// new leaves of the U rows come from one Gemm on the rows as given; then each tree writes those of the D distinct
+    /// neurons in ascending neuron order and
     /// recomputes, level by level, every ancestor of a changed leaf exactly once. Trees run in parallel. Needs
     /// exclusive access.
     /// </summary>
@@ -327,47 +328,39 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. Only the last update of
-    /// each neuron matters, so the batch is first reduced to its distinct neurons in ascending order, and their rows
-    /// gathered in that order: the Gemm then yields each tree's new leaves in the order they are written.
+    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. One Gemm computes the
+    /// new leaves of all U rows in the caller's order, straight from the caller's rows (no gathered copy of them, which
+    /// would cost another U·d floats written and read). Only the last update of each neuron matters, so the batch is
+    /// reduced to its D distinct neurons in ascending order, each with the position of its last row ("source"); the
+    /// weights are copied from the sources, and each tree writes leaf changed[t] from its product column sources[t].
     /// </summary>
     private void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
     {
-        int[] changed = ArrayPool<int>.Shared.Rent(neurons.Length);
-        int[] sources = ArrayPool<int>.Shared.Rent(neurons.Length);
-        int[] scratch = ArrayPool<int>.Shared.Rent(2 * neurons.Length);
-        float[]? gathered = null;
+        int updates = neurons.Length;
+        int[] changed = ArrayPool<int>.Shared.Rent(updates);
+        int[] sources = ArrayPool<int>.Shared.Rent(updates);
+        int[] scratch = ArrayPool<int>.Shared.Rent(2 * updates);
         float[]? leaves = null;
         int[]? plan = null;
         try
         {
             int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch);
-            gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, distinct * Dimension));
-            Gather(rows, sources.AsSpan(0, distinct), gathered);
-            var fresh = new ReadOnlyMatrixView<float>(gathered, distinct, Dimension);
 
-            // Row i of the n × D product: point i against the changed neurons, ascending.
-            leaves = ArrayPool<float>.Shared.Rent(distinct * DataPoints);
-            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, fresh, 0f, new MatrixView<float>(leaves, DataPoints, distinct), _options);
-            for (int t = 0; t < distinct; t++)
-            {
-                fresh.Row(t).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
-            }
+            // Row i of the n × U product: point i against the updated rows, in the caller's order.
+            leaves = ArrayPool<float>.Shared.Rent(updates * DataPoints);
+            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, rows, 0f, new MatrixView<float>(leaves, DataPoints, updates), _options);
+            CopyRows(rows, changed.AsSpan(0, distinct), sources.AsSpan(0, distinct));
 
             plan = ArrayPool<int>.Shared.Rent(_layout.MaxPlanLength(distinct));
             int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
             // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work.
-            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, distinct, leaves, plan, planLength));
+            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, sources, distinct, leaves, updates, plan, planLength));
         }
         finally
         {
             ArrayPool<int>.Shared.Return(changed);
             ArrayPool<int>.Shared.Return(sources);
             ArrayPool<int>.Shared.Return(scratch);
-            if (gathered is not null)
-            {
-                ArrayPool<float>.Shared.Return(gathered);
-            }
             if (leaves is not null)
             {
                 ArrayPool<float>.Shared.Return(leaves);
@@ -380,20 +373,21 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to row t of <paramref name="destination"/>.
-    /// The sources are in no particular order, so rows are prefetched a few ahead to keep the copies off memory latency.
+    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to the weights of neuron
+    /// <paramref name="changed"/>[t]. The sources are in no particular order, so rows are prefetched a few ahead to keep
+    /// the copies off memory latency; the destinations ascend.
     /// </summary>
-    private unsafe void Gather(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> sources, Span<float> destination)
+    private unsafe void CopyRows(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> changed, ReadOnlySpan<int> sources)
     {
         fixed (float* first = rows.Data)
         {
             for (int t = 0; t < sources.Length; t++)
             {
-                if (t + GatherDistance < sources.Length && Dimension > 0)
+                if (t + CopyDistance < sources.Length && Dimension > 0)
                 {
-                    Prefetch.Tile(first + (nint)sources[t + GatherDistance] * rows.Stride, Dimension * sizeof(float));
+                    Prefetch.Tile(first + (nint)sources[t + CopyDistance] * rows.Stride, Dimension * sizeof(float));
                 }
-                rows.Row(sources[t]).CopyTo(destination.Slice(t * Dimension, Dimension));
+                rows.Row(sources[t]).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
             }
         }
     }
@@ -473,11 +467,13 @@ public sealed class ThresholdForest
         ParallelParts.Run(trees, DataPoints, threads);
     }
 
-    /// <summary>Tree i takes the new values of the changed leaves (ascending) and recomputes the planned ancestors.</summary>
-    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int distinct, float[] leaves, int[] plan, int planLength) : IParts
+    /// <summary>Tree i takes the new values of the changed leaves (ascending), leaf changed[t] from column sources[t] of
+    /// row i of the n × U product, and recomputes the planned ancestors.</summary>
+    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int[] sources, int distinct, float[] leaves, int updates,
+        int[] plan, int planLength) : IParts
     {
-        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct),
-            leaves.AsSpan(i * distinct, distinct), plan.AsSpan(0, planLength));
+        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct), sources.AsSpan(0, distinct),
+            leaves.AsSpan(i * updates, updates), plan.AsSpan(0, planLength));
     }
 
     /// <summary>Tree i's maxima, bottom-up from its leaves.</summary>

@@ -57,15 +57,16 @@ internal abstract class TreeLayout
     public abstract void Repair(Span<float> tree, ReadOnlySpan<int> plan);
 
     /// <summary>
-    /// Sets leaf <paramref name="leaves"/>[t] (ascending, distinct) to <paramref name="values"/>[t], then carries out
-    /// the <paramref name="plan"/> that <see cref="PlanRepairs"/> made for those leaves.
+    /// Sets leaf <paramref name="leaves"/>[t] (ascending, distinct) to <paramref name="values"/>[<paramref name="sources"/>[t]],
+    /// then carries out the <paramref name="plan"/> that <see cref="PlanRepairs"/> made for those leaves. The values
+    /// stay in the caller's order (one per update, repeats included), so no gathered copy of them is needed.
     /// </summary>
-    public virtual void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
+    public virtual void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<int> sources, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
     {
         Span<float> leafSlots = tree.Slice(LeafOffset, Leaves);
         for (int t = 0; t < leaves.Length; t++)
         {
-            leafSlots[leaves[t]] = values[t];
+            leafSlots[leaves[t]] = values[sources[t]];
         }
         Repair(tree, plan);
     }
