@@ -126,7 +126,7 @@ public sealed class ThresholdForestEdgeTests
     }
 
     /// <summary>Query (both destination paths, with and without values), QueryAll (once its rows have grown, on one
-    /// thread or two), Count, Update, Value and Values allocate nothing.</summary>
+    /// thread or two), Count, Update, UpdateMany (on one thread or two), Value and Values allocate nothing.</summary>
     [Fact]
     public void Hot_paths_do_not_allocate()
     {
@@ -143,8 +143,12 @@ public sealed class ThresholdForestEdgeTests
             float[] smallValues = new float[small.Length];
             var sets = new ActiveSets(4);
             float[] row = model.Draw(1, 3);
+            int[] batch = [5, 2999, 17, 5];
+            float[] batchRows = model.Draw(batch.Length, 4);
             long allocated = Allocation.Measure(() =>
             {
+                forest.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
+                threaded.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
                 forest.Query(1, 1.5f, roomy);
                 forest.Query(1, 1.5f, small);
                 forest.Query(1, 1.5f, roomy, roomyValues);
