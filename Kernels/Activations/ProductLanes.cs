@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kernels.Activations;
 
@@ -25,8 +26,8 @@ internal interface IProductLanes<TVector> where TVector : struct
     /// <summary><c>a·b + c</c>, fused where the hardware fuses.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
-    /// <summary>The sum of the lanes, in a fixed order.</summary>
-    static abstract float Sum(TVector v);
+    /// <summary>The vector folded to four lanes whose sum is the sum of all lanes (halves added, in a fixed order).</summary>
+    static abstract Vector128<float> Fold(TVector v);
 }
 
 /// <summary>512-bit lanes.</summary>
@@ -47,7 +48,11 @@ internal readonly struct ProductLanes512 : IProductLanes<Vector512<float>>
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => VectorMath.MultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> v) => Horizontal.Sum(v);
+    public static Vector128<float> Fold(Vector512<float> v)
+    {
+        Vector256<float> half = v.GetLower() + v.GetUpper();
+        return half.GetLower() + half.GetUpper();
+    }
 }
 
 /// <summary>256-bit lanes.</summary>
@@ -68,7 +73,7 @@ internal readonly struct ProductLanes256 : IProductLanes<Vector256<float>>
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => VectorMath.MultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector256<float> v) => Horizontal.Sum(v);
+    public static Vector128<float> Fold(Vector256<float> v) => v.GetLower() + v.GetUpper();
 }
 
 /// <summary>128-bit lanes.</summary>
@@ -89,7 +94,7 @@ internal readonly struct ProductLanes128 : IProductLanes<Vector128<float>>
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => VectorMath.MultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector128<float> v) => Horizontal.Sum(v);
+    public static Vector128<float> Fold(Vector128<float> v) => v;
 }
 
 /// <summary>One float per "vector", for runs without hardware intrinsics and for d below the narrowest vector.</summary>
@@ -110,5 +115,27 @@ internal readonly struct ProductLanesScalar : IProductLanes<float>
     public static float MultiplyAdd(float a, float b, float c) => VectorMath.MultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(float v) => v;
+    public static Vector128<float> Fold(float v) => Vector128.CreateScalar(v);
+}
+
+/// <summary>The sums of four folded vectors at once, for <see cref="ThresholdProducts"/>'s compare with τ.</summary>
+internal static class FoldedSums
+{
+    /// <summary>
+    /// Lane k holds the sum of the four lanes of the k-th argument: two rounds of pairwise horizontal adds where SSE3
+    /// has them (three instructions for four sums), else a fixed-order sum per vector. The order is fixed per machine,
+    /// so results do not depend on threads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Of(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3)
+    {
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(v0, v1), Sse3.HorizontalAdd(v2, v3));
+        }
+        return Vector128.Create(Pairwise(v0), Pairwise(v1), Pairwise(v2), Pairwise(v3));
+    }
+
+    /// <summary>(v₀ + v₁) + (v₂ + v₃), the order of the SSE3 path.</summary>
+    private static float Pairwise(Vector128<float> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
 }
