@@ -131,8 +131,12 @@ internal sealed class BinaryMaxHeap : TreeLayout
     public override int Count(ReadOnlySpan<float> tree, float threshold) => Search(tree, threshold, default(CountOnly));
 
     /// <inheritdoc/>
-    public override int Report(ReadOnlySpan<float> tree, float threshold, Span<int> destination) =>
-        Search(tree, threshold, new IndexWriter(destination, 0));
+    public override int Report(ReadOnlySpan<float> tree, float threshold, Span<int> indices, Span<float> values) =>
+        Search(tree, threshold, new LeafWriter(tree.Slice(_firstLeaf, Leaves), indices, values));
+
+    /// <inheritdoc/>
+    public override int Report(ReadOnlySpan<float> tree, float threshold, ActiveSets destination, int row) =>
+        Search(tree, threshold, new ActiveRowWriter(tree.Slice(_firstLeaf, Leaves), destination, row));
 
     private int Search<TSink>(ReadOnlySpan<float> tree, float threshold, TSink sink) where TSink : IMatchSink, allows ref struct
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Simd;
 
@@ -18,7 +19,7 @@ namespace Kernels.Trees;
 /// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="Level2.Gemv{T}"/> and repairs the n
 /// root paths: O(n(d + log m)). <see cref="UpdateMany"/> computes U neurons' leaves with one Gemm and repairs each
 /// tree level by level, touching every affected ancestor once.
-/// <see cref="Query"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
+/// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
 /// at τ are included. Neurons come out in ascending order, in both layouts. Both layouts hold bit-identical leaves
@@ -33,10 +34,17 @@ namespace Kernels.Trees;
 /// 2·2^⌈log₂ m⌉ for <see cref="ForestLayout.Binary"/>. In all, n·(tree length)·4 bytes
 /// (<see cref="TreeBytes"/>, which may exceed 2³¹), plus copies of W (m·d floats) and X (n·d floats). The trees
 /// are spread over as many pinned arrays as needed, so n·m may exceed the length of one array.</para>
+/// <para><b>The one copy of W.</b> The forest's copy of the weights is meant to be the model's only one: a trainer
+/// reads W through <see cref="Weights"/> (a view of that copy, no second copy needed) and changes it only through
+/// <see cref="Update"/>, <see cref="UpdateMany"/> or <see cref="UpdateAll"/>, which keep W and the leaves consistent.
+/// Holding W elsewhere as well would double the largest allocation (m·d floats) and leave two sources of truth.</para>
+/// <para><b>Active sets.</b> <see cref="Query(int, float, Span{int}, Span{float})"/> returns the neurons x_i activates
+/// with their cached inner products, and <see cref="QueryAll"/> fills a caller-owned <see cref="ActiveSets"/> for all
+/// n points without allocating; <see cref="ThresholdProducts"/> computes the same sets densely.</para>
 /// <para><b>Inputs.</b> Weights and data must be finite (NaN would break the max order), and
 /// d·max|w|·max|x| must not exceed float.MaxValue/2, which guarantees that no inner product overflows to ±∞.
 /// Violations throw <see cref="ArgumentException"/> before anything changes.</para>
-/// <para><b>Threads.</b> <see cref="Query"/>, <see cref="Count"/>, <see cref="QueryAll"/>, <see cref="Value"/> and
+/// <para><b>Threads.</b> <see cref="Query(int, float, Span{int}, Span{float})"/>, <see cref="Count"/>, <see cref="QueryAll"/>, <see cref="Value"/> and
 /// <see cref="Values"/> only read, and may run concurrently with one another. <see cref="Update"/>,
 /// <see cref="UpdateMany"/> and <see cref="UpdateAll"/> need exclusive access: no other call may run on the same
 /// forest meanwhile. The forest does not lock; that is the caller's contract. <see cref="QueryAll"/>,
@@ -55,8 +63,8 @@ public sealed class ThresholdForest
     /// <summary>Most new leaves (n·U) one <see cref="UpdateMany"/> batch computes at once: 64 MiB of scratch.</summary>
     private const int MaxBatchLeaves = 1 << 24;
 
-    /// <summary>How many rows ahead <see cref="UpdateBatch"/> prefetches the rows it gathers.</summary>
-    private const int GatherDistance = 16;
+    /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches the rows it copies.</summary>
+    private const int CopyDistance = 16;
 
     /// <summary>Scratch for the n new leaves of <see cref="Update"/>, so that it does not allocate.</summary>
     private readonly float[] _column;
@@ -131,7 +139,10 @@ public sealed class ThresholdForest
     /// <summary>Bytes held by the n trees (leaves and maxima), excluding the copies of W and X.</summary>
     public long TreeBytes => _storage.TotalFloats * sizeof(float);
 
-    /// <summary>The current weights W (m × d). Valid until the next update; do not hold it across one.</summary>
+    /// <summary>
+    /// The current weights W (m × d), read in place: the forest's copy is the one copy a trainer needs (see the
+    /// class remarks). Change it only through the update methods. Valid until the next update; do not hold it across one.
+    /// </summary>
     public ReadOnlyMatrixView<float> Weights => new(_weights, Neurons, Dimension);
 
     /// <summary>The data points X (n × d).</summary>
@@ -159,7 +170,7 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Returns how many neurons j have ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/>: the length
-    /// <see cref="Query"/> needs. Costs about as much as the query itself.
+    /// <see cref="Query(int, float, Span{int}, Span{float})"/> needs. Costs about as much as the query itself.
     /// </summary>
     /// <remarks>−∞ counts every neuron and +∞ none (all values are finite).</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
@@ -182,40 +193,81 @@ public sealed class ThresholdForest
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> cannot hold every match; nothing was written.</exception>
-    public int Query(int i, float threshold, Span<int> destination)
+    public int Query(int i, float threshold, Span<int> destination) => Report(i, threshold, destination, default, withValues: false);
+
+    /// <summary>
+    /// As <see cref="Query(int, float, Span{int})"/>, and also writes each reported neuron's cached value
+    /// ⟨w_j, x_i⟩ (the leaf, as <see cref="Value"/> returns it) to the same position of <paramref name="values"/>:
+    /// the active set of x_i with its pre-activations, as a Gauss-Newton step needs them.
+    /// </summary>
+    /// <remarks>
+    /// If either span is shorter than m, the matches are counted first, and an answer that would not fit in both
+    /// throws before anything is written.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is out of range, or <paramref name="threshold"/> is NaN.</exception>
+    /// <exception cref="ArgumentException"><paramref name="indices"/> or <paramref name="values"/> cannot hold every
+    /// match; nothing was written.</exception>
+    public int Query(int i, float threshold, Span<int> indices, Span<float> values) => Report(i, threshold, indices, values, withValues: true);
+
+    /// <summary>Both queries; without values, <paramref name="indices"/> is the caller's "destination".</summary>
+    private int Report(int i, float threshold, Span<int> indices, Span<float> values, bool withValues)
     {
         Guard.RequireIndex(i, DataPoints, nameof(i), "data point");
         Guard.RequireNotNaN(threshold, nameof(threshold));
         Span<float> tree = _storage.Tree(i);
         float effective = Effective(threshold);
-        if (destination.Length < Neurons)
+        if (indices.Length < Neurons || (withValues && values.Length < Neurons))
         {
-            Guard.RequireDestination(destination.Length, _layout.Count(tree, effective), nameof(destination));
+            int required = _layout.Count(tree, effective);
+            Guard.RequireDestination(indices.Length, required, withValues ? nameof(indices) : "destination");
+            if (withValues)
+            {
+                Guard.RequireDestination(values.Length, required, nameof(values));
+            }
         }
-        return _layout.Report(tree, effective, destination);
+        // An empty values span (no values asked, or none to write) makes the layout write indices only.
+        return _layout.Report(tree, effective, indices, values);
     }
 
     /// <summary>
-    /// Runs <see cref="Query"/> for every data point and returns the answers: element i lists, in ascending order,
-    /// the neurons j with ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/>. Trees are queried in parallel.
+    /// Runs the query for every data point: replaces row i of <paramref name="destination"/> with the neurons j with
+    /// ⟨w_j, x_i⟩ ≥ <paramref name="threshold"/>, ascending, and their cached values. Trees are queried in parallel
+    /// (each writes only its own row); rows grow where they need more room, so once the rows are large enough a call
+    /// allocates nothing.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> does not have n rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
-    public int[][] QueryAll(float threshold)
+    public void QueryAll(float threshold, ActiveSets destination)
     {
+        ArgumentNullException.ThrowIfNull(destination);
         Guard.RequireNotNaN(threshold, nameof(threshold));
-        float effective = Effective(threshold);
-        var answers = new int[DataPoints][];
+        if (destination.Rows != DataPoints)
+        {
+            throw new ArgumentException(
+                $"destination has {destination.Rows} rows; it needs one per data point (n = {DataPoints}).", nameof(destination));
+        }
+        var work = new QueryParts(this, Effective(threshold), destination);
         int threads = _options.ThreadsFor((long)DataPoints * Neurons, DataPoints);
-        Parallel.For(0, DataPoints, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => ArrayPool<int>.Shared.Rent(Neurons),
-            (i, _, buffer) =>
+        if (threads == 1)
+        {
+            for (int i = 0; i < DataPoints; i++)
             {
-                int count = _layout.Report(_storage.Tree(i), effective, buffer);
-                answers[i] = buffer.AsSpan(0, count).ToArray();
-                return buffer;
-            },
-            buffer => ArrayPool<int>.Shared.Return(buffer));
-        return answers;
+                work.Run(i);
+            }
+            return;
+        }
+        ParallelParts.Run(work, DataPoints, threads);
+    }
+
+    /// <summary>Part i of <see cref="QueryAll"/>: the query of tree i into row i.</summary>
+    private readonly struct QueryParts(ThresholdForest forest, float threshold, ActiveSets destination) : IParts
+    {
+        public void Run(int part)
+        {
+            int count = forest._layout.Report(forest._storage.Tree(part), threshold, destination, part);
+            destination.Commit(part, count);
+        }
     }
 
     /// <summary>
@@ -246,7 +298,8 @@ public sealed class ThresholdForest
     /// <summary>
     /// Sets the weights of neurons <paramref name="neurons"/>[u] to row u of <paramref name="rows"/>, with the
     /// result of applying <see cref="Update"/> to each in turn (so a repeated neuron ends with its last row). The
-    /// new leaves of the D distinct neurons come from one Gemm; then each tree writes them in ascending neuron order and
+    /// new leaves of the U rows come from one Gemm on the rows as given; then each tree writes those of the D distinct
+    /// neurons in ascending neuron order and
     /// recomputes, level by level, every ancestor of a changed leaf exactly once. Trees run in parallel. Needs
     /// exclusive access.
     /// </summary>
@@ -275,47 +328,39 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. Only the last update of
-    /// each neuron matters, so the batch is first reduced to its distinct neurons in ascending order, and their rows
-    /// gathered in that order: the Gemm then yields each tree's new leaves in the order they are written.
+    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. One Gemm computes the
+    /// new leaves of all U rows in the caller's order, straight from the caller's rows (no gathered copy of them, which
+    /// would cost another U·d floats written and read). Only the last update of each neuron matters, so the batch is
+    /// reduced to its D distinct neurons in ascending order, each with the position of its last row ("source"); the
+    /// weights are copied from the sources, and each tree writes leaf changed[t] from its product column sources[t].
     /// </summary>
     private void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
     {
-        int[] changed = ArrayPool<int>.Shared.Rent(neurons.Length);
-        int[] sources = ArrayPool<int>.Shared.Rent(neurons.Length);
-        int[] scratch = ArrayPool<int>.Shared.Rent(2 * neurons.Length);
-        float[]? gathered = null;
+        int updates = neurons.Length;
+        int[] changed = ArrayPool<int>.Shared.Rent(updates);
+        int[] sources = ArrayPool<int>.Shared.Rent(updates);
+        int[] scratch = ArrayPool<int>.Shared.Rent(2 * updates);
         float[]? leaves = null;
         int[]? plan = null;
         try
         {
             int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch);
-            gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, distinct * Dimension));
-            Gather(rows, sources.AsSpan(0, distinct), gathered);
-            var fresh = new ReadOnlyMatrixView<float>(gathered, distinct, Dimension);
 
-            // Row i of the n × D product: point i against the changed neurons, ascending.
-            leaves = ArrayPool<float>.Shared.Rent(distinct * DataPoints);
-            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, fresh, 0f, new MatrixView<float>(leaves, DataPoints, distinct), _options);
-            for (int t = 0; t < distinct; t++)
-            {
-                fresh.Row(t).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
-            }
+            // Row i of the n × U product: point i against the updated rows, in the caller's order.
+            leaves = ArrayPool<float>.Shared.Rent(updates * DataPoints);
+            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, rows, 0f, new MatrixView<float>(leaves, DataPoints, updates), _options);
+            CopyRows(rows, changed.AsSpan(0, distinct), sources.AsSpan(0, distinct));
 
             plan = ArrayPool<int>.Shared.Rent(_layout.MaxPlanLength(distinct));
             int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
             // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work.
-            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, distinct, leaves, plan, planLength));
+            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, sources, distinct, leaves, updates, plan, planLength));
         }
         finally
         {
             ArrayPool<int>.Shared.Return(changed);
             ArrayPool<int>.Shared.Return(sources);
             ArrayPool<int>.Shared.Return(scratch);
-            if (gathered is not null)
-            {
-                ArrayPool<float>.Shared.Return(gathered);
-            }
             if (leaves is not null)
             {
                 ArrayPool<float>.Shared.Return(leaves);
@@ -328,20 +373,21 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to row t of <paramref name="destination"/>.
-    /// The sources are in no particular order, so rows are prefetched a few ahead to keep the copies off memory latency.
+    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to the weights of neuron
+    /// <paramref name="changed"/>[t]. The sources are in no particular order, so rows are prefetched a few ahead to keep
+    /// the copies off memory latency; the destinations ascend.
     /// </summary>
-    private unsafe void Gather(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> sources, Span<float> destination)
+    private unsafe void CopyRows(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> changed, ReadOnlySpan<int> sources)
     {
         fixed (float* first = rows.Data)
         {
             for (int t = 0; t < sources.Length; t++)
             {
-                if (t + GatherDistance < sources.Length && Dimension > 0)
+                if (t + CopyDistance < sources.Length && Dimension > 0)
                 {
-                    Prefetch.Tile(first + (nint)sources[t + GatherDistance] * rows.Stride, Dimension * sizeof(float));
+                    Prefetch.Tile(first + (nint)sources[t + CopyDistance] * rows.Stride, Dimension * sizeof(float));
                 }
-                rows.Row(sources[t]).CopyTo(destination.Slice(t * Dimension, Dimension));
+                rows.Row(sources[t]).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
             }
         }
     }
@@ -421,11 +467,13 @@ public sealed class ThresholdForest
         ParallelParts.Run(trees, DataPoints, threads);
     }
 
-    /// <summary>Tree i takes the new values of the changed leaves (ascending) and recomputes the planned ancestors.</summary>
-    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int distinct, float[] leaves, int[] plan, int planLength) : IParts
+    /// <summary>Tree i takes the new values of the changed leaves (ascending), leaf changed[t] from column sources[t] of
+    /// row i of the n × U product, and recomputes the planned ancestors.</summary>
+    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int[] sources, int distinct, float[] leaves, int updates,
+        int[] plan, int planLength) : IParts
     {
-        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct),
-            leaves.AsSpan(i * distinct, distinct), plan.AsSpan(0, planLength));
+        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct), sources.AsSpan(0, distinct),
+            leaves.AsSpan(i * updates, updates), plan.AsSpan(0, planLength));
     }
 
     /// <summary>Tree i's maxima, bottom-up from its leaves.</summary>

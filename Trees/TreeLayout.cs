@@ -1,3 +1,5 @@
+using Kernels.Activations;
+
 namespace Kernels.Trees;
 
 /// <summary>
@@ -55,15 +57,16 @@ internal abstract class TreeLayout
     public abstract void Repair(Span<float> tree, ReadOnlySpan<int> plan);
 
     /// <summary>
-    /// Sets leaf <paramref name="leaves"/>[t] (ascending, distinct) to <paramref name="values"/>[t], then carries out
-    /// the <paramref name="plan"/> that <see cref="PlanRepairs"/> made for those leaves.
+    /// Sets leaf <paramref name="leaves"/>[t] (ascending, distinct) to <paramref name="values"/>[<paramref name="sources"/>[t]],
+    /// then carries out the <paramref name="plan"/> that <see cref="PlanRepairs"/> made for those leaves. The values
+    /// stay in the caller's order (one per update, repeats included), so no gathered copy of them is needed.
     /// </summary>
-    public virtual void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
+    public virtual void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<int> sources, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
     {
         Span<float> leafSlots = tree.Slice(LeafOffset, Leaves);
         for (int t = 0; t < leaves.Length; t++)
         {
-            leafSlots[leaves[t]] = values[t];
+            leafSlots[leaves[t]] = values[sources[t]];
         }
         Repair(tree, plan);
     }
@@ -74,9 +77,15 @@ internal abstract class TreeLayout
     /// </summary>
     public abstract int Count(ReadOnlySpan<float> tree, float threshold);
 
-    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> to <paramref name="destination"/> in
-    /// ascending order and returns the count; the caller guarantees the room.</summary>
-    public abstract int Report(ReadOnlySpan<float> tree, float threshold, Span<int> destination);
+    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> to <paramref name="indices"/>, and its
+    /// value to <paramref name="values"/> unless that is empty, in ascending order, and returns the count; the caller
+    /// guarantees the room.</summary>
+    public abstract int Report(ReadOnlySpan<float> tree, float threshold, Span<int> indices, Span<float> values);
+
+    /// <summary>Writes every leaf j with value ≥ <paramref name="threshold"/> and its value, in ascending order, to row
+    /// <paramref name="row"/> of <paramref name="destination"/> (growing it as needed) and returns the count; the
+    /// caller commits it.</summary>
+    public abstract int Report(ReadOnlySpan<float> tree, float threshold, ActiveSets destination, int row);
 
     /// <summary>Describes the first place where an internal node differs from the max of its children or
     /// padding is not −∞; null when the tree is consistent. For tests; O(tree length).</summary>

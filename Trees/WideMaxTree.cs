@@ -197,7 +197,7 @@ internal sealed class WideMaxTree : TreeLayout
     /// As the base method, but each leaf node's parent entry is recomputed right after its leaves are written, while
     /// the node is still in L1; the level-0 pairs of the plan are exactly those leaf nodes, in the same order.
     /// </summary>
-    public override void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
+    public override void Apply(Span<float> tree, ReadOnlySpan<int> leaves, ReadOnlySpan<int> sources, ReadOnlySpan<float> values, ReadOnlySpan<int> plan)
     {
         ref float t = ref MemoryMarshal.GetReference(tree);
         int pair = 0;
@@ -212,7 +212,7 @@ internal sealed class WideMaxTree : TreeLayout
             int node = leaves[next] >> ChildShift;
             do
             {
-                Unsafe.Add(ref t, leaves[next]) = values[next];
+                Unsafe.Add(ref t, leaves[next]) = values[sources[next]];
                 next++;
             }
             while (next < leaves.Length && leaves[next] >> ChildShift == node);
@@ -229,8 +229,12 @@ internal sealed class WideMaxTree : TreeLayout
     public override int Count(ReadOnlySpan<float> tree, float threshold) => Search(tree, threshold, default(CountOnly));
 
     /// <inheritdoc/>
-    public override int Report(ReadOnlySpan<float> tree, float threshold, Span<int> destination) =>
-        Search(tree, threshold, new IndexWriter(destination, 0));
+    public override int Report(ReadOnlySpan<float> tree, float threshold, Span<int> indices, Span<float> values) =>
+        Search(tree, threshold, new LeafWriter(tree[..Leaves], indices, values));
+
+    /// <inheritdoc/>
+    public override int Report(ReadOnlySpan<float> tree, float threshold, ActiveSets destination, int row) =>
+        Search(tree, threshold, new ActiveRowWriter(tree[..Leaves], destination, row));
 
     private int Search<TSink>(ReadOnlySpan<float> tree, float threshold, TSink sink) where TSink : IMatchSink, allows ref struct
     {

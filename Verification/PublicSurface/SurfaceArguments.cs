@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Randomness;
@@ -35,6 +36,7 @@ public static class SurfaceArguments
         ["ThresholdForest.Count.threshold"] = "as Threshold.CountGreaterOrEqual",
         ["ThresholdForest.Query.threshold"] = "as Threshold.CountGreaterOrEqual",
         ["ThresholdForest.QueryAll.threshold"] = "as Threshold.CountGreaterOrEqual",
+        ["ThresholdProducts.CompressGreaterOrEqual.threshold"] = "as Threshold.CountGreaterOrEqual",
     };
 
     /// <summary>
@@ -252,6 +254,10 @@ public static class SurfaceArguments
         if (type == typeof(BlasOptions))
         {
             return BlasOptions.Default;
+        }
+        if (type == typeof(ActiveSets))
+        {
+            return new ActiveSets(Size);
         }
         if (type == typeof(MultiplyShift) || type == typeof(IHashFunction))
         {

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Trees;
 using Kernels.Verification.Infrastructure;
 using Xunit.Sdk;
@@ -92,7 +93,80 @@ internal static class ForestAssert
             Assert.Equal("destination", ex.ParamName);
             Assert.All(tooSmall, v => Assert.Equal(-7, v));
         }
+        QueryWithValues(forest, i, threshold, expected, where);
         return [.. expected];
+    }
+
+    /// <summary>
+    /// The query with values returns the expected indices and, beside each, its cached value bit for bit; with a roomy
+    /// pair the tails are kept, with exact spans the counting path runs, and either span one too short throws, naming
+    /// it, without writing to either.
+    /// </summary>
+    private static void QueryWithValues(ThresholdForest forest, int i, float threshold, List<int> expected, string where)
+    {
+        float[] leaves = forest.Values(i).ToArray();
+        float[] expectedValues = expected.Select(j => leaves[j]).ToArray();
+        int[] indices = Enumerable.Repeat(-7, forest.Neurons + 2).ToArray();
+        float[] values = Enumerable.Repeat(-7f, forest.Neurons + 2).ToArray();
+        int count = forest.Query(i, threshold, indices, values);
+        Assert.True(expected.Count == count, $"{where}: with values, returned count {count}, expected {expected.Count}");
+        Assert.Equal(expected, indices[..count]);
+        SameBits(expectedValues, values[..count], $"{where}: values");
+        Assert.All(indices[count..], v => Assert.Equal(-7, v));
+        Assert.All(values[count..], v => Assert.Equal(-7f, v));
+
+        int[] exactIndices = new int[expected.Count];
+        float[] exactValues = new float[expected.Count];
+        Assert.Equal(expected.Count, forest.Query(i, threshold, exactIndices, exactValues));
+        Assert.Equal(expected, exactIndices);
+        SameBits(expectedValues, exactValues, $"{where}: exact values");
+        if (expected.Count > 0)
+        {
+            int[] shortIndices = Enumerable.Repeat(-7, expected.Count - 1).ToArray();
+            float[] shortValues = Enumerable.Repeat(-7f, expected.Count - 1).ToArray();
+            float[] roomyValues = Enumerable.Repeat(-7f, expected.Count).ToArray();
+            int[] roomyIndices = Enumerable.Repeat(-7, expected.Count).ToArray();
+            Assert.Equal("indices", Assert.Throws<ArgumentException>(() => forest.Query(i, threshold, shortIndices, roomyValues)).ParamName);
+            Assert.Equal("values", Assert.Throws<ArgumentException>(() => forest.Query(i, threshold, roomyIndices, shortValues)).ParamName);
+            Assert.All(shortIndices, v => Assert.Equal(-7, v));
+            Assert.All(roomyIndices, v => Assert.Equal(-7, v));
+            Assert.All(shortValues, v => Assert.Equal(-7f, v));
+            Assert.All(roomyValues, v => Assert.Equal(-7f, v));
+        }
+    }
+
+    private static void SameBits(float[] expected, float[] actual, string context)
+    {
+        Assert.True(expected.Length == actual.Length, $"{context}: length {actual.Length}, expected {expected.Length}");
+        for (int t = 0; t < expected.Length; t++)
+        {
+            Tolerance.AssertIdentical(expected[t], actual[t], $"{context}[{t}]");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ThresholdForest.QueryAll"/> into <paramref name="sets"/> (fresh when null), checked against
+    /// <see cref="ThresholdForest.Query(int, float, Span{int}, Span{float})"/> row by row, indices and values alike.
+    /// Returns the index lists.
+    /// </summary>
+    public static int[][] QueryAll(ThresholdForest forest, float threshold, ActiveSets? sets = null)
+    {
+        sets ??= new ActiveSets(forest.DataPoints);
+        forest.QueryAll(threshold, sets);
+        var answers = new int[forest.DataPoints][];
+        int[] indices = new int[forest.Neurons];
+        float[] values = new float[forest.Neurons];
+        long total = 0;
+        for (int i = 0; i < forest.DataPoints; i++)
+        {
+            int count = forest.Query(i, threshold, indices, values);
+            Assert.Equal(indices[..count], sets.Indices(i).ToArray());
+            SameBits(values[..count], sets.Values(i).ToArray(), $"QueryAll row {i}");
+            answers[i] = sets.Indices(i).ToArray();
+            total += count;
+        }
+        Assert.Equal(total, sets.TotalCount);
+        return answers;
     }
 
     /// <summary>A threshold for point <paramref name="i"/> chosen by <paramref name="seed"/>: often exactly a cached value

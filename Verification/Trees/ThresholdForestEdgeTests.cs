@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Trees;
 using Kernels.Verification.Infrastructure;
@@ -120,11 +121,12 @@ public sealed class ThresholdForestEdgeTests
         ForestAssert.SameValues(forests[0], forests[2], "spread");
         for (int i = 0; i < model.Points; i++)
         {
-            Assert.Equal(forests[0].QueryAll(1f)[i], forests[2].QueryAll(1f)[i]);
+            Assert.Equal(ForestAssert.QueryAll(forests[0], 1f)[i], ForestAssert.QueryAll(forests[2], 1f)[i]);
         }
     }
 
-    /// <summary>Query (both destination paths), Count, Update, Value and Values allocate nothing.</summary>
+    /// <summary>Query (both destination paths, with and without values), QueryAll (once its rows have grown, on one
+    /// thread or two), Count, Update, UpdateMany (on one thread or two), Value and Values allocate nothing.</summary>
     [Fact]
     public void Hot_paths_do_not_allocate()
     {
@@ -133,13 +135,26 @@ public sealed class ThresholdForestEdgeTests
             var model = new ForestModel(4, 3000, 16, ValueKind.Uniform, 2);
             var forest = new ThresholdForest(new ReadOnlyMatrixView<float>(model.Weights, 3000, 16),
                 new ReadOnlyMatrixView<float>(model.Data, 4, 16), layout);
+            var threaded = new ThresholdForest(new ReadOnlyMatrixView<float>(model.Weights, 3000, 16),
+                new ReadOnlyMatrixView<float>(model.Data, 4, 16), layout, new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 });
             int[] roomy = new int[3000];
+            float[] roomyValues = new float[3000];
             int[] small = new int[forest.Count(1, 1.5f)];
+            float[] smallValues = new float[small.Length];
+            var sets = new ActiveSets(4);
             float[] row = model.Draw(1, 3);
+            int[] batch = [5, 2999, 17, 5];
+            float[] batchRows = model.Draw(batch.Length, 4);
             long allocated = Allocation.Measure(() =>
             {
+                forest.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
+                threaded.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
                 forest.Query(1, 1.5f, roomy);
                 forest.Query(1, 1.5f, small);
+                forest.Query(1, 1.5f, roomy, roomyValues);
+                forest.Query(1, 1.5f, small, smallValues);
+                forest.QueryAll(0.5f, sets);
+                threaded.QueryAll(0.5f, sets);
                 forest.Count(2, 0f);
                 forest.Update(17, row);
                 forest.Value(3, 2999);

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Randomness;
 using Kernels.Trees;
@@ -7,7 +8,7 @@ namespace Kernels.Verification.Trees;
 
 /// <summary>
 /// Two ways to the same forest must agree: a batch against the same updates one at a time, the wide layout against
-/// the binary reference, one thread against several.
+/// the binary reference, one thread against several, and the forest's active sets against the dense producer's.
 /// </summary>
 public sealed class ThresholdForestEquivalenceTests
 {
@@ -117,7 +118,7 @@ public sealed class ThresholdForestEquivalenceTests
         Assert.Null(two.FindViolation());
         foreach (float threshold in new[] { 2.5f, 1f, 0f })
         {
-            int[][] a = one.QueryAll(threshold), b = two.QueryAll(threshold);
+            int[][] a = ForestAssert.QueryAll(one, threshold), b = ForestAssert.QueryAll(two, threshold);
             for (int i = 0; i < points; i++)
             {
                 Assert.Equal(a[i], b[i]);
@@ -159,5 +160,32 @@ public sealed class ThresholdForestEquivalenceTests
             Level1.Scale(1f / Level1.Nrm2<float>(row), row);
         }
         return values;
+    }
+    /// <summary>
+    /// The two producers of active sets a Gauss-Newton trainer chooses between, <see cref="ThresholdForest.QueryAll"/>
+    /// and <see cref="ThresholdProducts"/>, give the same sets and value bits on exact data (every sum is an exact small
+    /// integer, so Gemm's leaves and the streaming dot products agree), after updates as well, thresholds at ties included.
+    /// </summary>
+    [Fact]
+    public void QueryAll_equals_the_dense_producer_on_exact_data()
+    {
+        var model = new ForestModel(6, 500, 19, ValueKind.SmallIntegers, 11);
+        var data = new ReadOnlyMatrixView<float>(model.Data, model.Points, model.Dimension);
+        var forest = new ThresholdForest(new ReadOnlyMatrixView<float>(model.Weights, model.Neurons, model.Dimension), data);
+        int[] changed = [3, 77, 78, 200, 499];
+        forest.UpdateMany(changed, new ReadOnlyMatrixView<float>(model.Draw(changed.Length, 12), changed.Length, model.Dimension));
+        var fromForest = new ActiveSets(model.Points);
+        var dense = new ActiveSets(model.Points);
+        foreach (float threshold in new[] { 0f, forest.Value(0, 77), forest.Value(5, 3), 1e9f })
+        {
+            forest.QueryAll(threshold, fromForest);
+            ThresholdProducts.CompressGreaterOrEqual(forest.Weights, data, threshold, dense);
+            for (int i = 0; i < model.Points; i++)
+            {
+                Assert.Equal(fromForest.Indices(i).ToArray(), dense.Indices(i).ToArray());
+                Assert.True(fromForest.Values(i).SequenceEqual(dense.Values(i)), $"τ={threshold}, point {i}: values differ");
+            }
+            Assert.True(threshold > 1e8f || fromForest.TotalCount > 0, $"τ={threshold} selects nothing: the test would be empty");
+        }
     }
 }

@@ -76,7 +76,7 @@ public sealed class ThresholdForestModelTests
                     foreach (ThresholdForest forest in forests)
                     {
                         int[] answer = ForestAssert.Query(forest, model, i, threshold, context);
-                        Assert.Equal(answer, forest.QueryAll(threshold)[i]);
+                        Assert.Equal(answer, ForestAssert.QueryAll(forest, threshold)[i]);
                     }
                     break;
                 }

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Trees;
 using Kernels.Verification.Infrastructure;
@@ -119,11 +120,25 @@ public sealed class ThresholdForestValidationTests
         int[] destination = Enumerable.Repeat(-7, Neurons).ToArray();
         Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => forest.Query(0, float.NaN, destination)).ParamName);
         Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => forest.Count(0, float.NaN)).ParamName);
-        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => forest.QueryAll(float.NaN)).ParamName);
+        var sets = new ActiveSets(Points);
+        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => forest.QueryAll(float.NaN, sets)).ParamName);
+        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => forest.Query(0, float.NaN, destination, new float[Neurons])).ParamName);
         Assert.All(destination, v => Assert.Equal(-7, v));
         // The padding of the 64-leaf heap is −∞, yet −∞ selects exactly the 40 neurons.
-        Assert.Equal(Enumerable.Range(0, Neurons), forest.QueryAll(float.NegativeInfinity)[1]);
-        Assert.Empty(forest.QueryAll(float.PositiveInfinity)[1]);
+        Assert.Equal(Enumerable.Range(0, Neurons), ForestAssert.QueryAll(forest, float.NegativeInfinity, sets)[1]);
+        Assert.Empty(ForestAssert.QueryAll(forest, float.PositiveInfinity, sets)[1]);
+    }
+
+    [Fact]
+    public void QueryAll_needs_one_row_per_data_point()
+    {
+        ThresholdForest forest = Forest(Model());
+        Assert.Equal("destination", Assert.Throws<ArgumentNullException>(() => forest.QueryAll(0f, null!)).ParamName);
+        var wrong = new ActiveSets(Points + 1);
+        wrong.Set(0, [3], [1f]);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => forest.QueryAll(0f, wrong)).ParamName);
+        Assert.Equal([3], wrong.Indices(0).ToArray());
+        Assert.Equal(1, wrong.TotalCount);
     }
 
     /// <summary>A batch's rows may not alias the forest's own weights (they would be overwritten while still in use); a
