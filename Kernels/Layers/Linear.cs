@@ -10,7 +10,7 @@ namespace Kernels.Layers;
 /// (as in PyTorch's <c>nn.Linear</c>). A batch has one sample per row: Y = X·Wᵀ + 1·biasᵀ.
 /// </summary>
 /// <remarks>
-/// <para><b>Passes</b>, each one Gemm: <see cref="Forward"/> Y = X·Wᵀ (+ bias); <see cref="BackwardInput"/> dX = dY·W;
+/// <para><b>Passes</b>, each one Gemm: <see cref="Forward"/> Y = X·Wᵀ + bias (the bias added in Gemm's store, <see cref="Level3.GemmBiasActivation{T}"/>); <see cref="BackwardInput"/> dX = dY·W;
 /// <see cref="BackwardParameters"/> ∂L/∂W = dYᵀ·X and ∂L/∂bias = the column sums of dY.</para>
 /// <para><b>The layer convention</b>, shared with the sketching layers <c>HashedLinear</c> and <c>SketchedLinear</c>: the same
 /// three methods with the same parameters in the same order — <c>Forward(input, output, …)</c>,
@@ -90,14 +90,11 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Forward(ReadOnlyMatrixView<T> input, MatrixView<T> output, BlasOptions? options = null)
     {
-        RequireColumns(input, Inputs, nameof(input), "inputs");
-        RequireShape(output, input.Rows, Outputs, nameof(output), "batch × outputs");
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(output, input.Rows, Outputs, nameof(output), "batch × outputs");
         Guard.RequireDisjoint<T>(input, nameof(input), output, nameof(output));
-        Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, input, WeightMatrix, T.Zero, output, options);
-        if (HasBias)
-        {
-            Arithmetic.AddRowBias(output, _bias);
-        }
+        // The bias is added in Gemm's store (an empty bias adds nothing), so Y is written once.
+        Level3.GemmBiasActivation(Transpose.None, Transpose.Transposed, T.One, input, WeightMatrix, T.Zero, output, _bias, GemmActivation.Identity, T.Zero, options);
     }
 
     /// <summary>dX ← dY·W + beta·dX: the gradient with respect to the inputs.</summary>
@@ -109,8 +106,8 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not finite, or an option is out of range.</exception>
     public void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, T beta, BlasOptions? options = null)
     {
-        RequireColumns(outputGradient, Outputs, nameof(outputGradient), "outputs");
-        RequireShape(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
+        Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireShape<T>(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
         Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
         Level3.Gemm(Transpose.None, Transpose.None, T.One, outputGradient, WeightMatrix, beta, inputGradient, options);
     }
@@ -129,8 +126,8 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void BackwardParameters(ReadOnlyMatrixView<T> input, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
         T beta, BlasOptions? options = null)
     {
-        RequireColumns(input, Inputs, nameof(input), "inputs");
-        RequireShape(outputGradient, input.Rows, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(outputGradient, input.Rows, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "inputs·outputs");
         Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
         Guard.RequireFinite(beta, nameof(beta));
@@ -152,20 +149,4 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     private ReadOnlyMatrixView<T> WeightMatrix => new(_weights, Outputs, Inputs);
 
     private static ReadOnlySpan<T> Used(ReadOnlyMatrixView<T> m) => m.Data[..(int)Guard.RequiredLength(m.Rows, m.Columns, m.Stride)];
-
-    private static void RequireColumns(ReadOnlyMatrixView<T> m, int columns, string name, string what)
-    {
-        if (m.Columns != columns)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected batch × {columns} ({what}).", name);
-        }
-    }
-
-    private static void RequireShape(ReadOnlyMatrixView<T> m, int rows, int columns, string name, string what)
-    {
-        if (m.Rows != rows || m.Columns != columns)
-        {
-            throw new ArgumentException($"{name} is {m.Rows}×{m.Columns}; expected {rows}×{columns} ({what}).", name);
-        }
-    }
 }
