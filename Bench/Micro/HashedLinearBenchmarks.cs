@@ -111,7 +111,7 @@ public class HashedLinearBenchmarks
     [Benchmark, BenchmarkCategory("BackwardInput")]
     public float HashedBackwardInput()
     {
-        _hashed.BackwardInput(new ReadOnlyMatrixView<float>(_dy, Batch, Outputs), new MatrixView<float>(_dx, Batch, Inputs), _options);
+        _hashed.BackwardInput(new ReadOnlyMatrixView<float>(_dy, Batch, Outputs), new MatrixView<float>(_dx, Batch, Inputs), 0f, _options);
         return _dx[0];
     }
 
@@ -133,7 +133,7 @@ public class HashedLinearBenchmarks
     [Benchmark, BenchmarkCategory("BackwardParameters")]
     public float HashedBackwardParameters()
     {
-        _hashed.BackwardParameters(new ReadOnlyMatrixView<float>(_x, Batch, Inputs), new ReadOnlyMatrixView<float>(_dy, Batch, Outputs), _bucketGradient, _biasGradient, _options);
+        _hashed.BackwardParameters(new ReadOnlyMatrixView<float>(_x, Batch, Inputs), new ReadOnlyMatrixView<float>(_dy, Batch, Outputs), _bucketGradient, _biasGradient, 0f, _options);
         return _bucketGradient[0] + _biasGradient[0];
     }
 
@@ -144,8 +144,8 @@ public class HashedLinearBenchmarks
         var x = new ReadOnlyMatrixView<float>(_x, Batch, Inputs);
         var dy = new ReadOnlyMatrixView<float>(_dy, Batch, Outputs);
         _hashed.Forward(x, new MatrixView<float>(_y, Batch, Outputs), _options);
-        _hashed.BackwardInput(dy, new MatrixView<float>(_dx, Batch, Inputs), _options);
-        _hashed.BackwardParameters(x, dy, _bucketGradient, _biasGradient, _options);
+        _hashed.BackwardInput(dy, new MatrixView<float>(_dx, Batch, Inputs), 0f, _options);
+        _hashed.BackwardParameters(x, dy, _bucketGradient, _biasGradient, 0f, _options);
         return _y[0] + _dx[0] + _bucketGradient[0] + _biasGradient[0];
     }
 }

@@ -30,3 +30,13 @@ internal readonly struct ShiftedReluMaskOperator<T>(T bias) : IUnaryOperator<T> 
     public Vector256<T> Invoke(Vector256<T> x) => Vector256.GreaterThanOrEqual(x, Vector256.Create(bias)) & Vector256.Create(T.One);
     public Vector512<T> Invoke(Vector512<T> x) => Vector512.GreaterThanOrEqual(x, Vector512.Create(bias)) & Vector512.Create(T.One);
 }
+
+/// <summary>dy where x ≥ bias, else +0 (so +0 for NaN x): a select by the comparison mask, not a product, so an inactive
+/// position gives 0 even when dy is infinite or NaN.</summary>
+internal readonly struct ShiftedReluBackwardOperator<T>(T bias) : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T dy) => x >= bias ? dy : T.Zero;
+    public Vector128<T> Invoke(Vector128<T> x, Vector128<T> dy) => Vector128.GreaterThanOrEqual(x, Vector128.Create(bias)) & dy;
+    public Vector256<T> Invoke(Vector256<T> x, Vector256<T> dy) => Vector256.GreaterThanOrEqual(x, Vector256.Create(bias)) & dy;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> dy) => Vector512.GreaterThanOrEqual(x, Vector512.Create(bias)) & dy;
+}

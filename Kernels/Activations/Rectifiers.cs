@@ -5,7 +5,8 @@ namespace Kernels.Activations;
 
 /// <summary>
 /// Rectified linear units on spans, for <see cref="float"/> and <see cref="double"/>: <see cref="Relu{T}"/>,
-/// the shifted unit <see cref="ShiftedRelu{T}"/> and its derivative mask <see cref="ShiftedReluMask{T}"/>.
+/// the shifted unit <see cref="ShiftedRelu{T}"/>, its derivative mask <see cref="ShiftedReluMask{T}"/> and its backward pass
+/// <see cref="ShiftedReluBackward{T}"/>.
 /// </summary>
 /// <remarks>
 /// <para>The maximum is IEEE 754-2019 <c>maximum</c> (that of <c>Vector512.Max</c> and <c>T.Max</c>): a NaN input gives
@@ -49,5 +50,26 @@ public static class Rectifiers
         ElementType.Require<T>();
         Guard.RequireFinite(bias, nameof(bias));
         UnaryDriver.Run(x, destination, new ShiftedReluMaskOperator<T>(bias));
+    }
+
+    /// <summary>
+    /// Writes outputGradient[i] to destination[i] where x[i] ≥ bias and +0 elsewhere: the backward pass of
+    /// <see cref="ShiftedRelu{T}"/>, dX = dY ⊙ 1[x ≥ b], with the boundary x[i] = bias active as in
+    /// <see cref="ShiftedReluMask{T}"/>. It is a select, not a product: an inactive position gives +0 even where dY is
+    /// infinite or NaN, and a NaN x is inactive.
+    /// </summary>
+    /// <param name="x">The input of the forward pass (pre-activation).</param>
+    /// <param name="outputGradient">dY, the gradient with respect to the output, of the same length.</param>
+    /// <param name="bias">The shift b of the forward pass.</param>
+    /// <param name="destination">dX; may be x or outputGradient itself (in place).</param>
+    /// <exception cref="ArgumentException">The inputs differ in length, <paramref name="destination"/> is shorter than them, or it partly overlaps one.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bias"/> is not finite.</exception>
+    public static void ShiftedReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> outputGradient, T bias, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ElementType.Require<T>();
+        Guard.RequireFinite(bias, nameof(bias));
+        Guard.RequireLength(outputGradient.Length, x.Length, nameof(outputGradient), "the length of x");
+        BinaryDriver.Run(x, outputGradient, destination, new ShiftedReluBackwardOperator<T>(bias));
     }
 }

@@ -25,8 +25,36 @@ public static class Level3
     /// </summary>
     /// <exception cref="ArgumentException">The shapes do not agree, or C overlaps A or B.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> or <paramref name="beta"/> is not finite, or an option is out of range.</exception>
-    public static unsafe void Gemm<T>(Transpose transA, Transpose transB, T alpha, ReadOnlyMatrixView<T> a, ReadOnlyMatrixView<T> b,
-        T beta, MatrixView<T> c, BlasOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Gemm<T>(Transpose transA, Transpose transB, T alpha, ReadOnlyMatrixView<T> a, ReadOnlyMatrixView<T> b,
+        T beta, MatrixView<T> c, BlasOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T> =>
+        GemmBiasActivation(transA, transB, alpha, a, b, beta, c, [], GemmActivation.Identity, T.Zero, options);
+
+    /// <summary>
+    /// Computes C ← act(alpha·op(A)·op(B) + beta·C + 1·biasᵀ): the product, the bias row added to every row, and the
+    /// activation, fused into the microkernel's store of the last depth block, so C is written once.
+    /// </summary>
+    /// <remarks>
+    /// The arithmetic is that of the separate kernels in the same order — Gemm's store, then one addition of the bias,
+    /// then the activation of <see cref="Activations.Rectifiers"/> — so the result is the same bits as <see cref="Gemm{T}"/>
+    /// followed by <see cref="Elementwise.Arithmetic.AddRowBias{T}"/> and <c>Rectifiers.Relu</c> or <c>ShiftedRelu</c>,
+    /// for any thread count. With beta = 0, C is not read.
+    /// </remarks>
+    /// <param name="transA">Whether A is used transposed.</param>
+    /// <param name="transB">Whether B is used transposed.</param>
+    /// <param name="alpha">Scale of the product; must be finite.</param>
+    /// <param name="a">A; op(A) is m × k.</param>
+    /// <param name="b">B; op(B) is k × n.</param>
+    /// <param name="beta">Scale of the old C; must be finite.</param>
+    /// <param name="c">C, m × n; must not overlap A, B or the bias.</param>
+    /// <param name="bias">n values, one per column of C, added to every row; empty for no bias.</param>
+    /// <param name="activation">The activation applied last.</param>
+    /// <param name="shift">The shift b of <see cref="GemmActivation.ShiftedRelu"/>, max(v − b, 0); must be finite, and zero for the other activations.</param>
+    /// <param name="options">Threads and blocking; the result does not depend on them.</param>
+    /// <exception cref="ArgumentException">The shapes do not agree, the bias is neither empty nor n long, or C overlaps A, B or the bias.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A scalar is not finite, the activation is undefined, a shift is given to an activation without one, or an option is out of range.</exception>
+    public static unsafe void GemmBiasActivation<T>(Transpose transA, Transpose transB, T alpha, ReadOnlyMatrixView<T> a, ReadOnlyMatrixView<T> b,
+        T beta, MatrixView<T> c, ReadOnlySpan<T> bias, GemmActivation activation, T shift, BlasOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
         Guard.RequireDefined(transA, nameof(transA));
@@ -40,15 +68,17 @@ public static class Level3
         Guard.RequireShape<T>(c, m, n, nameof(c), "the rows of op(A) × the columns of op(B)");
         Guard.RequireDisjoint<T>(a, nameof(a), c, nameof(c));
         Guard.RequireDisjoint<T>(b, nameof(b), c, nameof(c));
+        CheckEpilogue(c, bias, activation, shift);
         options = Checked(options, alpha, beta);
 
         fixed (T* pa = a.Data)
         fixed (T* pb = b.Data)
         fixed (T* pc = c.Data)
+        fixed (T* pbias = bias)
         {
             var sa = new PinnedMatrixSource<T>(pa, a.Data.Length, a.Rows, a.Columns, a.Stride, transA);
             var sb = new PinnedMatrixSource<T>(pb, b.Data.Length, b.Rows, b.Columns, b.Stride, transB);
-            GemmDriver.Run(alpha, sa, sb, beta, pc, c.Stride, m, n, k, options);
+            GemmDriver.Run(alpha, sa, sb, beta, pc, c.Stride, m, n, k, options, new OutputTransform<T>(bias.IsEmpty ? null : pbias, activation, shift));
         }
     }
 
@@ -73,7 +103,22 @@ public static class Level3
         options = Checked(options, alpha, beta);
         fixed (T* pc = c.Data)
         {
-            GemmDriver.Run(alpha, a, b, beta, pc, c.Stride, a.Rows, b.Columns, a.Columns, options);
+            GemmDriver.Run(alpha, a, b, beta, pc, c.Stride, a.Rows, b.Columns, a.Columns, options, OutputTransform<T>.None);
+        }
+    }
+
+    private static void CheckEpilogue<T>(MatrixView<T> c, ReadOnlySpan<T> bias, GemmActivation activation, T shift) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!bias.IsEmpty)
+        {
+            Guard.RequireMatrixDimension(bias.Length, c.Columns, nameof(bias), "column", "C", c.Rows, c.Columns);
+            Guard.RequireDisjoint(bias, nameof(bias), c.Data[..(int)Guard.RequiredLength(c.Rows, c.Columns, c.Stride)], nameof(c));
+        }
+        Guard.RequireDefined(activation, nameof(activation));
+        Guard.RequireFinite(shift, nameof(shift));
+        if (activation != GemmActivation.ShiftedRelu && shift != T.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shift), shift, $"shift must be zero for {activation}; only ShiftedRelu has one.");
         }
     }
 

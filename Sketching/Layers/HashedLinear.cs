@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
+using Kernels.Elementwise;
 using Kernels.Randomness;
 using Kernels.Simd;
 using Kernels.Sketching.Hashing;
@@ -21,6 +22,9 @@ namespace Kernels.Sketching.Layers;
 /// for <see cref="PolynomialHash"/> over 2³¹ − 1.</para>
 /// <para><b>Forward</b> (batch rows X, batch × inputs): Y = X·Vᵀ + 1·biasᵀ, one Gemm whose right operand is Vᵀ read
 /// through a pack hook: Gemm's packing step hashes each block's keys and gathers ξ·w[h] into its micro-panels.</para>
+/// <para><b>Convention.</b> The methods, their parameters and the meaning of beta are those of every layer
+/// (see <see cref="Kernels.Layers.Linear{T}"/>): gradients are passed explicitly; beta = 0 overwrites them, 1 accumulates.
+/// This layer keeps nothing between passes, so it takes no workspace.</para>
 /// <para><b>Backward.</b> <see cref="BackwardInput"/>: dX = dY·V, the same Gemm with V as the packed operand.
 /// <see cref="BackwardParameters"/>: ∂L/∂w_k = Σ over (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j] (a scatter-add),
 /// and ∂L/∂bias = the column sums of dY. The virtual gradient dYᵀX is formed one tile of rows of V at a time by Gemm
@@ -193,33 +197,33 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>Y ← X·Vᵀ + 1·biasᵀ for a batch: row b of Y is the layer applied to row b of X.</summary>
-    /// <param name="x">The inputs, batch × <see cref="Inputs"/>.</param>
-    /// <param name="y">The outputs, batch × <see cref="Outputs"/>; must not overlap x.</param>
+    /// <param name="input">X, batch × <see cref="Inputs"/>.</param>
+    /// <param name="output">Y, batch × <see cref="Outputs"/>; overwritten; must not overlap X.</param>
     /// <param name="options">Threads for the Gemm; the result does not depend on them.</param>
-    /// <exception cref="ArgumentException">A shape does not match, or y overlaps x.</exception>
+    /// <exception cref="ArgumentException">A shape does not match, or Y overlaps X.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public unsafe void Forward(ReadOnlyMatrixView<T> x, MatrixView<T> y, BlasOptions? options = null)
+    public unsafe void Forward(ReadOnlyMatrixView<T> input, MatrixView<T> output, BlasOptions? options = null)
     {
-        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
-        Guard.RequireShape<T>(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(output, input.Rows, Outputs, nameof(output), "batch × outputs");
+        Guard.RequireDisjoint<T>(input, nameof(input), output, nameof(output));
         options = Checked(options);
         if (HasBias)
         {
             // The bias goes in first and Gemm adds X·Vᵀ to it (beta = 1): no second pass over Y.
-            for (int b = 0; b < y.Rows; b++)
+            for (int b = 0; b < output.Rows; b++)
             {
-                _bias.CopyTo(y.Row(b));
+                _bias.CopyTo(output.Row(b));
             }
         }
         T[] table = RentTable();
         try
         {
-            fixed (T* px = x.Data)
+            fixed (T* px = input.Data)
             fixed (T* t = table)
             {
-                var input = new PinnedMatrixSource<T>(px, x.Data.Length, x.Rows, x.Columns, x.Stride, Transpose.None);
-                Level3.Gemm(T.One, input, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: true), HasBias ? T.One : T.Zero, y, options);
+                var source = new PinnedMatrixSource<T>(px, input.Data.Length, input.Rows, input.Columns, input.Stride, Transpose.None);
+                Level3.Gemm(T.One, source, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: true), HasBias ? T.One : T.Zero, output, options);
             }
         }
         finally
@@ -228,14 +232,16 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
-    /// <summary>dX ← dY·V: the gradient of the loss with respect to the inputs, given its gradient with respect to the outputs.</summary>
+    /// <summary>dX ← dY·V + beta·dX: the gradient of the loss with respect to the inputs, given its gradient with respect to the outputs.</summary>
     /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
-    /// <param name="inputGradient">dX, batch × <see cref="Inputs"/>; overwritten; must not overlap dY.</param>
+    /// <param name="inputGradient">dX, batch × <see cref="Inputs"/>; must not overlap dY.</param>
+    /// <param name="beta">0 overwrites dX (never read), 1 accumulates into it; must be finite.</param>
     /// <param name="options">Threads for the Gemm; the result does not depend on them.</param>
     /// <exception cref="ArgumentException">A shape does not match, or dX overlaps dY.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public unsafe void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, BlasOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public unsafe void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, T beta, BlasOptions? options = null)
     {
+        Guard.RequireFinite(beta, nameof(beta));
         Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireShape<T>(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
         Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
@@ -247,7 +253,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
             fixed (T* t = table)
             {
                 var dy = new PinnedMatrixSource<T>(pdy, outputGradient.Data.Length, outputGradient.Rows, outputGradient.Columns, outputGradient.Stride, Transpose.None);
-                Level3.Gemm(T.One, dy, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: false), T.Zero, inputGradient, options);
+                Level3.Gemm(T.One, dy, new VirtualMatrixPanels<T>(_map, t, Outputs, transposed: false), beta, inputGradient, options);
             }
         }
         finally
@@ -257,52 +263,53 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>
-    /// The parameter gradients for a batch: ∂L/∂w_k = Σ over the (i, j) with h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j], and
-    /// ∂L/∂bias = Σ over the batch of the rows of dY. Both destinations are overwritten.
+    /// The parameter gradients for a batch, added to beta times the destinations: ∂L/∂w_k = Σ over the (i, j) with
+    /// h(i, j) = k of ξ(i, j)·(dYᵀX)[i, j], and ∂L/∂bias = Σ over the batch of the rows of dY.
     /// </summary>
-    /// <param name="x">The inputs of the forward pass, batch × <see cref="Inputs"/>.</param>
+    /// <param name="input">X, the inputs of the forward pass, batch × <see cref="Inputs"/>.</param>
     /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
     /// <param name="weightGradient">∂L/∂w, <see cref="Buckets"/> elements.</param>
     /// <param name="biasGradient">∂L/∂bias, <see cref="Outputs"/> elements with a bias, empty without.</param>
+    /// <param name="beta">0 overwrites both gradients (never read), 1 accumulates into them; must be finite.</param>
     /// <param name="options">Threads for the pass (up to two, one per row partition); the result does not depend on them.</param>
     /// <exception cref="ArgumentException">A shape or length does not match, or a gradient overlaps an input or the other gradient.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public unsafe void BackwardParameters(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
-        BlasOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public unsafe void BackwardParameters(ReadOnlyMatrixView<T> input, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient,
+        T beta, BlasOptions? options = null)
     {
-        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
-        Guard.RequireShape<T>(outputGradient, x.Rows, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(outputGradient, input.Rows, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireLength(weightGradient.Length, Buckets, nameof(weightGradient), "the layer's buckets");
         Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
-        ReadOnlySpan<T> xUsed = Used(x), dyUsed = Used(outputGradient);
-        Guard.RequireDisjoint(xUsed, nameof(x), weightGradient, nameof(weightGradient));
+        ReadOnlySpan<T> xUsed = Used(input), dyUsed = Used(outputGradient);
+        Guard.RequireFinite(beta, nameof(beta));
+        Guard.RequireDisjoint(xUsed, nameof(input), weightGradient, nameof(weightGradient));
         Guard.RequireDisjoint(dyUsed, nameof(outputGradient), weightGradient, nameof(weightGradient));
-        Guard.RequireDisjoint(xUsed, nameof(x), biasGradient, nameof(biasGradient));
+        Guard.RequireDisjoint(xUsed, nameof(input), biasGradient, nameof(biasGradient));
         Guard.RequireDisjoint(dyUsed, nameof(outputGradient), biasGradient, nameof(biasGradient));
         Guard.RequireDisjoint<T>(weightGradient, nameof(weightGradient), biasGradient, nameof(biasGradient));
         options = Checked(options);
 
-        biasGradient.Clear();
-        for (int b = 0; b < outputGradient.Rows && HasBias; b++)
+        if (HasBias)
         {
-            Level1.Axpy(T.One, outputGradient.Row(b), biasGradient);
+            Arithmetic.ColumnSums(outputGradient, biasGradient, beta);
         }
 
         int tileRows = Math.Clamp(TileEntries / Inputs, 1, Outputs);
         // The partitions depend on the shape only, never on the thread count: that keeps the bits fixed.
         int partitions = Math.Min(GradientPartitions, (Outputs + tileRows - 1) / tileRows);
-        int threads = options.ThreadsFor((long)Outputs * Inputs * x.Rows, partitions);
+        int threads = options.ThreadsFor((long)Outputs * Inputs * input.Rows, partitions);
         int tableLength = _map.TableLength, tileLength = tileRows * Inputs;
         T[] tableGradients = ArrayPool<T>.Shared.Rent(partitions * tableLength);
         T[] tiles = ArrayPool<T>.Shared.Rent(threads * tileLength);
         try
         {
-            fixed (T* px = x.Data)
+            fixed (T* px = input.Data)
             fixed (T* pdy = outputGradient.Data)
             fixed (T* g = tableGradients)
             fixed (T* t = tiles)
             {
-                var operands = new GradientOperands((nint)px, x.Data.Length, x.Stride, (nint)pdy, outputGradient.Data.Length, outputGradient.Stride, x.Rows, tileRows,
+                var operands = new GradientOperands((nint)px, input.Data.Length, input.Stride, (nint)pdy, outputGradient.Data.Length, outputGradient.Stride, input.Rows, tileRows,
                     (nint)g, tableLength, (nint)t, tileLength, partitions);
                 if (threads == 1)
                 {
@@ -319,7 +326,7 @@ public sealed class HashedLinear<T> where T : unmanaged, IFloatingPointIeee754<T
                     AccumulatePartitionsInParallel(operands, threads, serial);
                 }
             }
-            _map.FoldGradient(tableGradients.AsSpan(0, partitions * tableLength), partitions, weightGradient);
+            _map.FoldGradient(tableGradients.AsSpan(0, partitions * tableLength), partitions, weightGradient, beta);
         }
         finally
         {

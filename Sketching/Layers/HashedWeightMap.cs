@@ -131,9 +131,10 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
 
     /// <summary>
     /// ∂L/∂w from <paramref name="partitions"/> consecutive table gradients g₀, g₁, …: per bucket k, the partitions are
-    /// summed in order, (g₀[k] + g₁[k]) + …, and when signed the same sum of the −w half, g[B + k], is subtracted.
+    /// summed in order, (g₀[k] + g₁[k]) + …, and when signed the same sum of the −w half, g[B + k], is subtracted;
+    /// the result overwrites ∂L/∂w when <paramref name="beta"/> is zero and is added to beta·∂L/∂w otherwise.
     /// </summary>
-    public void FoldGradient(ReadOnlySpan<T> tableGradients, int partitions, Span<T> weightGradient)
+    public void FoldGradient(ReadOnlySpan<T> tableGradients, int partitions, Span<T> weightGradient, T beta)
     {
         int length = TableLength;
         for (int k = 0; k < weightGradient.Length; k++)
@@ -152,7 +153,7 @@ internal sealed class HashedWeightMap<T> where T : unmanaged, IFloatingPointIeee
                 }
                 sum -= negated;
             }
-            weightGradient[k] = sum;
+            weightGradient[k] = beta == T.Zero ? sum : beta * weightGradient[k] + sum;
         }
     }
 

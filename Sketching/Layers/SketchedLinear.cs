@@ -1,5 +1,6 @@
 using System.Numerics;
 using Kernels.Blas;
+using Kernels.Elementwise;
 using Kernels.Linalg;
 using Kernels.Randomness;
 using Kernels.Simd;
@@ -22,6 +23,9 @@ namespace Kernels.Sketching.Layers;
 /// <para>Costs per sample: applying S (O(nnz) for CountSketch and OSNAP, O(inputs·log inputs) for the SRHT, s·inputs for
 /// the Gaussian sketch) plus 2·s·outputs multiply-adds, against inputs·outputs for a dense layer; parameters s·outputs
 /// (+ outputs) against inputs·outputs.</para>
+/// <para><b>Convention.</b> The methods, their parameters and the meaning of beta are those of every layer (see
+/// <see cref="Kernels.Layers.Linear{T}"/>); this layer keeps the sketched inputs between passes, so its passes also take
+/// its <see cref="SketchedLinearWorkspace{T}"/>, just before the options.</para>
 /// <para>Results are the same bits for any thread count (Gemm and the sketches are deterministic). The layer is safe for
 /// concurrent passes with different workspaces as long as nobody writes the parameters meanwhile.</para>
 /// </remarks>
@@ -91,46 +95,49 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
     internal static readonly ulong SeedPurpose = CounterRandom.Purpose("sketchln");
 
     /// <summary>Y ← (X·Sᵀ)·P + 1·biasᵀ for a batch; the sketched inputs X·Sᵀ stay in <paramref name="workspace"/> for <see cref="BackwardParameters"/>.</summary>
-    /// <param name="x">The inputs, batch × <see cref="Inputs"/>.</param>
-    /// <param name="y">The outputs, batch × <see cref="Outputs"/>; must not overlap x.</param>
+    /// <param name="input">X, batch × <see cref="Inputs"/>.</param>
+    /// <param name="output">Y, batch × <see cref="Outputs"/>; overwritten; must not overlap X.</param>
     /// <param name="workspace">Scratch of this layer for at least this batch size.</param>
     /// <param name="options">Threads for Gemm and the sketch; the result does not depend on them.</param>
     /// <exception cref="ArgumentNullException"><paramref name="workspace"/> is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match, y overlaps x, or the workspace belongs to another layer or is too small.</exception>
+    /// <exception cref="ArgumentException">A shape does not match, Y overlaps X, or the workspace belongs to another layer or is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Forward(ReadOnlyMatrixView<T> x, MatrixView<T> y, SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
+    public void Forward(ReadOnlyMatrixView<T> input, MatrixView<T> output, SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
     {
-        Guard.RequireColumns<T>(x, Inputs, nameof(x), "batch × inputs");
-        Guard.RequireShape<T>(y, x.Rows, Outputs, nameof(y), "batch × outputs");
-        Guard.RequireDisjoint<T>(x, nameof(x), y, nameof(y));
-        RequireWorkspace(workspace, x.Rows);
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(output, input.Rows, Outputs, nameof(output), "batch × outputs");
+        Guard.RequireDisjoint<T>(input, nameof(input), output, nameof(output));
+        RequireWorkspace(workspace, input.Rows);
         options ??= BlasOptions.Default;
         options.Validate();
 
-        int batch = x.Rows;
+        int batch = input.Rows;
         MatrixView<T> transposed = workspace.Transposed(batch);
-        MatrixTranspose.Copy(x, transposed);
+        MatrixTranspose.Copy(input, transposed);
         MatrixView<T> sketched = workspace.Sketched(batch);
         Sketch.Apply(transposed, sketched, options);
         workspace.SketchedBatch = batch;
 
         for (int b = 0; b < batch && HasBias; b++)
         {
-            _bias.CopyTo(y.Row(b));
+            _bias.CopyTo(output.Row(b));
         }
-        Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, sketched, Parameters, HasBias ? T.One : T.Zero, y, options);
+        Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, sketched, Parameters, HasBias ? T.One : T.Zero, output, options);
     }
 
-    /// <summary>dX ← dY·Pᵀ·S, the gradient with respect to the inputs (computed as Sᵀ·(P·dYᵀ)); uses the workspace as scratch only.</summary>
+    /// <summary>dX ← dY·Pᵀ·S + beta·dX, the gradient with respect to the inputs (computed as Sᵀ·(P·dYᵀ)); uses the workspace as scratch only.</summary>
     /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>.</param>
-    /// <param name="inputGradient">dX, batch × <see cref="Inputs"/>; overwritten; must not overlap dY.</param>
+    /// <param name="inputGradient">dX, batch × <see cref="Inputs"/>; must not overlap dY.</param>
+    /// <param name="beta">0 overwrites dX (never read), 1 accumulates into it; must be finite.</param>
     /// <param name="workspace">Scratch of this layer for at least this batch size; the sketched inputs saved by <see cref="Forward"/> are kept.</param>
     /// <param name="options">Threads for Gemm; the result does not depend on them.</param>
     /// <exception cref="ArgumentNullException"><paramref name="workspace"/> is null.</exception>
     /// <exception cref="ArgumentException">A shape does not match, dX overlaps dY, or the workspace belongs to another layer or is too small.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public void BackwardInput(ReadOnlyMatrixView<T> outputGradient, MatrixView<T> inputGradient, T beta, SketchedLinearWorkspace<T> workspace,
+        BlasOptions? options = null)
     {
+        Guard.RequireFinite(beta, nameof(beta));
         Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
         Guard.RequireShape<T>(inputGradient, outputGradient.Rows, Inputs, nameof(inputGradient), "batch × inputs");
         Guard.RequireDisjoint<T>(outputGradient, nameof(outputGradient), inputGradient, nameof(inputGradient));
@@ -143,26 +150,43 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
         Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, Parameters, outputGradient, T.Zero, sketchedGradient, options);
         MatrixView<T> transposed = workspace.Transposed(batch);
         Sketch.ApplyTranspose(sketchedGradient, transposed);
-        MatrixTranspose.Copy(transposed, inputGradient);
+        if (beta == T.Zero)
+        {
+            MatrixTranspose.Copy(transposed, inputGradient);
+            return;
+        }
+        for (int b = 0; b < batch; b++)
+        {
+            Span<T> row = inputGradient.Row(b);
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] = beta * row[j] + transposed[j, b];
+            }
+        }
     }
 
     /// <summary>
     /// ∂L/∂P = Zᵀ·dY (s × outputs, with Z = X·Sᵀ the sketched inputs of the last <see cref="Forward"/> with this workspace) and
-    /// ∂L/∂bias = Σ over the batch of the rows of dY. Both destinations are overwritten.
+    /// ∂L/∂bias = Σ over the batch of the rows of dY, added to beta times the destinations.
     /// </summary>
+    /// <param name="input">X, the inputs of the last forward pass, batch × <see cref="Inputs"/>: only its shape is read, since
+    /// the layer uses the sketched inputs saved in the workspace; it is taken so that every layer has the same signature.</param>
     /// <param name="outputGradient">dY, batch × <see cref="Outputs"/>, for the batch of the last forward pass.</param>
     /// <param name="weightGradient">∂L/∂P, s·outputs elements in the layout of <see cref="Weights"/>.</param>
     /// <param name="biasGradient">∂L/∂bias, <see cref="Outputs"/> elements with a bias, empty without.</param>
+    /// <param name="beta">0 overwrites both gradients (never read), 1 accumulates into them; must be finite.</param>
     /// <param name="workspace">The workspace of the last <see cref="Forward"/>.</param>
     /// <param name="options">Threads for Gemm; the result does not depend on them.</param>
     /// <exception cref="ArgumentNullException"><paramref name="workspace"/> is null.</exception>
     /// <exception cref="ArgumentException">A shape or length does not match, a gradient overlaps dY or the other gradient, or the workspace belongs to another layer.</exception>
     /// <exception cref="InvalidOperationException">The workspace holds no forward pass of this batch size.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void BackwardParameters(ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient, SketchedLinearWorkspace<T> workspace,
-        BlasOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not finite, or an option is out of range.</exception>
+    public void BackwardParameters(ReadOnlyMatrixView<T> input, ReadOnlyMatrixView<T> outputGradient, Span<T> weightGradient, Span<T> biasGradient, T beta,
+        SketchedLinearWorkspace<T> workspace, BlasOptions? options = null)
     {
-        Guard.RequireColumns<T>(outputGradient, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireColumns<T>(input, Inputs, nameof(input), "batch × inputs");
+        Guard.RequireShape<T>(outputGradient, input.Rows, Outputs, nameof(outputGradient), "batch × outputs");
+        Guard.RequireFinite(beta, nameof(beta));
         Guard.RequireLength(weightGradient.Length, _weights.Length, nameof(weightGradient), "s·outputs");
         Guard.RequireLength(biasGradient.Length, _bias.Length, nameof(biasGradient), HasBias ? "the layer's outputs" : "empty: the layer has no bias");
         ReadOnlySpan<T> dyUsed = outputGradient.Data[..(int)Guard.RequiredLength(outputGradient.Rows, outputGradient.Columns, outputGradient.Stride)];
@@ -180,11 +204,10 @@ public sealed class SketchedLinear<T> where T : unmanaged, IFloatingPointIeee754
         options.Validate();
 
         var gradient = new MatrixView<T>(weightGradient, SketchSize, Outputs);
-        Level3.Gemm(Transpose.None, Transpose.None, T.One, workspace.Sketched(outputGradient.Rows), outputGradient, T.Zero, gradient, options);
-        biasGradient.Clear();
-        for (int b = 0; b < outputGradient.Rows && HasBias; b++)
+        Level3.Gemm(Transpose.None, Transpose.None, T.One, workspace.Sketched(outputGradient.Rows), outputGradient, beta, gradient, options);
+        if (HasBias)
         {
-            Level1.Axpy(T.One, outputGradient.Row(b), biasGradient);
+            Arithmetic.ColumnSums(outputGradient, biasGradient, beta);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Kernels.Activations;
 using Kernels.Blas;
+using Kernels.Layers;
 using Kernels.Linalg;
 using Kernels.Randomness;
 using Kernels.Solvers;
@@ -150,6 +151,10 @@ public static class SurfaceArguments
         {
             return new DenseMap<float>(Identity(), Size, Size);
         }
+        if (type == typeof(Linear<float>))
+        {
+            return new Linear<float>(Size, Size);
+        }
         if (type == typeof(ThresholdForest))
         {
             return new ThresholdForest(new ReadOnlyMatrixView<float>(Identity(), Size, Size), new ReadOnlyMatrixView<float>(Identity(), Size, Size));
@@ -181,7 +186,11 @@ public static class SurfaceArguments
         switch (key)
         {
             case "SketchedLinear.BackwardParameters.weightGradient":
+            case "Linear.BackwardParameters.weightGradient":
                 return Window.Vector(Size * Size, 0f);
+            case "Level3.GemmBiasActivation.shift":
+                return 0f; // the first enum value (Identity) takes no shift
+
             case "PinnedMatrixSource..ctor.length":
                 return Size * Size;
             case "HouseholderQr.SolveLeastSquares.b" when type == typeof(Span<float>):

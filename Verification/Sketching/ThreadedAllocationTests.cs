@@ -45,8 +45,8 @@ public sealed class ThreadedAllocationTests
         long allocated = Allocation.MeasureProcess(() =>
         {
             layer.Forward(new ReadOnlyMatrixView<float>(x, batch, inputs), new MatrixView<float>(y, batch, outputs), TwoThreads);
-            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, batch, outputs), new MatrixView<float>(dx, batch, inputs), TwoThreads);
-            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, batch, inputs), new ReadOnlyMatrixView<float>(dy, batch, outputs), dw, db, TwoThreads);
+            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, batch, outputs), new MatrixView<float>(dx, batch, inputs), 0f, TwoThreads);
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, batch, inputs), new ReadOnlyMatrixView<float>(dy, batch, outputs), dw, db, 0f, TwoThreads);
         });
         Assert.Equal(0, allocated);
     }
@@ -63,8 +63,8 @@ public sealed class ThreadedAllocationTests
         long allocated = Allocation.MeasureProcess(() =>
         {
             layer.Forward(new ReadOnlyMatrixView<float>(x, batch, inputs), new MatrixView<float>(y, batch, outputs), workspace, TwoThreads);
-            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, batch, outputs), new MatrixView<float>(dx, batch, inputs), workspace, TwoThreads);
-            layer.BackwardParameters(new ReadOnlyMatrixView<float>(dy, batch, outputs), dp, db, workspace, TwoThreads);
+            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, batch, outputs), new MatrixView<float>(dx, batch, inputs), 0f, workspace, TwoThreads);
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, batch, inputs), new ReadOnlyMatrixView<float>(dy, batch, outputs), dp, db, 0f, workspace, TwoThreads);
         });
         Assert.Equal(0, allocated);
     }

@@ -11,30 +11,30 @@ namespace Kernels.Blas;
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    public static void Run<T, TA, TB>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options)
+    public static void Run<T, TA, TB>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options, in OutputTransform<T> transform)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
     {
         if (Microkernel512<T>.IsSupported)
         {
-            Run<T, TA, TB, Microkernel512<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+            Run<T, TA, TB, Microkernel512<T>>(alpha, a, b, beta, c, ldc, m, n, k, options, transform);
         }
         else if (Microkernel256<T>.IsSupported)
         {
-            Run<T, TA, TB, Microkernel256<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+            Run<T, TA, TB, Microkernel256<T>>(alpha, a, b, beta, c, ldc, m, n, k, options, transform);
         }
         else if (Microkernel128<T>.IsSupported)
         {
-            Run<T, TA, TB, Microkernel128<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+            Run<T, TA, TB, Microkernel128<T>>(alpha, a, b, beta, c, ldc, m, n, k, options, transform);
         }
         else
         {
-            Run<T, TA, TB, MicrokernelScalar<T>>(alpha, a, b, beta, c, ldc, m, n, k, options);
+            Run<T, TA, TB, MicrokernelScalar<T>>(alpha, a, b, beta, c, ldc, m, n, k, options, transform);
         }
     }
 
-    private static void Run<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options)
+    private static void Run<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k, BlasOptions options, in OutputTransform<T> transform)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
@@ -46,7 +46,7 @@ internal static unsafe class GemmDriver
         }
         if (k == 0)
         {
-            ScaleC(c, ldc, m, n, beta);
+            ScaleC(c, ldc, m, n, beta, transform);
             return;
         }
 
@@ -58,11 +58,11 @@ internal static unsafe class GemmDriver
 
         if (threads == 1)
         {
-            Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, 0, n, k, blocking);
+            Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, 0, n, k, blocking, transform);
             return;
         }
 
-        RunStripes<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows);
+        RunStripes<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows, transform);
     }
 
     /// <summary>
@@ -70,16 +70,16 @@ internal static unsafe class GemmDriver
     /// <paramref name="splitRows"/>'s dimension, run by <see cref="ParallelParts"/> (nothing allocated).
     /// </summary>
     private static void RunStripes<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k,
-        GemmBlocking blocking, int threads, bool splitRows)
+        GemmBlocking blocking, int threads, bool splitRows, in OutputTransform<T> transform)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
         where TK : IMicrokernel<T> =>
-        ParallelParts.Run(new StripeParts<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows), threads);
+        ParallelParts.Run(new StripeParts<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, m, n, k, blocking, threads, splitRows, transform), threads);
 
     /// <summary>Stripe t covers tiles [t·tiles/threads, (t+1)·tiles/threads) of the split dimension.</summary>
     private readonly struct StripeParts<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc, int m, int n, int k,
-        GemmBlocking blocking, int threads, bool splitRows) : IParts
+        GemmBlocking blocking, int threads, bool splitRows, OutputTransform<T> transform) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
@@ -98,17 +98,17 @@ internal static unsafe class GemmDriver
             }
             if (splitRows)
             {
-                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, start, end - start, 0, n, k, blocking);
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, start, end - start, 0, n, k, blocking, transform);
             }
             else
             {
-                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, start, end - start, k, blocking);
+                Stripe<T, TA, TB, TK>(alpha, a, b, beta, c, ldc, 0, m, start, end - start, k, blocking, transform);
             }
         }
     }
 
     private static void Stripe<T, TA, TB, TK>(T alpha, TA a, TB b, T beta, T* c, nint ldc,
-        int row0, int rows, int column0, int columns, int k, GemmBlocking blocking)
+        int row0, int rows, int column0, int columns, int k, GemmBlocking blocking, in OutputTransform<T> transform)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TA : struct, IPanelSource<T>
         where TB : struct, IPanelSource<T>
@@ -132,8 +132,9 @@ internal static unsafe class GemmDriver
                 {
                     int kc = Math.Min(kcMax, k - pc);
                     a.PackRowPanels(ic, mc, pc, kc, TK.MR, new Span<T>(aPack, RoundUp(mc, TK.MR) * kc));
-                    // Later depth blocks add to what the first one wrote.
+                    // Later depth blocks add to what the first one wrote; only the last one applies the bias and activation.
                     T betaHere = pc == 0 ? beta : T.One;
+                    bool last = pc + kc == k;
                     for (int jc = column0; jc < column0 + columns; jc += ncMax)
                     {
                         int nc = Math.Min(ncMax, column0 + columns - jc);
@@ -145,7 +146,8 @@ internal static unsafe class GemmDriver
                             T* cRow = c + (ic + ir) * ldc + jc;
                             for (int jr = 0; jr < nc; jr += TK.NR)
                             {
-                                TK.Run(kc, aPanel, bPack + jr * kc, cRow + jr, ldc, alpha, betaHere, mr, Math.Min(TK.NR, nc - jr));
+                                TK.Run(kc, aPanel, bPack + jr * kc, cRow + jr, ldc, alpha, betaHere, mr, Math.Min(TK.NR, nc - jr),
+                                    last ? transform.Offset(jc + jr) : OutputTransform<T>.None);
                             }
                         }
                     }
@@ -158,8 +160,8 @@ internal static unsafe class GemmDriver
         }
     }
 
-    /// <summary>C ← beta·C for an empty inner dimension (C is zeroed, not read, when beta is zero).</summary>
-    private static void ScaleC<T>(T* c, nint ldc, int m, int n, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>C ← transform(beta·C) for an empty inner dimension (C is zeroed, not read, when beta is zero).</summary>
+    private static void ScaleC<T>(T* c, nint ldc, int m, int n, T beta, in OutputTransform<T> transform) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < m; i++)
         {
@@ -171,6 +173,10 @@ internal static unsafe class GemmDriver
             else
             {
                 Level1.Scale(beta, row);
+            }
+            for (int j = 0; j < n && !transform.IsIdentity; j++)
+            {
+                row[j] = transform.Apply(row[j], j);
             }
         }
     }

@@ -17,5 +17,6 @@ internal unsafe interface IMicrokernel<T> where T : unmanaged, IFloatingPointIee
     /// <summary>Whether this process can run the kernel's vector width.</summary>
     static abstract bool IsSupported { get; }
 
-    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr);
+    /// <summary>Updates the tile, then applies <paramref name="transform"/> (bias and activation; <see cref="OutputTransform{T}.None"/> before the last depth block) as it stores it.</summary>
+    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform);
 }

@@ -19,7 +19,7 @@ internal readonly unsafe struct Microkernel128<T> : IMicrokernel<T> where T : un
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
     {
         // Start fetching the C tile now so that the epilogue does not wait for it.
         for (int r = 0; r < mr; r++)
@@ -56,12 +56,12 @@ internal readonly unsafe struct Microkernel128<T> : IMicrokernel<T> where T : un
 
         if (mr == 6 && nr == NR)
         {
-            Epilogue.Update(c + 0 * ldc, c0_0, c0_1, alpha, beta);
-            Epilogue.Update(c + 1 * ldc, c1_0, c1_1, alpha, beta);
-            Epilogue.Update(c + 2 * ldc, c2_0, c2_1, alpha, beta);
-            Epilogue.Update(c + 3 * ldc, c3_0, c3_1, alpha, beta);
-            Epilogue.Update(c + 4 * ldc, c4_0, c4_1, alpha, beta);
-            Epilogue.Update(c + 5 * ldc, c5_0, c5_1, alpha, beta);
+            Epilogue.Update(c + 0 * ldc, c0_0, c0_1, alpha, beta, transform);
+            Epilogue.Update(c + 1 * ldc, c1_0, c1_1, alpha, beta, transform);
+            Epilogue.Update(c + 2 * ldc, c2_0, c2_1, alpha, beta, transform);
+            Epilogue.Update(c + 3 * ldc, c3_0, c3_1, alpha, beta, transform);
+            Epilogue.Update(c + 4 * ldc, c4_0, c4_1, alpha, beta, transform);
+            Epilogue.Update(c + 5 * ldc, c5_0, c5_1, alpha, beta, transform);
         }
         else
         {
@@ -73,7 +73,7 @@ internal readonly unsafe struct Microkernel128<T> : IMicrokernel<T> where T : un
             c3_0.Store(tile + 3 * NR); c3_1.Store(tile + 3 * NR + Vector128<T>.Count);
             c4_0.Store(tile + 4 * NR); c4_1.Store(tile + 4 * NR + Vector128<T>.Count);
             c5_0.Store(tile + 5 * NR); c5_1.Store(tile + 5 * NR + Vector128<T>.Count);
-            Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta);
+            Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta, transform);
         }
     }
 }

@@ -19,7 +19,7 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
     {
         // Start fetching the C tile now so that the epilogue does not wait for it.
         for (int r = 0; r < mr; r++)
@@ -74,18 +74,18 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
 
         if (mr == 12 && nr == NR)
         {
-            Epilogue.Update(c + 0 * ldc, c0_0, c0_1, alpha, beta);
-            Epilogue.Update(c + 1 * ldc, c1_0, c1_1, alpha, beta);
-            Epilogue.Update(c + 2 * ldc, c2_0, c2_1, alpha, beta);
-            Epilogue.Update(c + 3 * ldc, c3_0, c3_1, alpha, beta);
-            Epilogue.Update(c + 4 * ldc, c4_0, c4_1, alpha, beta);
-            Epilogue.Update(c + 5 * ldc, c5_0, c5_1, alpha, beta);
-            Epilogue.Update(c + 6 * ldc, c6_0, c6_1, alpha, beta);
-            Epilogue.Update(c + 7 * ldc, c7_0, c7_1, alpha, beta);
-            Epilogue.Update(c + 8 * ldc, c8_0, c8_1, alpha, beta);
-            Epilogue.Update(c + 9 * ldc, c9_0, c9_1, alpha, beta);
-            Epilogue.Update(c + 10 * ldc, c10_0, c10_1, alpha, beta);
-            Epilogue.Update(c + 11 * ldc, c11_0, c11_1, alpha, beta);
+            Epilogue.Update(c + 0 * ldc, c0_0, c0_1, alpha, beta, transform);
+            Epilogue.Update(c + 1 * ldc, c1_0, c1_1, alpha, beta, transform);
+            Epilogue.Update(c + 2 * ldc, c2_0, c2_1, alpha, beta, transform);
+            Epilogue.Update(c + 3 * ldc, c3_0, c3_1, alpha, beta, transform);
+            Epilogue.Update(c + 4 * ldc, c4_0, c4_1, alpha, beta, transform);
+            Epilogue.Update(c + 5 * ldc, c5_0, c5_1, alpha, beta, transform);
+            Epilogue.Update(c + 6 * ldc, c6_0, c6_1, alpha, beta, transform);
+            Epilogue.Update(c + 7 * ldc, c7_0, c7_1, alpha, beta, transform);
+            Epilogue.Update(c + 8 * ldc, c8_0, c8_1, alpha, beta, transform);
+            Epilogue.Update(c + 9 * ldc, c9_0, c9_1, alpha, beta, transform);
+            Epilogue.Update(c + 10 * ldc, c10_0, c10_1, alpha, beta, transform);
+            Epilogue.Update(c + 11 * ldc, c11_0, c11_1, alpha, beta, transform);
         }
         else
         {
@@ -103,7 +103,7 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
             c9_0.Store(tile + 9 * NR); c9_1.Store(tile + 9 * NR + Vector512<T>.Count);
             c10_0.Store(tile + 10 * NR); c10_1.Store(tile + 10 * NR + Vector512<T>.Count);
             c11_0.Store(tile + 11 * NR); c11_1.Store(tile + 11 * NR + Vector512<T>.Count);
-            Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta);
+            Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta, transform);
         }
     }
 }

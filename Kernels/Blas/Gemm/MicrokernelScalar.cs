@@ -12,7 +12,7 @@ internal readonly unsafe struct MicrokernelScalar<T> : IMicrokernel<T> where T :
 
     public static bool IsSupported => true;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
     {
         T* tile = stackalloc T[16];
         new Span<T>(tile, 16).Clear();
@@ -30,6 +30,6 @@ internal readonly unsafe struct MicrokernelScalar<T> : IMicrokernel<T> where T :
             a += 4;
             b += 4;
         }
-        Epilogue.UpdatePartial(tile, 4, c, ldc, mr, nr, alpha, beta);
+        Epilogue.UpdatePartial(tile, 4, c, ldc, mr, nr, alpha, beta, transform);
     }
 }

@@ -156,4 +156,45 @@ public sealed class RectifierTests
         Assert.Equal("destination", Assert.Throws<ArgumentException>(() => Rectifiers.ShiftedReluMask<float>(buffer.AsSpan(0, 40), 0f, buffer.AsSpan(20, 40))).ParamName);
         Assert.Equal(snapshot, buffer);
     }
+
+    [Fact]
+    public void ShiftedReluBackward_selects_the_gradient_where_the_mask_is_one()
+    {
+        foreach (int n in SampleData.SweepLengths())
+        {
+            Check<float>(new VectorCase(n, n % 7, ValueKind.Uniform, n), 0.25f);
+            Check<double>(new VectorCase(n, n % 3, ValueKind.SmallIntegers, n), 2.0);
+        }
+
+        static void Check<T>(VectorCase c, T bias) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T[] x = Salted(c, bias).ToArray();
+            T[] dy = Salted(c with { Seed = c.Seed + 1 }, bias).ToArray();
+            T[] mask = new T[x.Length];
+            Rectifiers.ShiftedReluMask<T>(x, bias, mask);
+            T sentinel = T.CreateChecked(-31);
+            T[] dx = Enumerable.Repeat(sentinel, x.Length + 1).ToArray();
+            Rectifiers.ShiftedReluBackward<T>(x, dy, bias, dx);
+            T[] inPlace = (T[])dy.Clone();
+            Rectifiers.ShiftedReluBackward<T>(x, inPlace, bias, inPlace);
+            for (int i = 0; i < x.Length; i++)
+            {
+                T expected = mask[i] == T.One ? dy[i] : T.Zero;
+                Tolerance.AssertIdentical(expected, dx[i], $"ShiftedReluBackward<{typeof(T).Name}>[{i}] of x = {x[i]}, dy = {dy[i]}, {c}");
+                Tolerance.AssertIdentical(expected, inPlace[i], $"in-place ShiftedReluBackward<{typeof(T).Name}>[{i}], {c}");
+            }
+            Assert.Equal(sentinel, dx[^1]);
+        }
+    }
+
+    [Fact]
+    public void ShiftedReluBackward_rejects_bad_arguments_before_writing()
+    {
+        double[] x = new double[5], dy = new double[4], dx = [7, 7, 7, 7, 7];
+        Assert.Throws<ArgumentException>("outputGradient", () => Rectifiers.ShiftedReluBackward<double>(x, dy, 0, dx));
+        Assert.Throws<ArgumentException>("destination", () => Rectifiers.ShiftedReluBackward<double>(x, x, 0, dx.AsSpan(0, 4)));
+        Assert.Throws<ArgumentOutOfRangeException>("bias", () => Rectifiers.ShiftedReluBackward<double>(x, x, double.NaN, dx));
+        Assert.Throws<ArgumentOutOfRangeException>("bias", () => Rectifiers.ShiftedReluBackward<double>(x, x, double.NegativeInfinity, dx));
+        Assert.All(dx, v => Assert.Equal(7.0, v));
+    }
 }

@@ -45,7 +45,7 @@ public sealed class HashedLinearTests
         }
 
         var dx = new T[batch * n];
-        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n));
+        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n), T.Zero);
         var (dxRef, dxMag) = HashedLayerReference.BackwardInput(layer, v, dy, batch);
         for (int k = 0; k < dx.Length; k++)
         {
@@ -54,7 +54,7 @@ public sealed class HashedLinearTests
 
         var dw = new T[c.Buckets];
         var db = new T[c.Bias ? m : 0];
-        layer.BackwardParameters(new ReadOnlyMatrixView<T>(x, batch, n), new ReadOnlyMatrixView<T>(dy, batch, m), dw, db);
+        layer.BackwardParameters(new ReadOnlyMatrixView<T>(x, batch, n), new ReadOnlyMatrixView<T>(dy, batch, m), dw, db, T.Zero);
         var (g, gMag) = HashedLayerReference.VirtualGradient(n, m, x, dy, batch);
         var (dwRef, dwMag, count) = HashedLayerReference.ScatterIntoBuckets(c.Buckets, bucket, HashedLayerReference.Signs(layer), g, gMag);
         for (int k = 0; k < dw.Length; k++)
@@ -80,7 +80,7 @@ public sealed class HashedLinearTests
         double[] x = c.InputData<double>(), dy = c.OutputGradient<double>();
         var dw = new double[c.Buckets];
         var db = new double[c.Outputs];
-        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dw, db);
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dw, db, 0.0);
 
         var (_, bucket) = HashedLayerReference.Virtual(layer);
         var (g, gMag) = HashedLayerReference.VirtualGradient(c.Inputs, c.Outputs, x, dy, c.Batch);
@@ -109,11 +109,28 @@ public sealed class HashedLinearTests
         {
             var dw = new float[c.Buckets];
             var db = new float[bias ? c.Outputs : 0];
-            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, options);
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, 0f, options);
             results.Add([.. dw, .. db]);
         }
         Assert.Equal(results[0], results[1]);
         Assert.Equal(results[0], results[2]);
+    }
+
+    [Theory]
+    [InlineData(30, 20, 50, 7, true)]
+    [InlineData(300, 500, 2500, 37, false)] // two row partitions, each folded into the accumulated gradient
+    public void Backward_passes_overwrite_with_beta_zero_and_accumulate_otherwise(int inputs, int outputs, int buckets, int batch, bool signed)
+    {
+        var c = new HashedLinearCase(inputs, outputs, buckets, batch, signed, true, HashFamily.MultiplyShift, 5);
+        HashedLinear<double> layer = c.Layer<double>();
+        double[] x = c.InputData<double>(), dy = c.OutputGradient<double>();
+        AccumulationCheck.Assert<double>([batch * inputs, buckets, outputs], (g, beta) =>
+        {
+            var input = new ReadOnlyMatrixView<double>(x, batch, inputs);
+            var outputGradient = new ReadOnlyMatrixView<double>(dy, batch, outputs);
+            layer.BackwardInput(outputGradient, new MatrixView<double>(g[0], batch, inputs), beta);
+            layer.BackwardParameters(input, outputGradient, g[1], g[2], beta);
+        }, 6);
     }
 
     [Fact]
@@ -154,8 +171,8 @@ public sealed class HashedLinearTests
         var dx = new double[batch * inputs];
         var dw = new double[buckets];
         var db = new double[bias ? outputs : 0];
-        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, batch, outputs), new MatrixView<double>(dx, batch, inputs));
-        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, batch, inputs), new ReadOnlyMatrixView<double>(dy, batch, outputs), dw, db);
+        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, batch, outputs), new MatrixView<double>(dx, batch, inputs), 0.0);
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, batch, inputs), new ReadOnlyMatrixView<double>(dy, batch, outputs), dw, db, 0.0);
         const double h = 1e-3;
         for (int k = 0; k < buckets; k++)
         {
@@ -186,8 +203,8 @@ public sealed class HashedLinearTests
             var dw = new float[c.Buckets];
             var db = new float[c.Outputs];
             layer.Forward(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new MatrixView<float>(y, c.Batch, c.Outputs), options);
-            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), new MatrixView<float>(dx, c.Batch, c.Inputs), options);
-            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, options);
+            layer.BackwardInput(new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), new MatrixView<float>(dx, c.Batch, c.Inputs), 0f, options);
+            layer.BackwardParameters(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs), dw, db, 0f, options);
             results.Add([.. y, .. dx, .. dw, .. db]);
         }
         Assert.Equal(results[0], results[1]);

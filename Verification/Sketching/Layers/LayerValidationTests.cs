@@ -43,18 +43,18 @@ public sealed class LayerValidationTests
         var grad = new double[8];
         Array.Fill(grad, 7.0);
 
-        Assert.Throws<ArgumentException>("x", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 4), new MatrixView<double>(output, 2, 3)));
-        Assert.Throws<ArgumentException>("y", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 5), new MatrixView<double>(output, 3, 3)));
-        Assert.Throws<ArgumentException>("y", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 5), new MatrixView<double>(output, 2, 4)));
-        Assert.Throws<ArgumentException>("y", () => layer.Forward(new ReadOnlyMatrixView<double>(output, 2, 5), new MatrixView<double>(output.AsSpan(3), 2, 3)));
-        Assert.Throws<ArgumentException>("outputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 4), new MatrixView<double>(output, 2, 5)));
-        Assert.Throws<ArgumentException>("inputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 3), new MatrixView<double>(output, 1, 5)));
-        Assert.Throws<ArgumentException>("outputGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 3, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 3)));
-        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 3), grad.AsSpan(4, 3)));
-        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 2)));
-        Assert.Throws<ArgumentException>("biasGradient", () => noBias.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 3)));
-        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), data.AsSpan(0, 4), grad.AsSpan(4, 3)));
-        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(2, 3)));
+        Assert.Throws<ArgumentException>("input", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 4), new MatrixView<double>(output, 2, 3)));
+        Assert.Throws<ArgumentException>("output", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 5), new MatrixView<double>(output, 3, 3)));
+        Assert.Throws<ArgumentException>("output", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 5), new MatrixView<double>(output, 2, 4)));
+        Assert.Throws<ArgumentException>("output", () => layer.Forward(new ReadOnlyMatrixView<double>(output, 2, 5), new MatrixView<double>(output.AsSpan(3), 2, 3)));
+        Assert.Throws<ArgumentException>("outputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 4), new MatrixView<double>(output, 2, 5), 0.0));
+        Assert.Throws<ArgumentException>("inputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 3), new MatrixView<double>(output, 1, 5), 0.0));
+        Assert.Throws<ArgumentException>("outputGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 3, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 3), 0.0));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 3), grad.AsSpan(4, 3), 0.0));
+        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 2), 0.0));
+        Assert.Throws<ArgumentException>("biasGradient", () => noBias.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(4, 3), 0.0));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), data.AsSpan(0, 4), grad.AsSpan(4, 3), 0.0));
+        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 5), new ReadOnlyMatrixView<double>(data, 2, 3), grad.AsSpan(0, 4), grad.AsSpan(2, 3), 0.0));
         Assert.Throws<ArgumentException>("destination", () => layer.CopyVirtualMatrix(new MatrixView<double>(output, 5, 3)));
         Assert.Throws<ArgumentOutOfRangeException>(() => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 5), new MatrixView<double>(output, 2, 3), new BlasOptions { MaxThreads = 0 }));
         Assert.All(output, v => Assert.Equal(7.0, v));
@@ -75,15 +75,15 @@ public sealed class LayerValidationTests
         Assert.Throws<ArgumentNullException>("sketch", () => new SketchedLinear<double>(null!, 3));
         Assert.Throws<ArgumentOutOfRangeException>("outputs", () => new SketchedLinear<double>(sketch, 0));
         Assert.Throws<ArgumentOutOfRangeException>("maxBatch", () => new SketchedLinearWorkspace<double>(layer, 0));
-        Assert.Throws<ArgumentException>("x", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 8), new MatrixView<double>(output, 2, 3), workspace));
-        Assert.Throws<ArgumentException>("y", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 4), workspace));
+        Assert.Throws<ArgumentException>("input", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 8), new MatrixView<double>(output, 2, 3), workspace));
+        Assert.Throws<ArgumentException>("output", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 4), workspace));
         Assert.Throws<ArgumentException>("workspace", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 3, 9), new MatrixView<double>(output, 3, 3), workspace));
         Assert.Throws<ArgumentException>("workspace", () => other.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 3), workspace));
         Assert.Throws<ArgumentNullException>("workspace", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 3), null!));
-        Assert.Throws<ArgumentException>("inputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 3), new MatrixView<double>(output, 2, 8), workspace));
-        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 11), output.AsSpan(20, 3), workspace));
-        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 12), output.AsSpan(20, 2), workspace));
-        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 3), data.AsSpan(0, 12), output.AsSpan(20, 3), workspace));
+        Assert.Throws<ArgumentException>("inputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 3), new MatrixView<double>(output, 2, 8), 0.0, workspace));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 11), output.AsSpan(20, 3), 0.0, workspace));
+        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 12), output.AsSpan(20, 2), 0.0, workspace));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), data.AsSpan(0, 12), output.AsSpan(20, 3), 0.0, workspace));
         Assert.All(output, v => Assert.Equal(7.0, v));
     }
 
@@ -101,11 +101,11 @@ public sealed class LayerValidationTests
         long allocated = Enumerable.Range(0, 3).Min(_ => Allocation.Measure(() =>
         {
             hashed.Forward(new ReadOnlyMatrixView<float>(x, 16, 300), new MatrixView<float>(y, 16, 200), one);
-            hashed.BackwardInput(new ReadOnlyMatrixView<float>(dy, 16, 200), new MatrixView<float>(dx, 16, 300), one);
-            hashed.BackwardParameters(new ReadOnlyMatrixView<float>(x, 16, 300), new ReadOnlyMatrixView<float>(dy, 16, 200), dw, db, one);
+            hashed.BackwardInput(new ReadOnlyMatrixView<float>(dy, 16, 200), new MatrixView<float>(dx, 16, 300), 0f, one);
+            hashed.BackwardParameters(new ReadOnlyMatrixView<float>(x, 16, 300), new ReadOnlyMatrixView<float>(dy, 16, 200), dw, db, 0f, one);
             sketched.Forward(new ReadOnlyMatrixView<float>(x, 16, 300), new MatrixView<float>(y, 16, 200), workspace, one);
-            sketched.BackwardInput(new ReadOnlyMatrixView<float>(dy, 16, 200), new MatrixView<float>(dx, 16, 300), workspace, one);
-            sketched.BackwardParameters(new ReadOnlyMatrixView<float>(dy, 16, 200), dp, db, workspace, one);
+            sketched.BackwardInput(new ReadOnlyMatrixView<float>(dy, 16, 200), new MatrixView<float>(dx, 16, 300), 0f, workspace, one);
+            sketched.BackwardParameters(new ReadOnlyMatrixView<float>(x, 16, 300), new ReadOnlyMatrixView<float>(dy, 16, 200), dp, db, 0f, workspace, one);
         }));
         Assert.Equal(0, allocated);
     }

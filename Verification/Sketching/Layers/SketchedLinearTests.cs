@@ -67,7 +67,7 @@ public sealed class SketchedLinearTests
 
         var dp = new T[s * m];
         var db = new T[c.Bias ? m : 0];
-        layer.BackwardParameters(new ReadOnlyMatrixView<T>(dy, batch, m), dp, db, workspace);
+        layer.BackwardParameters(new ReadOnlyMatrixView<T>(x, batch, n), new ReadOnlyMatrixView<T>(dy, batch, m), dp, db, T.Zero, workspace);
         for (int k = 0; k < s; k++)
         {
             for (int i = 0; i < m; i++)
@@ -88,7 +88,7 @@ public sealed class SketchedLinearTests
         }
 
         var dx = new T[batch * n];
-        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n), workspace);
+        layer.BackwardInput(new ReadOnlyMatrixView<T>(dy, batch, m), new MatrixView<T>(dx, batch, n), T.Zero, workspace);
         for (int b = 0; b < batch; b++)
         {
             for (int j = 0; j < n; j++)
@@ -130,8 +130,8 @@ public sealed class SketchedLinearTests
         var dp = new double[layer.Weights.Length];
         var db = new double[c.Outputs];
         var dx = new double[c.Batch * c.Inputs];
-        layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dp, db, workspace);
-        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), new MatrixView<double>(dx, c.Batch, c.Inputs), workspace);
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, c.Batch, c.Inputs), new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), dp, db, 0.0, workspace);
+        layer.BackwardInput(new ReadOnlyMatrixView<double>(dy, c.Batch, c.Outputs), new MatrixView<double>(dx, c.Batch, c.Inputs), 0.0, workspace);
         const double h = 1e-3;
         for (int k = 0; k < dp.Length; k += 3)
         {
@@ -147,6 +147,25 @@ public sealed class SketchedLinearTests
         }
     }
 
+    [Theory]
+    [InlineData(SketchKind.CountSketch)]
+    [InlineData(SketchKind.Srht)]
+    public void Backward_passes_overwrite_with_beta_zero_and_accumulate_otherwise(SketchKind kind)
+    {
+        var c = new SketchedLinearCase(kind, 9, 45, 13, 3, 5, true, 19);
+        SketchedLinear<float> layer = c.Layer<float>();
+        var workspace = new SketchedLinearWorkspace<float>(layer, c.Batch);
+        float[] x = c.InputData<float>(), dy = c.OutputGradient<float>();
+        layer.Forward(new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs), new MatrixView<float>(new float[c.Batch * c.Outputs], c.Batch, c.Outputs), workspace);
+        AccumulationCheck.Assert<float>([c.Batch * c.Inputs, layer.Weights.Length, c.Outputs], (g, beta) =>
+        {
+            var input = new ReadOnlyMatrixView<float>(x, c.Batch, c.Inputs);
+            var outputGradient = new ReadOnlyMatrixView<float>(dy, c.Batch, c.Outputs);
+            layer.BackwardInput(outputGradient, new MatrixView<float>(g[0], c.Batch, c.Inputs), beta, workspace);
+            layer.BackwardParameters(input, outputGradient, g[1], g[2], beta, workspace);
+        }, 20);
+    }
+
     [Fact]
     public void The_workspace_carries_the_sketched_input_of_the_last_forward_pass()
     {
@@ -155,11 +174,11 @@ public sealed class SketchedLinearTests
         var workspace = new SketchedLinearWorkspace<double>(layer, 5);
         double[] dy = c.OutputGradient<double>();
         var dp = new double[layer.Weights.Length];
-        var error = Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], workspace));
-        Assert.Contains("no forward pass", error.Message);
         var x = c.InputData<double>();
+        var error = Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, 3, 20), new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], 0.0, workspace));
+        Assert.Contains("no forward pass", error.Message);
         layer.Forward(new ReadOnlyMatrixView<double>(x, 3, 20), new MatrixView<double>(new double[12], 3, 4), workspace);
-        Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 2, 4), dp, [], workspace));
-        layer.BackwardParameters(new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], workspace);
+        Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, 2, 20), new ReadOnlyMatrixView<double>(dy, 2, 4), dp, [], 0.0, workspace));
+        layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, 3, 20), new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], 0.0, workspace);
     }
 }
