@@ -12,7 +12,7 @@ namespace Kernels.Bench.Commands;
 /// </summary>
 public static class CompareKernelsCommand
 {
-    private sealed record Case(string Kernel, string Type, int Size, int Threads, string PeerCase, double MultiplyAdds, Action Ours, double Target, string TargetText);
+    private sealed record Case(string Kernel, string Type, int Size, int Threads, string PeerCase, double MultiplyAdds, Action Ours, double Target, string TargetText, double PeakTarget = 0);
 
     private const int Rounds = 5;
 
@@ -24,12 +24,13 @@ public static class CompareKernelsCommand
         double doublePeak = floatPeak / 2;
 
         var cases = new List<Case>();
-        foreach (var (n, threads, target) in new[] { (512, 1, 0.0), (1024, 1, 0.0), (1024, 2, 0.8) })
-        {
-            cases.Add(GemmCase<float>(n, threads, target, target > 0 ? "≥ 0.8×" : "≥ 70% of peak"));
-        }
-        cases.Add(GemmCase<double>(1024, 1, 0.7, "≥ 0.7×"));
-        cases.Add(GemmCase<double>(1024, 2, 0.7, "≥ 0.7×"));
+        // Targets of the foundation issue, against the peer at its native kernel: 1024³ at ≥ 1.0× OpenBLAS and ≥ 85 % of
+        // the FMA peak on one thread, ≥ 80 % of the two-core peak on two; 512³ is reported against 70 % of the peak only.
+        cases.Add(GemmCase<float>(512, 1, 0, "≥ 70% of peak", 0.70));
+        cases.Add(GemmCase<float>(1024, 1, 1.0, "≥ 1.0×, ≥ 85% of peak", 0.85));
+        cases.Add(GemmCase<float>(1024, 2, 1.0, "≥ 1.0×, ≥ 80% of peak", 0.80));
+        cases.Add(GemmCase<double>(1024, 1, 1.0, "≥ 1.0×, ≥ 85% of peak", 0.85));
+        cases.Add(GemmCase<double>(1024, 2, 1.0, "≥ 1.0×, ≥ 80% of peak", 0.80));
         cases.Add(GemvCase(Transpose.None));
         cases.Add(GemvCase(Transpose.Transposed));
         foreach (int n in new[] { 1000, 4099, 16_000_000 })
@@ -73,12 +74,7 @@ public static class CompareKernelsCommand
             double peak = (c.Type == "float" ? floatPeak : doublePeak) * c.Threads;
             double fraction = 2 * c.MultiplyAdds / mine / 1e9 / peak;
             string percent = c.Kernel == "Gemm" ? $"{fraction:P0}" : "";
-            bool met = c.Target switch
-            {
-                0 when c.Kernel == "Gemm" => fraction >= 0.70,
-                0 => true,
-                _ => ratio >= c.Target,
-            };
+            bool met = ratio >= c.Target && (c.Kernel != "Gemm" || fraction >= c.PeakTarget);
             table.Add(c.Kernel, c.Type, c.Kernel == "Dot" ? $"{c.Size:N0}" : $"{c.Size}²" + (c.Kernel == "Gemm" ? $"×{c.Size}" : ""), c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Durations.Format(mine), Durations.Format(theirs), $"{ratio:F2}×", percent, c.TargetText, c.TargetText == "" ? "" : met ? "yes" : "NO");
         }
@@ -100,7 +96,7 @@ public static class CompareKernelsCommand
         return 0;
     }
 
-    private static Case GemmCase<T>(int n, int threads, double target, string targetText) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static Case GemmCase<T>(int n, int threads, double target, string targetText, double peakTarget) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         T[] a = Random<T>(n * n, 1), b = Random<T>(n * n, 2), c = new T[n * n];
         var options = new BlasOptions { MaxThreads = threads };
@@ -108,7 +104,7 @@ public static class CompareKernelsCommand
         string dtype = typeof(T) == typeof(float) ? "float32" : "float64";
         return new Case("Gemm", type, n, threads, $"gemm:{dtype}:{n}", (double)n * n * n,
             () => Level3.Gemm(Transpose.None, Transpose.None, T.One, new ReadOnlyMatrixView<T>(a, n, n), new ReadOnlyMatrixView<T>(b, n, n), T.Zero, new MatrixView<T>(c, n, n), options),
-            target, targetText);
+            target, targetText, peakTarget);
     }
 
     private static Case GemvCase(Transpose transpose)

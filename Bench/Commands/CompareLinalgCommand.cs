@@ -96,14 +96,14 @@ public static class CompareLinalgCommand
         double cholesky = Measure.Median(ours["cholesky"]), cholPeer = Measure.Median(peer["cholesky"]);
         factorizations.Add("Cholesky", $"{CholeskyOrder}×{CholeskyOrder}",
             Durations.Format(cholesky), Durations.Format(cholPeer), Ratio(cholPeer, cholesky), Durations.Format(mathNetCholesky), Ratio(mathNetCholesky, cholesky),
-            "≥ 0.5× SciPy, ≥ 3× MathNet", Met(cholPeer / cholesky >= 0.5 && mathNetCholesky / cholesky >= 3));
+            "≥ 1.0× SciPy, ≥ 3× MathNet", Met(cholPeer / cholesky >= 1.0 && mathNetCholesky / cholesky >= 3));
         double qrRaw = Measure.Median(ours["qr_raw"]), qrRawPeer = Measure.Median(peer["qr_raw"]);
         factorizations.Add("QR: R and reflectors", $"{QrRows}×{QrColumns}",
             Durations.Format(qrRaw), Durations.Format(qrRawPeer), Ratio(qrRawPeer, qrRaw), "", "", "", "");
         double qrThin = Measure.Median(ours["qr_reduced"]), qrThinPeer = Measure.Median(peer["qr_reduced"]);
         factorizations.Add("QR: R and thin Q", $"{QrRows}×{QrColumns}",
             Durations.Format(qrThin), Durations.Format(qrThinPeer), Ratio(qrThinPeer, qrThin), Durations.Format(mathNetQr), Ratio(mathNetQr, qrThin),
-            "≥ 0.5× NumPy, ≥ 3× MathNet", Met(qrThinPeer / qrThin >= 0.5 && mathNetQr / qrThin >= 3));
+            "≥ 1.0× NumPy, ≥ 3× MathNet", Met(qrThinPeer / qrThin >= 1.0 && mathNetQr / qrThin >= 3));
 
         var solver = new MarkdownTable("Solver", "Unknowns", "Iterations", "Time per iteration", "Total", "True relative residual");
         CgRun mine = MedianRun(ourCg), theirs = MedianRun(peerCg);
