@@ -56,11 +56,16 @@ public static class QuickstartCommand
             table.AddColumn(column);
         }
         TrainingResult<GaussNewtonIteration>? result = null;
-        AnsiConsole.Live(table).Start(context =>
+        if (Console.IsOutputRedirected)
         {
-            var rows = new LiveRows(table, context);
-            result = trainer.Train(model, data, rows);
-        });
+            // A log has no live display to redraw: print the table once, at the end.
+            result = trainer.Train(model, data, new LiveRows(table, null));
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            AnsiConsole.Live(table).Start(context => result = trainer.Train(model, data, new LiveRows(table, context)));
+        }
         AnsiConsole.MarkupLine($"setup (first products or tree build): {Durations.Format(result!.Setup)}; stopped: {result.StopReason}");
         return result;
     }
@@ -108,15 +113,15 @@ public static class QuickstartCommand
         AnsiConsole.MarkupLine($"Residual plot: {Markup.Escape(path)}");
     }
 
-    /// <summary>Adds one table row per reported iteration and refreshes the live display.</summary>
-    private sealed class LiveRows(Table table, LiveDisplayContext context) : IProgress<GaussNewtonIteration>
+    /// <summary>Adds one table row per reported iteration and refreshes the live display, if there is one.</summary>
+    private sealed class LiveRows(Table table, LiveDisplayContext? context) : IProgress<GaussNewtonIteration>
     {
         public void Report(GaussNewtonIteration r)
         {
             table.AddRow($"{r.Iteration}", $"{r.ResidualBefore:G3} → {r.ResidualAfter:G3}", $"{r.Ratio:F3}", $"{r.ActiveMean:F0}",
                 $"{r.ChangedNeurons:N0}", Durations.Format(r.Query), Durations.Format(r.Form + r.Solve),
                 Durations.Format(r.Update), Durations.Format(r.Total));
-            context.Refresh();
+            context?.Refresh();
         }
     }
 }
