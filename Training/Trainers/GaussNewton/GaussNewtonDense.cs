@@ -1,3 +1,4 @@
+using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
 
@@ -14,25 +15,15 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <see cref="StopReason.SolverFailed"/>. After the first iteration a step allocates only when an active set
 /// outgrows every earlier one.
 /// </remarks>
-public sealed class GaussNewtonDense : ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration>
+public sealed class GaussNewtonDense : ShiftedReluTrainer
 {
-    private readonly GaussNewtonOptions _options;
-
     /// <summary>A trainer with the given options (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GaussNewtonDense(GaussNewtonOptions? options = null)
+        : base(GaussNewtonOptions.Validated(options).ToLoopSettings())
     {
-        _options = options ?? new GaussNewtonOptions();
-        _options.Validate();
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
-    public TrainingResult<GaussNewtonIteration> Train(TwoLayerShiftedRelu model, RegressionSet data,
-        IProgress<GaussNewtonIteration>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ShiftedReluLoop.RequireCompatible(model, data);
-        return ShiftedReluLoop.Run(model, data, () => new DenseEngine(model, data, _options.Blas), _options.MaxIterations,
-            _options.ResidualTolerance, stepSize: null, _options.Blas, progress, cancellationToken);
-    }
+    private protected override IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) =>
+        new DenseEngine(model, data, blas);
 }

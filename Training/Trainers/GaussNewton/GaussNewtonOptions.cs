@@ -17,6 +17,17 @@ public sealed record GaussNewtonOptions
     /// <summary>Threads for the products and trees; <see cref="BlasOptions.Default"/> when null.</summary>
     public BlasOptions? Blas { get; init; }
 
+    /// <summary>The given options, or the defaults when null, after <see cref="Validate"/>.</summary>
+    internal static GaussNewtonOptions Validated(GaussNewtonOptions? options)
+    {
+        options ??= new GaussNewtonOptions();
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>What the shared training loop needs from these options.</summary>
+    internal ShiftedReluLoop.Settings ToLoopSettings() => new(MaxIterations, ResidualTolerance, null, Blas);
+
     /// <summary>Throws if an option is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range or an enum value is undefined.</exception>
     public void Validate()

@@ -1,3 +1,4 @@
+using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
 
@@ -15,25 +16,15 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <see cref="StopReason.SolverFailed"/>. After the first iteration a step allocates only when an active set
 /// outgrows every earlier one.
 /// </remarks>
-public sealed class GaussNewtonSublinear : ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration>
+public sealed class GaussNewtonSublinear : ShiftedReluTrainer
 {
-    private readonly GaussNewtonOptions _options;
-
     /// <summary>A trainer with the given options (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GaussNewtonSublinear(GaussNewtonOptions? options = null)
+        : base(GaussNewtonOptions.Validated(options).ToLoopSettings())
     {
-        _options = options ?? new GaussNewtonOptions();
-        _options.Validate();
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
-    public TrainingResult<GaussNewtonIteration> Train(TwoLayerShiftedRelu model, RegressionSet data,
-        IProgress<GaussNewtonIteration>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ShiftedReluLoop.RequireCompatible(model, data);
-        return ShiftedReluLoop.Run(model, data, () => new ForestEngine(model, data, _options.Blas), _options.MaxIterations,
-            _options.ResidualTolerance, stepSize: null, _options.Blas, progress, cancellationToken);
-    }
+    private protected override IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) =>
+        new ForestEngine(model, data, blas);
 }

@@ -11,6 +11,13 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// </summary>
 internal static class ShiftedReluLoop
 {
+    /// <summary>What a run takes from a trainer's validated options.</summary>
+    /// <param name="MaxIterations">Most iterations.</param>
+    /// <param name="Tolerance">Stop once ‖f − y‖ ≤ this.</param>
+    /// <param name="StepSize">Null for Gauss-Newton (solve G·g = f − y); η for gradient descent (g = η·(f − y)).</param>
+    /// <param name="Blas">Threads for the products and trees.</param>
+    internal readonly record struct Settings(int MaxIterations, double Tolerance, double? StepSize, BlasOptions? Blas);
+
     /// <summary>Validates that <paramref name="data"/> fits <paramref name="model"/>.</summary>
     public static void RequireCompatible(TwoLayerShiftedRelu model, RegressionSet data)
     {
@@ -23,12 +30,11 @@ internal static class ShiftedReluLoop
         }
     }
 
-    /// <summary>Runs up to <paramref name="maxIterations"/> steps; <paramref name="stepSize"/> is null for Gauss-Newton
-    /// (solve G·g = f − y) and η for gradient descent (g = η·(f − y)).</summary>
+    /// <summary>Runs up to <see cref="Settings.MaxIterations"/> steps.</summary>
     public static TrainingResult<GaussNewtonIteration> Run(TwoLayerShiftedRelu model, RegressionSet data, Func<IActiveSetEngine> createEngine,
-        int maxIterations, double tolerance, double? stepSize, BlasOptions? options, IProgress<GaussNewtonIteration>? progress,
-        CancellationToken cancellationToken)
+        Settings settings, IProgress<GaussNewtonIteration>? progress, CancellationToken cancellationToken)
     {
+        var (maxIterations, tolerance, stepSize, options) = settings;
         long setupStart = Stopwatch.GetTimestamp();
         var engine = createEngine();
         var sets = new ActiveSetBuffer(data.Count);

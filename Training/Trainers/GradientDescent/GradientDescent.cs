@@ -1,3 +1,4 @@
+using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
 using Kernels.Training.Trainers.GaussNewton;
@@ -9,25 +10,15 @@ namespace Kernels.Training.Trainers.GradientDescent;
 /// found densely each iteration. Reports use <see cref="GaussNewtonIteration"/>'s shape (status always
 /// <see cref="RegressionStatus.Solved"/>, no solve time).
 /// </summary>
-public sealed class GradientDescent : ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration>
+public sealed class GradientDescent : ShiftedReluTrainer
 {
-    private readonly GradientDescentOptions _options;
-
     /// <summary>A trainer with the given options (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GradientDescent(GradientDescentOptions? options = null)
+        : base(GradientDescentOptions.Validated(options).ToLoopSettings())
     {
-        _options = options ?? new GradientDescentOptions();
-        _options.Validate();
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
-    public TrainingResult<GaussNewtonIteration> Train(TwoLayerShiftedRelu model, RegressionSet data,
-        IProgress<GaussNewtonIteration>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ShiftedReluLoop.RequireCompatible(model, data);
-        return ShiftedReluLoop.Run(model, data, () => new DenseEngine(model, data, _options.Blas), _options.MaxIterations,
-            _options.ResidualTolerance, _options.StepSize, _options.Blas, progress, cancellationToken);
-    }
+    private protected override IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) =>
+        new DenseEngine(model, data, blas);
 }

@@ -1,4 +1,5 @@
 using Kernels.Blas;
+using Kernels.Training.Trainers.GaussNewton;
 
 namespace Kernels.Training.Trainers.GradientDescent;
 
@@ -16,6 +17,17 @@ public sealed record GradientDescentOptions
 
     /// <summary>Threads for the products; <see cref="BlasOptions.Default"/> when null.</summary>
     public BlasOptions? Blas { get; init; }
+
+    /// <summary>The given options, or the defaults when null, after <see cref="Validate"/>.</summary>
+    internal static GradientDescentOptions Validated(GradientDescentOptions? options)
+    {
+        options ??= new GradientDescentOptions();
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>What the shared training loop needs from these options.</summary>
+    internal ShiftedReluLoop.Settings ToLoopSettings() => new(MaxIterations, ResidualTolerance, StepSize, Blas);
 
     /// <summary>Throws if an option is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
