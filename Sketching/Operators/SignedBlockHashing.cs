@@ -205,10 +205,24 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         private readonly ReadOnlySpan<T> _entries = a.Values;
         private readonly MatrixView<T> _destination = destination;
 
+        /// <remarks>
+        /// A plain loop rather than the public <see cref="GatherScatter.ScatterAdd{T}"/>: this runs once per nonzero of S
+        /// on a row of a few entries, where that call's checks (indices, overlap, a finite α) cost as much as the work,
+        /// and none can fail here — <see cref="CsrMatrix{T}"/> keeps its column indices below A's column count, which is
+        /// the destination's, and value is ±1/√t. Span indexing still checks every access. The fused multiply-add is the
+        /// one ScatterAdd uses, so the bits are the same.
+        /// </remarks>
         public void Visit(int row, int column, T value)
         {
             Range stored = _pointers[column].._pointers[column + 1];
-            GatherScatter.ScatterAdd(value, _entries[stored], _columns[stored], _destination.Row(row));
+            var columns = _columns[stored];
+            var entries = _entries[stored];
+            var target = _destination.Row(row);
+            for (int k = 0; k < columns.Length; k++)
+            {
+                ref T element = ref target[columns[k]];
+                element = VectorMath.MultiplyAdd(value, entries[k], element);
+            }
         }
     }
 
