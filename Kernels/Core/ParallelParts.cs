@@ -87,6 +87,9 @@ public static class ParallelParts
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
+            // Every part has returned and a late worker only finds _remaining negative, so the work can go: otherwise
+            // whatever it references (a forest, a matrix) would stay alive until this thread's next call of this kind.
+            _work = default;
         }
     }
 }

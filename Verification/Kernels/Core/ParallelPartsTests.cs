@@ -53,4 +53,24 @@ public sealed class ParallelPartsTests
         Assert.Equal("parts", Assert.Throws<ArgumentOutOfRangeException>(() => ParallelParts.Run(new CountingParts([]), -1, 2)).ParamName);
         Assert.Equal("threads", Assert.Throws<ArgumentOutOfRangeException>(() => ParallelParts.Run(new CountingParts([0]), 1, 0)).ParamName);
     }
+
+    /// <summary>Once a call returns, the thread's job no longer holds the work (nor what it references).</summary>
+    [Fact]
+    public void A_finished_call_does_not_keep_its_work_alive()
+    {
+        var reference = RunOnce();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(reference.IsAlive, "the per-thread job still references the last call's work");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference RunOnce()
+    {
+        int[] counts = new int[4];
+        ParallelParts.Run(new CountingParts(counts), counts.Length, 2);
+        Assert.All(counts, n => Assert.Equal(1, n));
+        return new WeakReference(counts);
+    }
 }
