@@ -19,13 +19,37 @@ public abstract class ShiftedReluTrainer : ITrainer<TwoLayerShiftedRelu, Regress
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
-    /// <exception cref="ArgumentException">The data's dimension differs from the model's.</exception>
+    /// <exception cref="ArgumentException">The data's dimension differs from the model's, or the training workspace
+    /// (<see cref="WorkspaceBytes"/>) would not fit in the memory available; the message gives the estimate in bytes.</exception>
     public TrainingResult<GaussNewtonIteration> Train(TwoLayerShiftedRelu model, RegressionSet data,
         IProgress<GaussNewtonIteration>? progress = null, CancellationToken cancellationToken = default)
     {
         ShiftedReluLoop.RequireCompatible(model, data);
+        long needed = WorkspaceBytes(model, data);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+        {
+            throw new ArgumentException(
+                $"Training this {model.Width}-neuron model on {data.Count} points needs a workspace of about {needed:N0} bytes " +
+                $"({GetType().Name}), more than the {available:N0} bytes available to this process; nothing was changed.", nameof(model));
+        }
         return ShiftedReluLoop.Run(model, data, () => CreateEngine(model, data, _settings.Blas), _settings, progress, cancellationToken);
     }
+
+    /// <summary>
+    /// Bytes the trainer allocates besides the model itself, estimated before training starts: the per-neuron point
+    /// masks of the shared step (m·⌈n/64⌉·8) and what the trainer's active-set source needs (<see cref="EngineBytes"/>).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
+    public long WorkspaceBytes(TwoLayerShiftedRelu model, RegressionSet data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        return (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + EngineBytes(model, data);
+    }
+
+    /// <summary>Bytes this trainer's active-set source allocates for <paramref name="model"/> on <paramref name="data"/>.</summary>
+    private protected abstract long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data);
 
     /// <summary>Where this trainer's active sets come from.</summary>
     private protected abstract IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas);

@@ -14,6 +14,9 @@ internal sealed class DenseActiveSets
     private readonly int[] _indices;
     private readonly int _block;
 
+    /// <summary>The scratch this allocates: one block of products and its indices.</summary>
+    public static long Bytes(int neurons, int points) => (long)Math.Min(NeuronBlock, neurons) * (points * sizeof(float) + sizeof(int));
+
     public DenseActiveSets(int neurons, int points)
     {
         _block = Math.Min(NeuronBlock, neurons);

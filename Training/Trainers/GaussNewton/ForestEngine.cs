@@ -16,6 +16,14 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
 
     public ReadOnlyMatrixView<float> Weights => _forest.Weights;
 
+    /// <summary>
+    /// What the forest takes: its copy of W (m·d floats) and of X, and n wide trees of about m·16/15 floats each (plus
+    /// up to 15 padding floats per level, counted as 16 per tree level of which there are at most 8 below 2³¹).
+    /// </summary>
+    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data) =>
+        TwoLayerShiftedRelu.WeightBytes(model.Width, model.Dimension) + (long)data.Count * data.Dimension * sizeof(float)
+        + (long)data.Count * ((long)model.Width * 16 / 15 + 8 * 16) * sizeof(float);
+
     public void Query(ActiveSetBuffer sets)
     {
         float shift = model.Shift;

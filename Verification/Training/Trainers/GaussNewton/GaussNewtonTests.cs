@@ -160,6 +160,41 @@ public sealed class GaussNewtonTests
         Assert.Throws<ArgumentNullException>(() => new GaussNewtonDense().Train(null!, SyntheticRegression.Sphere(3, 4, 1)));
     }
 
+    /// <summary>The sublinear trainer's estimate covers what the forest really holds: its trees and its copy of W.</summary>
+    [Theory]
+    [InlineData(2, 7, 3)]
+    [InlineData(1000, 16, 5)]
+    [InlineData(70000, 4, 9)]
+    public void TheWorkspaceEstimateCoversTheForest(int width, int dimension, int points)
+    {
+        var model = new TwoLayerShiftedRelu(width, dimension, 1);
+        var data = SyntheticRegression.Sphere(points, dimension, 2);
+        var forest = new global::Kernels.Trees.ThresholdForest(model.Weights, data.Inputs);
+        long held = forest.TreeBytes + TwoLayerShiftedRelu.WeightBytes(width, dimension);
+        long estimate = new GaussNewtonSublinear().WorkspaceBytes(model, data);
+        Assert.InRange(estimate, held, 2 * held + 64 * 1024);
+        Assert.True(new GaussNewtonDense().WorkspaceBytes(model, data) > 0);
+    }
+
+    /// <summary>
+    /// Trees that cannot fit are refused before anything is allocated: n is chosen so that n·m·4·16/15 bytes exceeds
+    /// the memory this process may use, whatever the machine (the model itself is only m = 2²² floats).
+    /// </summary>
+    [Fact]
+    public void AForestThatCannotFitIsRefusedBeforeTraining()
+    {
+        const int width = 1 << 22;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int points = checked((int)(available / ((long)width * 4 * 16 / 15) + 1));
+        var inputs = new float[points];
+        Array.Fill(inputs, 1f);
+        var data = new RegressionSet(new ReadOnlyMatrixView<float>(inputs, points, 1), new float[points]);
+        var model = new TwoLayerShiftedRelu(width, 1, 3);
+        var error = Assert.Throws<ArgumentException>(() => new GaussNewtonSublinear().Train(model, data));
+        Assert.Equal("model", error.ParamName);
+        Assert.Contains("bytes", error.Message);
+    }
+
     private sealed class AllocationProbe : IProgress<GaussNewtonIteration>
     {
         private long _afterFirst;
