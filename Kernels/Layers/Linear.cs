@@ -70,17 +70,23 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int ParameterCount => _weights.Length + _bias.Length;
 
     /// <summary>
-    /// Draws W and the bias uniformly from [−bound, bound], from <c>CounterRandom(seed, 0)</c> and <c>CounterRandom(seed, 1)</c>
-    /// (the rule of the sketching layers). PyTorch's default is bound = 1/√inputs.
+    /// Draws W and the bias uniformly from [−bound, bound], from streams 0 and 1 of
+    /// <c>CounterRandom(CounterRandom.Derive(seed, Purpose("linear")), ·)</c> (the README's seed rule, as the sketching
+    /// layers do), so a dense layer never shares random numbers with another component built from the same seed.
+    /// PyTorch's default is bound = 1/√inputs.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative or not finite.</exception>
     public void InitializeUniform(T bound, ulong seed)
     {
         Guard.RequireFinite(bound, nameof(bound));
         ArgumentOutOfRangeException.ThrowIfNegative(bound);
-        new CounterRandom(seed, 0).FillUniform<T>(_weights, -bound, bound);
-        new CounterRandom(seed, 1).FillUniform<T>(_bias, -bound, bound);
+        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
+        new CounterRandom(derived, 0).FillUniform<T>(_weights, -bound, bound);
+        new CounterRandom(derived, 1).FillUniform<T>(_bias, -bound, bound);
     }
+
+    /// <summary>The purpose this layer derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("linear");
 
     /// <summary>Y ← X·Wᵀ + 1·biasᵀ for a batch: row b of Y is the layer applied to row b of X.</summary>
     /// <param name="input">X, batch × <see cref="Inputs"/>.</param>

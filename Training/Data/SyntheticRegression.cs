@@ -59,7 +59,8 @@ public static class SyntheticRegression
         return new RegressionSet(view, labels);
     }
 
-    private static readonly ulong Purpose = CounterRandom.Purpose("sphere");
+    /// <summary>The purpose this derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong Purpose = CounterRandom.Purpose("sphere");
 
     private static void Teacher(ReadOnlyMatrixView<float> x, CounterRandom random, Span<float> labels)
     {

@@ -9,7 +9,8 @@ namespace Kernels.Training.Models;
 /// </summary>
 internal static class ModelStreams
 {
-    private static readonly ulong Purpose = CounterRandom.Purpose("srelu");
+    /// <summary>The purpose this derives its seed with (<see cref="CounterRandom.Derive"/>).</summary>
+    internal static readonly ulong Purpose = CounterRandom.Purpose("srelu");
 
     /// <summary>The stream of the output signs a.</summary>
     public static CounterRandom Signs(ulong seed) => new(CounterRandom.Derive(seed, Purpose), 0);

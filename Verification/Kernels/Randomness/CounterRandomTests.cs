@@ -367,6 +367,9 @@ public sealed class CounterRandomTests
         ("Srht", global::Kernels.Sketching.Operators.Srht<double>.SeedPurpose),
         ("HashedLinear", global::Kernels.Sketching.Layers.HashedLinear<double>.SeedPurpose),
         ("SketchedLinear", global::Kernels.Sketching.Layers.SketchedLinear<double>.SeedPurpose),
+        ("Linear", global::Kernels.Layers.Linear<double>.SeedPurpose),
+        ("TwoLayerShiftedRelu", global::Kernels.Training.Models.ModelStreams.Purpose),
+        ("SyntheticRegression", global::Kernels.Training.Data.SyntheticRegression.Purpose),
     ];
 
     [Fact]
