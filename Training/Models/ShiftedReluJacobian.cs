@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Solvers;
 using Kernels.Training.Data;
@@ -16,7 +17,7 @@ namespace Kernels.Training.Models;
 /// </remarks>
 public sealed class ShiftedReluJacobian : LinearMapBase<float>
 {
-    private readonly int[][] _active;
+    private readonly ActiveSets _active;
     private readonly float[] _signs;
     private readonly RegressionSet _data;
 
@@ -33,20 +34,7 @@ public sealed class ShiftedReluJacobian : LinearMapBase<float>
         _data = data;
         _signs = model.Signs.ToArray();
         OutputScale = model.OutputScale;
-        _active = new int[data.Count][];
-        for (int i = 0; i < data.Count; i++)
-        {
-            var x = data.Inputs.Row(i);
-            var active = new List<int>();
-            for (int r = 0; r < Width; r++)
-            {
-                if (Level1.Dot(model.Weights.Row(r), x) >= model.Shift)
-                {
-                    active.Add(r);
-                }
-            }
-            _active[i] = [.. active];
-        }
+        _active = model.ActiveSetsOf(data.Inputs, options: null);
     }
 
     private static RegressionSet Checked(TwoLayerShiftedRelu model, RegressionSet data)
@@ -63,7 +51,7 @@ public sealed class ShiftedReluJacobian : LinearMapBase<float>
     public double OutputScale { get; }
 
     /// <summary>The active set Q_i = { r : ⟨w_r, x_i⟩ ≥ b }, ascending.</summary>
-    public ReadOnlySpan<int> ActiveSet(int i) => _active[i];
+    public ReadOnlySpan<int> ActiveSet(int i) => _active.Indices(i);
 
     /// <summary>y ← Jᵀ·x (α = 1, β = 0).</summary>
     /// <exception cref="ArgumentException">A length does not match, or y overlaps x.</exception>
@@ -82,7 +70,7 @@ public sealed class ShiftedReluJacobian : LinearMapBase<float>
             {
                 var point = _data.Inputs.Row(i);
                 double sum = 0;
-                foreach (int r in _active[i])
+                foreach (int r in _active.Indices(i))
                 {
                     sum += _signs[r] * (double)Level1.Dot(x.Slice(r * d, d), point);
                 }
@@ -102,7 +90,7 @@ public sealed class ShiftedReluJacobian : LinearMapBase<float>
         for (int i = 0; i < Rows; i++)
         {
             var point = _data.Inputs.Row(i);
-            foreach (int r in _active[i])
+            foreach (int r in _active.Indices(i))
             {
                 Level1.Axpy((float)(alpha * _signs[r] * OutputScale * x[i]), point, y.Slice(r * d, d));
             }

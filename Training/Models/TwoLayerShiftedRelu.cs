@@ -1,4 +1,4 @@
-using System.Buffers;
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Randomness;
 
@@ -97,55 +97,45 @@ public sealed partial class TwoLayerShiftedRelu
 
     /// <summary>
     /// Computes f(W, x_i) for every row x_i of <paramref name="inputs"/> (n × d) into <paramref name="predictions"/>
-    /// (length n), evaluating all m neurons with Gemm in blocks (it allocates nothing but pooled scratch).
+    /// (length n): the active sets by all m·n inner products (Gemm in blocks of neurons, as dense Gauss-Newton finds
+    /// them), then <see cref="Output"/> of each. It allocates the active sets and one block of products.
     /// </summary>
     /// <exception cref="ArgumentException">The inputs do not have d columns, or <paramref name="predictions"/> is not of length n.</exception>
     public void Predict(ReadOnlyMatrixView<float> inputs, Span<float> predictions, BlasOptions? options = null)
     {
         Guard.RequireColumns(inputs, Dimension, nameof(inputs), "the model's input dimension d");
         Guard.RequireLength(predictions.Length, inputs.Rows, nameof(predictions), "one per row of inputs");
-        int n = inputs.Rows;
-        if (n == 0)
+        if (inputs.Rows == 0)
         {
             return;
         }
-        const int NeuronBlock = 4096;
-        int block = Math.Min(NeuronBlock, Width);
-        var sums = ArrayPool<double>.Shared.Rent(n);
-        var products = ArrayPool<float>.Shared.Rent(n * block);
-        try
+        var sets = ActiveSetsOf(inputs, options);
+        for (int i = 0; i < inputs.Rows; i++)
         {
-            Array.Clear(sums, 0, n);
-            for (int start = 0; start < Width; start += block)
-            {
-                int count = Math.Min(block, Width - start);
-                var w = new ReadOnlyMatrixView<float>(_weights.AsSpan(start * Dimension, count * Dimension), count, Dimension);
-                var p = new MatrixView<float>(products.AsSpan(0, n * count), n, count);
-                Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, inputs, w, 0f, p, options);
-                for (int i = 0; i < n; i++)
-                {
-                    var row = p.Row(i);
-                    double sum = 0;
-                    for (int r = 0; r < row.Length; r++)
-                    {
-                        if (row[r] >= Shift)
-                        {
-                            sum += _signs[start + r] * ((double)row[r] - Shift);
-                        }
-                    }
-                    sums[i] += sum;
-                }
-            }
-            for (int i = 0; i < n; i++)
-            {
-                predictions[i] = (float)(sums[i] * OutputScale);
-            }
+            predictions[i] = (float)Output(sets.Indices(i), sets.Values(i));
         }
-        finally
+    }
+
+    /// <summary>Every Q_i = { r : ⟨w_r, x_i⟩ ≥ b } of <paramref name="inputs"/> with its inner products, found densely.</summary>
+    internal ActiveSets ActiveSetsOf(ReadOnlyMatrixView<float> inputs, BlasOptions? options)
+    {
+        var sets = new ActiveSets(inputs.Rows);
+        new DenseActiveSets(Width, inputs.Rows).Refresh(Weights, inputs, Shift, sets, options);
+        return sets;
+    }
+
+    /// <summary>
+    /// f(x) from the active set of x: (1/√m)·Σ_k a_{r_k}·(v_k − b) over the active neurons r_k and their inner products
+    /// v_k = ⟨w_{r_k}, x⟩, summed in double in the order given. Inactive neurons contribute nothing.
+    /// </summary>
+    internal double Output(ReadOnlySpan<int> neurons, ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        for (int k = 0; k < neurons.Length; k++)
         {
-            ArrayPool<float>.Shared.Return(products);
-            ArrayPool<double>.Shared.Return(sums);
+            sum += _signs[neurons[k]] * ((double)values[k] - Shift);
         }
+        return sum * OutputScale;
     }
 
     /// <summary>

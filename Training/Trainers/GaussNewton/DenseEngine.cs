@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
@@ -11,7 +12,7 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
 
     public ReadOnlyMatrixView<float> Weights => model.Weights;
 
-    public void Query(ActiveSetBuffer sets) => _products.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
+    public void Query(ActiveSets sets) => _products.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
     public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
     {

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
@@ -24,22 +25,7 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
         TwoLayerShiftedRelu.WeightBytes(model.Width, model.Dimension) + (long)data.Count * data.Dimension * sizeof(float)
         + (long)data.Count * ((long)model.Width * 16 / 15 + 8 * 16) * sizeof(float);
 
-    public void Query(ActiveSetBuffer sets)
-    {
-        float shift = model.Shift;
-        for (int i = 0; i < data.Count; i++)
-        {
-            sets.Clear(i);
-            int count = _forest.Count(i, shift);
-            sets.Extend(i, count, out var indices, out var values);
-            _forest.Query(i, shift, indices);
-            var leaves = _forest.Values(i);
-            for (int k = 0; k < count; k++)
-            {
-                values[k] = leaves[indices[k]];
-            }
-        }
-    }
+    public void Query(ActiveSets sets) => _forest.QueryAll(model.Shift, sets);
 
     public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows) => _forest.UpdateMany(neurons, rows);
 

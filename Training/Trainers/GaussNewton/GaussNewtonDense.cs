@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Training.Data;
 using Kernels.Training.Models;

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Linalg;
@@ -82,31 +83,22 @@ internal sealed class GaussNewtonStep
     public ReadOnlyMatrixView<float> NewRows => new(_newRows.AsSpan(0, ChangedCount * _data.Dimension), ChangedCount, _data.Dimension);
 
     /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
-    public double Evaluate(ActiveSetBuffer sets)
+    public double Evaluate(ActiveSets sets)
     {
-        var signs = _model.Signs;
-        double shift = _model.Shift;
-        double scale = _model.OutputScale;
         double squared = 0;
         var labels = _data.Labels;
         for (int i = 0; i < _n; i++)
         {
-            var indices = sets.Indices(i);
-            var values = sets.Values(i);
-            double sum = 0;
-            for (int k = 0; k < indices.Length; k++)
-            {
-                sum += signs[indices[k]] * (values[k] - shift);
-            }
-            _predictions[i] = (float)(sum * scale);
-            _residual[i] = sum * scale - labels[i];
+            double f = _model.Output(sets.Indices(i), sets.Values(i));
+            _predictions[i] = (float)f;
+            _residual[i] = f - labels[i];
             squared += _residual[i] * _residual[i];
         }
         return Math.Sqrt(squared);
     }
 
     /// <summary>Marks which points activate each neuron and collects ∪Q_i, ascending.</summary>
-    public void Collect(ActiveSetBuffer sets)
+    public void Collect(ActiveSets sets)
     {
         long total = 0;
         for (int i = 0; i < _n; i++)

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 
 namespace Kernels.Training.Trainers.GaussNewton;
@@ -10,7 +11,7 @@ internal interface IActiveSetEngine
     ReadOnlyMatrixView<float> Weights { get; }
 
     /// <summary>Fills every Q_i = { r : ⟨w_r, x_i⟩ ≥ b } with its values.</summary>
-    void Query(ActiveSetBuffer sets);
+    void Query(ActiveSets sets);
 
     /// <summary>Replaces the rows <paramref name="neurons"/> (ascending) of W by <paramref name="rows"/>.</summary>
     void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows);

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using System.Diagnostics;
 using Kernels.Blas;
 using Kernels.Training.Data;
@@ -37,7 +38,7 @@ internal static class ShiftedReluLoop
         var (maxIterations, tolerance, stepSize, options) = settings;
         long setupStart = Stopwatch.GetTimestamp();
         var engine = createEngine();
-        var sets = new ActiveSetBuffer(data.Count);
+        var sets = new ActiveSets(data.Count);
         var step = new GaussNewtonStep(model, data);
         engine.Query(sets);
         double residual = step.Evaluate(sets);
@@ -110,7 +111,7 @@ internal static class ShiftedReluLoop
         }
     }
 
-    private static (int Min, double Mean, int Max) Sizes(ActiveSetBuffer sets)
+    private static (int Min, double Mean, int Max) Sizes(ActiveSets sets)
     {
         int min = int.MaxValue, max = 0;
         long total = 0;

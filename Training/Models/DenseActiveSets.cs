@@ -1,12 +1,18 @@
 using Kernels.Activations;
 using Kernels.Blas;
 
-namespace Kernels.Training.Trainers.GaussNewton;
+namespace Kernels.Training.Models;
 
 /// <summary>
-/// Finds every active set by brute force: all m·n inner products ⟨w_r, x_i⟩, in blocks of neurons through Gemm, each
-/// block scanned for values ≥ b. What dense Gauss-Newton pays every iteration.
+/// Finds every active set Q_i = { r : ⟨w_r, x_i⟩ ≥ b } by brute force: all m·n inner products, in blocks of neurons
+/// through Gemm, each block scanned for values ≥ b. What dense Gauss-Newton pays every iteration, and how
+/// <see cref="TwoLayerShiftedRelu.Predict"/> and <see cref="ShiftedReluJacobian"/> find their active sets.
 /// </summary>
+/// <remarks>
+/// Gemm rather than the streaming <see cref="ThresholdProducts"/>: today Gemm plus a scan is the faster of the two on
+/// this shape, and its values are the bits the forest caches (it builds its leaves with Gemm too), so the dense and
+/// sublinear trainers see the same active sets.
+/// </remarks>
 internal sealed class DenseActiveSets
 {
     private const int NeuronBlock = 8192;
@@ -24,15 +30,12 @@ internal sealed class DenseActiveSets
         _indices = new int[_block];
     }
 
-    public void Refresh(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> inputs, float shift, ActiveSetBuffer sets, BlasOptions? options)
+    public void Refresh(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> inputs, float shift, ActiveSets sets, BlasOptions? options)
     {
         int n = inputs.Rows;
         int m = weights.Rows;
         int d = weights.Columns;
-        for (int i = 0; i < n; i++)
-        {
-            sets.Clear(i);
-        }
+        sets.Clear();
         for (int start = 0; start < m; start += _block)
         {
             int count = Math.Min(_block, m - start);
@@ -48,14 +51,19 @@ internal sealed class DenseActiveSets
         }
     }
 
-    private void Append(ActiveSetBuffer sets, int i, int start, ReadOnlySpan<float> row, int found)
+    /// <summary>Appends the <paramref name="found"/> matches of one block, at neuron offset <paramref name="start"/>, to row <paramref name="i"/>.</summary>
+    private void Append(ActiveSets sets, int i, int start, ReadOnlySpan<float> row, int found)
     {
-        sets.Extend(i, found, out var indices, out var values);
+        int have = sets.Count(i);
+        sets.Reserve(i, have + found);
+        var indices = sets.WritableIndices(i);
+        var values = sets.WritableValues(i);
         for (int k = 0; k < found; k++)
         {
             int r = _indices[k];
-            indices[k] = start + r;
-            values[k] = row[r];
+            indices[have + k] = start + r;
+            values[have + k] = row[r];
         }
+        sets.Commit(i, have + found);
     }
 }
