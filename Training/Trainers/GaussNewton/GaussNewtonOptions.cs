@@ -32,18 +32,10 @@ public sealed record GaussNewtonOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range or an enum value is undefined.</exception>
     public void Validate()
     {
-        if (MaxIterations < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "At least one iteration is needed.");
-        }
-        if (!double.IsFinite(ResidualTolerance) || ResidualTolerance < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ResidualTolerance), ResidualTolerance, "The tolerance must be finite and ≥ 0.");
-        }
         if (!Enum.IsDefined(Solver))
         {
             throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "Unknown regression solver.");
         }
-        Blas?.Validate();
+        ToLoopSettings().Validate();
     }
 }

@@ -14,10 +14,29 @@ internal static class ShiftedReluLoop
 {
     /// <summary>What a run takes from a trainer's validated options.</summary>
     /// <param name="MaxIterations">Most iterations.</param>
-    /// <param name="Tolerance">Stop once ‖f − y‖ ≤ this.</param>
+    /// <param name="ResidualTolerance">Stop once ‖f − y‖ ≤ this.</param>
     /// <param name="StepSize">Null for Gauss-Newton (solve G·g = f − y); η for gradient descent (g = η·(f − y)).</param>
     /// <param name="Blas">Threads for the products and trees.</param>
-    internal readonly record struct Settings(int MaxIterations, double Tolerance, double? StepSize, BlasOptions? Blas);
+    internal readonly record struct Settings(int MaxIterations, double ResidualTolerance, double? StepSize, BlasOptions? Blas)
+    {
+        /// <summary>The checks every trainer's options share; the messages name the options' properties.</summary>
+        public void Validate()
+        {
+            if (MaxIterations < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "At least one iteration is needed.");
+            }
+            if (!double.IsFinite(ResidualTolerance) || ResidualTolerance < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ResidualTolerance), ResidualTolerance, "The tolerance must be finite and ≥ 0.");
+            }
+            if (StepSize is { } eta && (!double.IsFinite(eta) || eta <= 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(StepSize), eta, "The step size must be finite and > 0.");
+            }
+            Blas?.Validate();
+        }
+    }
 
     /// <summary>Validates that <paramref name="data"/> fits <paramref name="model"/>.</summary>
     public static void RequireCompatible(TwoLayerShiftedRelu model, RegressionSet data)

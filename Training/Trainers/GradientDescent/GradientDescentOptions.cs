@@ -31,20 +31,5 @@ public sealed record GradientDescentOptions
 
     /// <summary>Throws if an option is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Validate()
-    {
-        if (!double.IsFinite(StepSize) || StepSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, "The step size must be finite and > 0.");
-        }
-        if (MaxIterations < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "At least one iteration is needed.");
-        }
-        if (!double.IsFinite(ResidualTolerance) || ResidualTolerance < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ResidualTolerance), ResidualTolerance, "The tolerance must be finite and ≥ 0.");
-        }
-        Blas?.Validate();
-    }
+    public void Validate() => ToLoopSettings().Validate();
 }
