@@ -141,7 +141,7 @@ public static class SublinearScalingExperiment
                     $"| {group.Key.N} | {group.Key.D} | 2^{Math.Log2(fit[0].M):F0} … 2^{Math.Log2(fit[^1].M):F0} | {Slope(fit, r => r.DenseTime):F2} | {Slope(fit, r => r.SublinearTime):F2} |\n");
             }
         }
-        text.Append("\n## Crossover map: the smallest m at which sublinear beats dense per iteration\n\n| n \\ d | " +
+        text.Append("\n## Crossover map: the smallest m from which sublinear beats dense per iteration at every larger m measured\n\n| n \\ d | " +
             string.Join(" | ", rows.Select(r => r.D).Distinct()) + " |\n|---|" + string.Concat(rows.Select(r => r.D).Distinct().Select(_ => "---|")) + "\n");
         foreach (int n in rows.Select(r => r.N).Distinct())
         {
@@ -149,8 +149,13 @@ public static class SublinearScalingExperiment
             foreach (int d in rows.Select(r => r.D).Distinct())
             {
                 var cells = rows.Where(r => r.N == n && r.D == d).OrderBy(r => r.M).ToList();
-                var win = cells.FirstOrDefault(r => r.SublinearTime < r.DenseTime);
-                string cell = cells.Count == 0 ? "—" : win is null ? $"none up to 2^{Math.Log2(cells[^1].M):F0}" : $"2^{Math.Log2(win.M):F0} ({win.DenseTime / win.SublinearTime:F1}×)";
+                // A single early win followed by losses is noise or a regime change, not a crossover: take the first m
+                // after the last loss.
+                int lastLoss = cells.FindLastIndex(r => r.SublinearTime >= r.DenseTime);
+                var win = lastLoss + 1 < cells.Count ? cells[lastLoss + 1] : null;
+                int losses = cells.Count(r => r.SublinearTime >= r.DenseTime);
+                string cell = cells.Count == 0 ? "—" : win is null ? $"none up to 2^{Math.Log2(cells[^1].M):F0}"
+                    : $"2^{Math.Log2(win.M):F0} ({win.DenseTime / win.SublinearTime:F1}×{(losses > 0 ? $"; {losses} loss{(losses > 1 ? "es" : "")} below" : "")})";
                 text.Append(CultureInfo.InvariantCulture, $" {cell} |");
             }
             text.Append('\n');
