@@ -54,4 +54,44 @@ public static class BucketLoads
         int k = independence - independence % 2;
         return 8 * Math.Pow((k * mean + (double)k * k) / (deviation * deviation), k / 2.0);
     }
+
+    /// <summary>
+    /// The relative deviation δ that <see cref="TailBound"/> guarantees for all <paramref name="buckets"/> loads at once:
+    /// with probability at least 1 − <paramref name="failureProbability"/>, every load lies in [(1 − δ)·μ, (1 + δ)·μ]
+    /// (compare with <see cref="BucketLoadStatistics.IsWithin"/>; Lemma 4.1 of the paper asks for δ = 0.1).
+    /// </summary>
+    /// <remarks>
+    /// It solves B·8·((k·μ + k²)/(δ·μ)²)^(k/2) = p for δ: δ = √((k·μ + k²)·(8·B/p)^(2/k)) / μ. A k-wise independent
+    /// family is also k′-wise independent for every k′ ≤ k, so the result is the smallest δ over the even orders
+    /// k′ = 2, 4, …, k (an odd k uses k − 1, as in <see cref="TailBound"/>): a high order pays off only when μ is large
+    /// against k′, which is why Lemma 4.1 needs B ≲ N/log N. A δ above 1 says the bound guarantees nothing about the
+    /// smallest load.
+    /// </remarks>
+    /// <param name="independence">k, at least 2: the independence of the hash family.</param>
+    /// <param name="mean">μ = N/B, every bucket's expected load; positive and finite.</param>
+    /// <param name="buckets">B, at least 1: the union bound runs over every bucket.</param>
+    /// <param name="failureProbability">p in (0, 1]: the probability with which the guarantee may fail.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="independence"/> is below 2, <paramref name="buckets"/> below 1,
+    /// <paramref name="mean"/> not positive and finite, or <paramref name="failureProbability"/> outside (0, 1].</exception>
+    public static double DeviationBound(int independence, double mean, int buckets, double failureProbability)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(independence, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        if (!(double.IsFinite(mean) && mean > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, "The mean load must be positive and finite.");
+        }
+        if (!(failureProbability > 0 && failureProbability <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(failureProbability), failureProbability, "The failure probability must lie in (0, 1].");
+        }
+        double best = double.PositiveInfinity;
+        for (int k = 2; k <= independence; k += 2)
+        {
+            // In logarithms: (8·B/p)^(2/k) overflows a double for small p and large B at k = 2.
+            double logSquare = Math.Log(k * mean + (double)k * k) + 2.0 / k * (Math.Log(8.0 * buckets) - Math.Log(failureProbability));
+            best = Math.Min(best, Math.Exp(0.5 * logSquare) / mean);
+        }
+        return best;
+    }
 }
