@@ -2,6 +2,7 @@ using System.CommandLine;
 using BenchmarkDotNet.Running;
 using Kernels.Bench.Commands;
 using Kernels.Bench.Experiments;
+using Kernels.Bench.Experiments.Sketching;
 
 // The command line of the Bench project: the README's quickstart, the side-by-side comparisons with peers,
 // the machine limits, and BenchmarkDotNet's micro-benchmarks (`bench`, arguments passed through to it).
@@ -43,6 +44,10 @@ var sublinearScaling = new Command("sublinear-scaling", "Seed 002: dense vs subl
 sublinearScaling.Options.Add(quickOption);
 sublinearScaling.SetAction(parse => SublinearScalingExperiment.Run(parse.GetValue(quickOption)));
 experiment.Subcommands.Add(sublinearScaling);
+var sketching = new Command("sketching", "Seed 001's sketch claims: bucket loads against Bellare–Rompel, subspace distortion against s = C·d/ε², sketched-layer error against s.");
+sketching.Options.Add(quickOption);
+sketching.SetAction(parse => SketchingExperiment.Run(parse.GetValue(quickOption)));
+experiment.Subcommands.Add(sketching);
 root.Subcommands.Add(experiment);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
