@@ -370,6 +370,7 @@ public sealed class CounterRandomTests
         ("Linear", global::Kernels.Layers.Linear<double>.SeedPurpose),
         ("TwoLayerShiftedRelu", global::Kernels.Training.Models.ModelStreams.Purpose),
         ("SyntheticRegression", global::Kernels.Training.Data.SyntheticRegression.Purpose),
+        ("StratifiedSplit", global::Kernels.Training.Data.StratifiedSplit.Purpose),
     ];
 
     [Fact]
