@@ -19,23 +19,56 @@ public static class BucketLoads
             throw new ArgumentOutOfRangeException(nameof(keyCount), keyCount, $"keys {firstKey} … {firstKey + (ulong)keyCount - 1} pass the function's key count {hash.KeyCount}.");
         }
         var loads = new long[buckets];
-        const int batch = 4096;
-        var keys = new uint[batch];
-        var targets = new int[batch];
-        for (int done = 0; done < keyCount; done += batch)
+        var keys = new uint[Batch];
+        var targets = new int[Batch];
+        for (int done = 0; done < keyCount; done += Batch)
         {
-            int n = Math.Min(batch, keyCount - done);
+            int n = Math.Min(Batch, keyCount - done);
             for (int i = 0; i < n; i++)
             {
                 keys[i] = firstKey + (uint)(done + i);
             }
-            hash.Buckets(keys.AsSpan(0, n), buckets, targets);
-            for (int i = 0; i < n; i++)
-            {
-                loads[targets[i]]++;
-            }
+            Count(hash, keys.AsSpan(0, n), buckets, targets, loads);
         }
         return new BucketLoadStatistics(keyCount, buckets, loads.Min(), loads.Max());
+    }
+
+    /// <summary>
+    /// Hashes the given <paramref name="keys"/> into <paramref name="buckets"/> buckets and counts the loads: the same
+    /// statistics for any key set, such as random keys, where consecutive keys would favour a function that maps an
+    /// arithmetic progression evenly (multiply-shift does). A key that appears twice is counted twice; Lemma 4.1 is
+    /// about distinct keys.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="buckets"/> is not positive, or a key is not below the function's <see cref="IHashFunction.KeyCount"/>; nothing is hashed then.</exception>
+    public static BucketLoadStatistics Measure<THash>(THash hash, ReadOnlySpan<uint> keys, int buckets) where THash : IHashFunction
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] >= hash.KeyCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(keys), keys[i], $"keys[{i}] = {keys[i]} is not below the function's key count {hash.KeyCount}.");
+            }
+        }
+        var loads = new long[buckets];
+        var targets = new int[Math.Min(Batch, Math.Max(keys.Length, 1))];
+        for (int done = 0; done < keys.Length; done += Batch)
+        {
+            Count(hash, keys.Slice(done, Math.Min(Batch, keys.Length - done)), buckets, targets, loads);
+        }
+        return new BucketLoadStatistics(keys.Length, buckets, loads.Min(), loads.Max());
+    }
+
+    private const int Batch = 4096;
+
+    private static void Count<THash>(THash hash, ReadOnlySpan<uint> keys, int buckets, int[] targets, long[] loads) where THash : IHashFunction
+    {
+        Span<int> batch = targets.AsSpan(0, keys.Length);
+        hash.Buckets(keys, buckets, batch);
+        foreach (int target in batch)
+        {
+            loads[target]++;
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Kernels.Randomness;
 using Kernels.Sketching.Diagnostics;
 using Kernels.Sketching.Hashing;
 
@@ -44,5 +45,33 @@ public sealed class BucketLoadTests
         Assert.Equal(0, many.MinLoad);
         Assert.False(many.IsWithin(0.1));
         Assert.Throws<ArgumentOutOfRangeException>("keyCount", () => BucketLoads.Measure(new PolynomialHash(4, 1, 1), int.MaxValue - 5, 10, 4));
+    }
+
+    [Fact]
+    public void Loads_of_given_keys_match_a_scalar_count_and_the_range_overload()
+    {
+        var hash = new PolynomialHash(6, 0xB0C, 3);
+        var keys = new uint[10_000];
+        new CounterRandom(77, 1).FillUInt32(keys);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] &= 0x3FFF_FFFF; // below the field's key count 2³¹ − 1
+        }
+        keys[1] = keys[0]; // a repeated key counts twice
+        const int buckets = 37;
+        var reference = new long[buckets];
+        foreach (uint key in keys)
+        {
+            reference[hash.Bucket(key, buckets)]++;
+        }
+        BucketLoadStatistics loads = BucketLoads.Measure(hash, keys, buckets);
+        Assert.Equal((10_000L, buckets, reference.Min(), reference.Max()), (loads.Keys, loads.Buckets, loads.MinLoad, loads.MaxLoad));
+
+        uint[] range = Enumerable.Range(500, 9_000).Select(k => (uint)k).ToArray();
+        Assert.Equal(BucketLoads.Measure(hash, 500, 9_000, buckets), BucketLoads.Measure(hash, range, buckets));
+        Assert.Equal(new BucketLoadStatistics(0, 3, 0, 0), BucketLoads.Measure(hash, ReadOnlySpan<uint>.Empty, 3));
+
+        Assert.Throws<ArgumentOutOfRangeException>("keys", () => BucketLoads.Measure(hash, [1u, 2u, (uint)int.MaxValue], buckets));
+        Assert.Throws<ArgumentOutOfRangeException>("buckets", () => BucketLoads.Measure(hash, keys, 0));
     }
 }
