@@ -34,7 +34,7 @@ internal static class SketchedLayerClaim
 
     public static ClaimSection Run(ExperimentSettings settings, ProgressContext progress, string folder)
     {
-        int n = settings.Quick ? 1024 : 8192;
+        int n = settings.Quick ? 4096 : 8192;
         int[] sizes = settings.Quick ? [64, 128, 256, 512] : [64, 128, 256, 512, 1024, 2048];
         var plan = (from sketch in SketchKind.All from s in sizes select (sketch, s)).ToList();
         var task = progress.AddTask("sketched layer (Theorems 3.4–3.6)", maxValue: plan.Count);

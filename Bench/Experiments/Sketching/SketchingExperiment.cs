@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kernels.Bench.Harness;
+using Kernels.Training.Data;
 using Spectre.Console;
 
 namespace Kernels.Bench.Experiments.Sketching;
@@ -22,9 +23,21 @@ public static class SketchingExperiment
         Directory.CreateDirectory(folder);
         string command = "dotnet run -c Release --project Bench -- experiment sketching" + (quick ? " --quick" : "");
         int[] dimensions = quick ? [20, 50] : [20, 30, 40, 50];
+        string mnistPackage = Path.Combine(RepositoryPaths.Root, "data", "mnist", "package");
+        ClassificationSet digits;
+        try
+        {
+            digits = MnistDigits.Load(mnistPackage);
+        }
+        catch (FileNotFoundException missing)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(missing.Message)}[/]");
+            return 1;
+        }
         var sources = new List<SubspaceSource>
         {
             quick ? SubspaceSource.Random(2048, [256, 512, 1024]) : SubspaceSource.Random(8192, [256, 512, 1024, 2048, 4096]),
+            SubspaceSource.Mnist(digits, quick ? [200, 400, 784] : [100, 150, 200, 300, 400, 600, 784]),
         };
         var sections = new List<ClaimSection>();
         var started = DateTime.UtcNow;
