@@ -371,6 +371,7 @@ public sealed class CounterRandomTests
         ("TwoLayerShiftedRelu", global::Kernels.Training.Models.ModelStreams.Purpose),
         ("SyntheticRegression", global::Kernels.Training.Data.SyntheticRegression.Purpose),
         ("StratifiedSplit", global::Kernels.Training.Data.StratifiedSplit.Purpose),
+        ("Lanczos", global::Kernels.Solvers.Lanczos.SeedPurpose),
     ];
 
     [Fact]
