@@ -372,6 +372,7 @@ public sealed class CounterRandomTests
         ("SyntheticRegression", global::Kernels.Training.Data.SyntheticRegression.Purpose),
         ("StratifiedSplit", global::Kernels.Training.Data.StratifiedSplit.Purpose),
         ("Lanczos", global::Kernels.Solvers.Lanczos.SeedPurpose),
+        ("KernelRidge", global::Kernels.Training.Ntk.KernelRidge<double>.SeedPurpose),
     ];
 
     [Fact]

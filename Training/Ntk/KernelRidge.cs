@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Linalg;
+using Kernels.Randomness;
+using Kernels.Sketching.Operators;
+using Kernels.Sketching.Preconditioners;
+using Kernels.Solvers;
+
+namespace Kernels.Training.Ntk;
+
+/// <summary>
+/// Kernel ridge regression with the exact NTK (<see cref="NeuralTangentKernel"/>): α solves (K + λI)·α = Y for the
+/// n × c targets Y (c right-hand sides, e.g. one-vs-rest over 10 classes), and f(x) = Σ_i K(x, x_i)·α_i. This is the
+/// predictor a wide, ℓ2-regularized 2-layer ReLU net converges to (§D of the papers).
+/// </summary>
+/// <remarks>
+/// <para><b>Solvers.</b> <see cref="KernelRidgeSolver.Cholesky"/> factors K + λI in place (n³/3 flops) and solves all c
+/// columns with two Gemm-based triangular solves. <see cref="KernelRidgeSolver.NystromPcg"/> builds the randomized
+/// Nyström preconditioner of rank ℓ once (ℓ products with K) and runs CG per column; each iteration is one n × n Gemv, so
+/// it wins when √κ of the preconditioned system — bounded independently of n for ℓ above about 3·d_eff(λ) — times c is
+/// small against n/3.</para>
+/// <para><b>Memory.</b> One n × n matrix of <typeparamref name="T"/> (K, then its factor), checked before it is allocated:
+/// too large a problem throws <see cref="InsufficientMemoryException"/> with the size in bytes.</para>
+/// </remarks>
+/// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The seed purpose of the preconditioner's test matrix (see the README's Seeds note).</summary>
+    internal static readonly ulong SeedPurpose = CounterRandom.Purpose("krr");
+
+    /// <summary>Test rows whose kernel against the training points is built at once in <see cref="Predict"/>.</summary>
+    private const int PredictBlock = 256;
+
+    private readonly Matrix<T> _points;
+    private readonly Matrix<T> _coefficients;
+    private readonly BlasOptions? _blas;
+
+    private KernelRidge(Matrix<T> points, Matrix<T> coefficients, KernelRidgeSolver solver, int[] iterations, SolverStatus[] statuses, BlasOptions? blas)
+    {
+        _points = points;
+        _coefficients = coefficients;
+        Solver = solver;
+        Iterations = iterations;
+        Statuses = statuses;
+        _blas = blas;
+    }
+
+    /// <summary>The solver that ran (never <see cref="KernelRidgeSolver.Auto"/>).</summary>
+    public KernelRidgeSolver Solver { get; }
+
+    /// <summary>PCG iterations per right-hand side (zeros after Cholesky).</summary>
+    public IReadOnlyList<int> Iterations { get; }
+
+    /// <summary>PCG status per right-hand side (<see cref="SolverStatus.Converged"/> after Cholesky).</summary>
+    public IReadOnlyList<SolverStatus> Statuses { get; }
+
+    /// <summary>α, n × c.</summary>
+    public ReadOnlyMatrixView<T> Coefficients => _coefficients.ReadOnlyView;
+
+    /// <summary>n, the training points.</summary>
+    public int Count => _points.Rows;
+
+    /// <summary>Builds K(X, X) and solves (K + λI)·α = Y.</summary>
+    /// <param name="x">X, n × d with n ≥ 1, finite; copied.</param>
+    /// <param name="targets">Y, n × c with c ≥ 1, finite.</param>
+    /// <param name="options">λ, solver and threads; null for the defaults.</param>
+    /// <returns>The fitted model.</returns>
+    /// <exception cref="ArgumentException">A shape does not match or an input is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 among them).</exception>
+    /// <exception cref="InsufficientMemoryException">The n × n kernel matrix does not fit (the message gives its size in bytes).</exception>
+    public static KernelRidge<T> Fit(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> targets, KernelRidgeOptions? options = null)
+    {
+        options ??= new KernelRidgeOptions();
+        Validate(x, targets, options);
+        MemoryBudget.Require((long)x.Rows * x.Rows, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {x.Rows} × {x.Rows} kernel matrix");
+        var kernel = new Matrix<T>(x.Rows, x.Rows);
+        NeuralTangentKernel.Build(x, kernel.View, options.Blas);
+        return Solve(x, kernel, targets, options);
+    }
+
+    /// <summary>Solves (K + λI)·α = Y for a kernel matrix the caller built, taking it over.</summary>
+    /// <param name="x">X, n × d, finite; copied (the points <see cref="Predict"/> measures against).</param>
+    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, or kept as the PCG operator.</param>
+    /// <param name="targets">Y, n × c with c ≥ 1, finite.</param>
+    /// <param name="options">λ, solver and threads; null for the defaults.</param>
+    /// <returns>The fitted model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="kernel"/> is null.</exception>
+    /// <exception cref="ArgumentException">A shape does not match or an input is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 among them).</exception>
+    public static KernelRidge<T> Fit(ReadOnlyMatrixView<T> x, Matrix<T> kernel, ReadOnlyMatrixView<T> targets, KernelRidgeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        options ??= new KernelRidgeOptions();
+        Validate(x, targets, options);
+        Guard.RequireShape(kernel.ReadOnlyView, x.Rows, x.Rows, nameof(kernel), "n × n for the n points of x");
+        NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel));
+        return Solve(x, kernel, targets, options);
+    }
+
+    private static void Validate(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> targets, KernelRidgeOptions options)
+    {
+        ElementType.Require<T>();
+        options.Validate();
+        if (x.Rows < 1)
+        {
+            throw new ArgumentException("x has no rows; kernel ridge regression needs n ≥ 1 points.", nameof(x));
+        }
+        if (targets.Columns < 1)
+        {
+            throw new ArgumentException("targets has no columns; expected n × c with c ≥ 1.", nameof(targets));
+        }
+        Guard.RequireShape(targets, x.Rows, targets.Columns, nameof(targets), "n × c, one row per point of x");
+        NeuralTangentKernel.RequireFinite(x, nameof(x));
+        NeuralTangentKernel.RequireFinite(targets, nameof(targets));
+    }
+
+    private static KernelRidge<T> Solve(ReadOnlyMatrixView<T> x, Matrix<T> kernel, ReadOnlyMatrixView<T> targets, KernelRidgeOptions options)
+    {
+        int n = x.Rows, c = targets.Columns;
+        T lambda = T.CreateChecked(options.Lambda);
+        var solver = options.Solver == KernelRidgeSolver.Auto
+            ? (n <= options.CholeskyLimit ? KernelRidgeSolver.Cholesky : KernelRidgeSolver.NystromPcg)
+            : options.Solver;
+        var coefficients = new Matrix<T>(targets);
+        var iterations = new int[c];
+        var statuses = new SolverStatus[c];
+        if (solver == KernelRidgeSolver.Cholesky)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                kernel[i, i] += lambda;
+            }
+            Cholesky.Factor(kernel.View, options.Blas);
+            Cholesky.Solve(kernel.ReadOnlyView, coefficients.View, options.Blas);
+        }
+        else
+        {
+            var op = new DenseOperator<T>(kernel.AsMemory(), n, options.Blas);
+            int rank = Math.Min(options.PreconditionerRank, n);
+            var sketch = new GaussianDistribution(rank, n).Sample<T>(CounterRandom.Derive(options.Seed, SeedPurpose));
+            var preconditioner = new NystromPreconditioner<T>(op, lambda, sketch, options.Blas);
+            var shifted = new ShiftedOperator<T>(op, lambda);
+            var cg = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
+            var workspace = new ConjugateGradientWorkspace<T>(n);
+            var b = new T[n];
+            var solution = new T[n];
+            for (int j = 0; j < c; j++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    b[i] = targets[i, j];
+                }
+                var result = ConjugateGradient.Solve(shifted, b, solution, preconditioner, cg, workspace);
+                iterations[j] = result.Iterations;
+                statuses[j] = result.Status;
+                for (int i = 0; i < n; i++)
+                {
+                    coefficients[i, j] = solution[i];
+                }
+            }
+        }
+        if (solver == KernelRidgeSolver.Cholesky)
+        {
+            Array.Fill(statuses, SolverStatus.Converged);
+        }
+        return new KernelRidge<T>(new Matrix<T>(x), coefficients, solver, iterations, statuses, options.Blas);
+    }
+
+    /// <summary>Writes f(p) = K(P, X)·α for the rows of P.</summary>
+    /// <param name="points">P, q × d (d of the training points), finite.</param>
+    /// <param name="predictions">q × c, not overlapping P; overwritten.</param>
+    /// <exception cref="ArgumentException">A shape does not match, the outputs overlap P, or P is not finite.</exception>
+    public void Predict(ReadOnlyMatrixView<T> points, MatrixView<T> predictions)
+    {
+        Guard.RequireColumns(points, _points.Columns, nameof(points), $"{_points.Columns} columns, the dimension of the training points");
+        Guard.RequireShape<T>(predictions, points.Rows, _coefficients.Columns, nameof(predictions), "q × c: one row per point, one column per right-hand side");
+        Guard.RequireDisjoint(points, nameof(points), predictions, nameof(predictions));
+        NeuralTangentKernel.RequireFinite(points, nameof(points));
+        int n = Count, block = Math.Min(PredictBlock, Math.Max(points.Rows, 1));
+        T[] scratch = ArrayPool<T>.Shared.Rent(block * n);
+        try
+        {
+            for (int start = 0; start < points.Rows; start += block)
+            {
+                int rows = Math.Min(block, points.Rows - start);
+                var cross = new MatrixView<T>(scratch, rows, n);
+                NeuralTangentKernel.Build(points.Slice(start, 0, rows, points.Columns), _points.ReadOnlyView, cross, _blas);
+                Level3.Gemm(Transpose.None, Transpose.None, T.One, cross, Coefficients, T.Zero,
+                    predictions.Slice(start, 0, rows, predictions.Columns), _blas);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Numerics;
+using Kernels.Solvers;
+using Kernels.Training.Ntk;
+using Kernels.Verification.Infrastructure;
+
+namespace Kernels.Verification.Training.Ntk;
+
+/// <summary>
+/// <see cref="KernelRidge{T}"/>: the coefficients satisfy (K + λI)·α = Y with K from the closed form (residual within the
+/// backward error of Cholesky, about n·ε·‖K + λI‖·‖α‖); PCG with the Nyström preconditioner reaches the Cholesky solution
+/// to the accuracy its stopping rule implies (‖Δα‖ ≤ κ·rtol·‖α‖ with κ = ‖K + λI‖/λ); predictions at the training
+/// points are Y − λα (since K·α = Y − λα); bad input is rejected.
+/// </summary>
+public sealed class KernelRidgeTests
+{
+    private const int N = 80, D = 6, C = 3;
+
+    private static (double[] X, double[] Y) Problem()
+    {
+        double[] x = NtkTestData.Sphere<double>(N, D, 21);
+        var random = new System.Random(22);
+        double[] y = Enumerable.Range(0, N * C).Select(_ => TestMatrices.Gaussian(random)).ToArray();
+        return (x, y);
+    }
+
+    [Fact]
+    public void Cholesky_coefficients_solve_the_regularized_system_and_predictions_at_training_points_are_Y_minus_lambda_alpha()
+    {
+        var (x, y) = Problem();
+        const double lambda = 0.05;
+        var model = KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), new ReadOnlyMatrixView<double>(y, N, C),
+            new KernelRidgeOptions { Lambda = lambda, Solver = KernelRidgeSolver.Cholesky });
+        Assert.Equal(KernelRidgeSolver.Cholesky, model.Solver);
+        var alpha = model.Coefficients;
+        double alphaNorm = 0;
+        for (int i = 0; i < N; i++)
+        {
+            for (int j = 0; j < C; j++)
+            {
+                alphaNorm = Math.Max(alphaNorm, Math.Abs(alpha[i, j]));
+            }
+        }
+        for (int i = 0; i < N; i++)
+        {
+            for (int j = 0; j < C; j++)
+            {
+                double sum = lambda * alpha[i, j];
+                for (int l = 0; l < N; l++)
+                {
+                    sum += NeuralTangentKernel.Evaluate(x.AsSpan(i * D, D), x.AsSpan(l * D, D)) * alpha[l, j];
+                }
+                // ‖K‖ ≤ n/2 on the unit sphere; backward error of Cholesky and of the kernel entries: (n + d)·ε·‖K + λI‖·‖α‖.
+                Tolerance.AssertClose(sum, y[i * C + j], (N / 2.0 + lambda) * alphaNorm * N, 4 * (N + D), $"row {i}, rhs {j}");
+            }
+        }
+        var predictions = new double[N * C];
+        model.Predict(new ReadOnlyMatrixView<double>(x, N, D), new MatrixView<double>(predictions, N, C));
+        for (int i = 0; i < N * C; i++)
+        {
+            // Each K(x_i, x_i) of the cross build carries the √(2δ) arccos error at u ≈ 1 (see NeuralTangentKernelTests), times |α_i|.
+            double bound = N * alphaNorm * (Math.Sqrt(2 * (D + 4) * Tolerance.Epsilon<double>()) / (2 * Math.PI) + 4 * (N + D) * Tolerance.Epsilon<double>());
+            Assert.True(Math.Abs(predictions[i] - (y[i] - lambda * alpha[i / C, i % C])) <= bound, $"prediction {i}");
+        }
+    }
+
+    [Fact]
+    public void Nystrom_PCG_matches_Cholesky()
+    {
+        Check<double>(1e-12, 1e-6);
+        Check<float>(1e-6, 3e-2);
+
+        static void Check<T>(double rtol, double agreement) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var (x, y) = Problem();
+            var xs = new ReadOnlyMatrixView<T>(x.Select(T.CreateChecked).ToArray(), N, D);
+            var ys = new ReadOnlyMatrixView<T>(y.Select(T.CreateChecked).ToArray(), N, C);
+            const double lambda = 0.05;
+            var direct = KernelRidge<T>.Fit(xs, ys, new KernelRidgeOptions { Lambda = lambda, Solver = KernelRidgeSolver.Cholesky });
+            var iterative = KernelRidge<T>.Fit(xs, ys, new KernelRidgeOptions
+            {
+                Lambda = lambda, Solver = KernelRidgeSolver.NystromPcg, PreconditionerRank = 20, RelativeTolerance = rtol, Seed = 3,
+            });
+            Assert.All(iterative.Statuses, s => Assert.Equal(SolverStatus.Converged, s));
+            Assert.All(iterative.Iterations, k => Assert.InRange(k, 1, N));
+            double scale = 0, difference = 0;
+            for (int i = 0; i < N; i++)
+            {
+                for (int j = 0; j < C; j++)
+                {
+                    double a = double.CreateChecked(direct.Coefficients[i, j]), b = double.CreateChecked(iterative.Coefficients[i, j]);
+                    scale = Math.Max(scale, Math.Abs(a));
+                    difference = Math.Max(difference, Math.Abs(a - b));
+                }
+            }
+            // κ(K + λI) ≤ (n/2 + λ)/λ ≈ 800: rtol·κ bounds the relative error, and float Cholesky itself is off by n·ε·κ.
+            Assert.True(difference <= agreement * scale, $"{typeof(T).Name}: max |Δα| = {difference:E3} against max |α| = {scale:E3}");
+        }
+    }
+
+    [Fact]
+    public void Bad_input_is_rejected()
+    {
+        var (x, y) = Problem();
+        KernelRidge<double> Fit(double[] targets, int rows, int columns, KernelRidgeOptions? options = null) =>
+            KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), new ReadOnlyMatrixView<double>(targets, rows, columns), options);
+        Assert.Throws<ArgumentOutOfRangeException>("Lambda", () => Fit(y, N, C, new KernelRidgeOptions { Lambda = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>("Lambda", () => Fit(y, N, C, new KernelRidgeOptions { Lambda = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>("Lambda", () => Fit(y, N, C, new KernelRidgeOptions { Lambda = double.NaN }));
+        Assert.Throws<ArgumentOutOfRangeException>("Solver", () => Fit(y, N, C, new KernelRidgeOptions { Solver = (KernelRidgeSolver)9 }));
+        Assert.Throws<ArgumentOutOfRangeException>("PreconditionerRank", () => Fit(y, N, C, new KernelRidgeOptions { PreconditionerRank = 0 }));
+        Assert.Throws<ArgumentException>("targets", () => Fit(y, N - 1, C));
+        Assert.Throws<ArgumentException>("targets", () => Fit(y, N, 0));
+        double[] nan = (double[])y.Clone();
+        nan[5] = double.NaN;
+        Assert.Throws<ArgumentException>("targets", () => Fit(nan, N, C));
+        Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), new Matrix<double>(N - 1, N - 1), new ReadOnlyMatrixView<double>(new double[N], N, 1)));
+        // 100,000 points need a 100,000² kernel matrix: 80 GB, refused before anything is allocated.
+        var error = Assert.Throws<InsufficientMemoryException>(() =>
+            KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(new double[100_000], 100_000, 1), new ReadOnlyMatrixView<double>(new double[100_000], 100_000, 1)));
+        Assert.Contains("80,000,000,000 bytes", error.Message);
+
+        var model = Fit(y, N, C);
+        Assert.Throws<ArgumentException>("points", () => model.Predict(new ReadOnlyMatrixView<double>(x, D, N), new MatrixView<double>(new double[D * C], D, C)));
+        Assert.Throws<ArgumentException>("predictions", () => model.Predict(new ReadOnlyMatrixView<double>(x, N, D), new MatrixView<double>(new double[N * 2], N, 2)));
+    }
+}

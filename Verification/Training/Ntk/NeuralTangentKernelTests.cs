@@ -1,0 +1,148 @@
+using System.Numerics;
+using Kernels.Linalg;
+using Kernels.Training.Ntk;
+using Kernels.Verification.Infrastructure;
+using Xunit.Sdk;
+
+namespace Kernels.Verification.Training.Ntk;
+
+/// <summary>
+/// <see cref="NeuralTangentKernel"/> against its closed form evaluated in double with <see cref="Math.Acos(double)"/>.
+/// Error bound for an entry: the Gram entry and the norms carry (d + 2)·ε·‖x‖‖z‖ of rounding, so u = cos θ is off by
+/// δ ≤ (d + 4)·ε; arccos has slope 1/sin θ, which near u = ±1 (a repeated or antipodal point) turns δ into at most √(2δ)
+/// radians; the polynomial arccos adds a few ulps of π. So |K̂ − K| ≤ ‖x‖‖z‖·((d + 10)·ε + √(2(d + 4)ε)/(2π)) — the square
+/// root matters only for nearly parallel points, which the data include on purpose.
+/// </summary>
+public sealed class NeuralTangentKernelTests
+{
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(7, 5)]
+    [InlineData(37, 17)]
+    [InlineData(600, 9)]
+    public void Symmetric_build_matches_the_closed_form_is_exactly_symmetric_and_has_half_squared_norms_on_the_diagonal(int n, int d)
+    {
+        Check<double>(n, d);
+        Check<float>(n, d);
+    }
+
+    private static void Check<T>(int n, int d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = NtkTestData.Points<T>(n, d, 100 + n);
+        var view = new ReadOnlyMatrixView<T>(x, n, d);
+        var k = new T[n * n];
+        NeuralTangentKernel.Build(view, new MatrixView<T>(k, n, n));
+        for (int i = 0; i < n; i++)
+        {
+            double squared = 0;
+            foreach (T v in view.Row(i))
+            {
+                squared += double.CreateChecked(v) * double.CreateChecked(v);
+            }
+            Tolerance.AssertClose(k[i * n + i], squared / 2, squared, d + 4, $"K[{i}, {i}]");
+            for (int j = 0; j < n; j++)
+            {
+                Tolerance.AssertIdentical(k[i * n + j], k[j * n + i], $"symmetry at ({i}, {j})");
+                AssertEntry(k[i * n + j], view.Row(i), view.Row(j), $"K[{i}, {j}]");
+            }
+        }
+    }
+
+    internal static void AssertEntry<T>(T actual, ReadOnlySpan<T> x, ReadOnlySpan<T> z, string context) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double exact = NeuralTangentKernel.Evaluate(x, z);
+        double scale = Math.Sqrt(double.CreateChecked(Blas.Level1.Dot(x, x)) * double.CreateChecked(Blas.Level1.Dot(z, z)));
+        double epsilon = Tolerance.Epsilon<T>();
+        double bound = scale * ((x.Length + 10) * epsilon + Math.Sqrt(2 * (x.Length + 4) * epsilon) / (2 * Math.PI)) + 10 * Tolerance.Tiny<T>();
+        double error = Math.Abs(double.CreateChecked(actual) - exact);
+        if (!(error <= bound))
+        {
+            throw new XunitException($"{context}: got {actual}, exact {exact:R}, error {error:E3} > bound {bound:E3}.");
+        }
+    }
+
+    [Fact]
+    public void Cross_build_matches_the_closed_form()
+    {
+        T2<double>();
+        T2<float>();
+
+        static void T2<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            const int p = 9, n = 13, d = 6;
+            T[] a = NtkTestData.Points<T>(p, d, 1), b = NtkTestData.Points<T>(n, d, 2);
+            // Make a test point a training point, and another its opposite.
+            a.AsSpan(4 * d, d).CopyTo(b.AsSpan(0, d));
+            for (int k = 0; k < d; k++)
+            {
+                b[d + k] = -a[5 * d + k];
+            }
+            var k2 = new T[p * n];
+            NeuralTangentKernel.Build(new ReadOnlyMatrixView<T>(a, p, d), new ReadOnlyMatrixView<T>(b, n, d), new MatrixView<T>(k2, p, n));
+            for (int i = 0; i < p; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    AssertEntry(k2[i * n + j], a.AsSpan(i * d, d), b.AsSpan(j * d, d), $"K[{i}, {j}]");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_kernel_matrix_is_positive_semidefinite()
+    {
+        // A Gram matrix of feature vectors; its computed eigenvalues may dip below 0 by backward error only: ‖ΔK‖ ≤ n·(bound above).
+        const int n = 60, d = 8;
+        double[] x = NtkTestData.Points<double>(n, d, 5);
+        var k = new double[n * n];
+        NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, n, d), new MatrixView<double>(k, n, n));
+        var values = new double[n];
+        SymmetricEigen.Eigenvalues(new ReadOnlyMatrixView<double>(k, n, n), values);
+        double norm = values[^1];
+        Assert.True(values[0] >= -n * 1e-7 * norm, $"smallest eigenvalue {values[0]} against ‖K‖ = {norm}");
+    }
+
+    [Fact]
+    public void The_vectorized_arccos_is_within_a_few_ulps_of_Math_Acos()
+    {
+        for (int i = -20000; i <= 20000; i++)
+        {
+            double u = i / 20000.0;
+            double got = ArcCosineTransform<double>.ArcCos(u);
+            Assert.True(Math.Abs(got - Math.Acos(u)) <= 4 * Math.PI * Tolerance.Epsilon<double>(), $"acos({u}) = {got} against {Math.Acos(u)}");
+            float gotFloat = ArcCosineTransform<float>.ArcCos((float)u);
+            Assert.True(Math.Abs(gotFloat - Math.Acos((float)u)) <= 4 * Math.PI * Tolerance.Epsilon<float>(), $"float acos({u})");
+        }
+        // The SIMD transform on a row equals the scalar one on every lane (the row is long enough for every width and a tail).
+        double[] g = Enumerable.Range(0, 37).Select(i => Math.Cos(i * 0.3) * (1 + i % 3)).ToArray();
+        double[] c = Enumerable.Range(0, 37).Select(i => 1.0 / (1 + i % 3)).ToArray();
+        double[] row = new double[37];
+        var op = new ArcCosineTransform<double>(1.0);
+        Simd.BinaryDriver.Run<double, ArcCosineTransform<double>>(g, c, row, op);
+        for (int i = 0; i < row.Length; i++)
+        {
+            Tolerance.AssertIdentical(op.Invoke(g[i], c[i]), row[i], $"lane {i}");
+        }
+    }
+
+    [Fact]
+    public void Bad_input_is_rejected_before_anything_is_written()
+    {
+        var x = new double[] { 1, 2, 3, 4, 5, 6 };
+        var k = new double[9];
+        Array.Fill(k, 7);
+        Assert.Throws<ArgumentException>("kernel", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, 3, 2), new MatrixView<double>(k, 2, 2)));
+        var bad = new double[] { 1, double.NaN, 3, 4, 5, 6 };
+        Assert.Throws<ArgumentException>("x", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(bad, 3, 2), new MatrixView<double>(k, 3, 3)));
+        Assert.All(k, v => Assert.Equal(7, v));
+        Assert.Throws<ArgumentException>("kernel", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, 3, 2), new MatrixView<double>(x, 2, 2)));
+        Assert.Throws<ArgumentException>("b", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, 3, 2), new ReadOnlyMatrixView<double>(x, 2, 3), new MatrixView<double>(k, 3, 2)));
+        Assert.Throws<ArgumentException>("kernel", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, 3, 2), new ReadOnlyMatrixView<double>(x, 3, 2), new MatrixView<double>(k, 2, 3)));
+        Assert.Throws<ArgumentException>("a", () => NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(bad, 3, 2), new ReadOnlyMatrixView<double>(x, 3, 2), new MatrixView<double>(k, 3, 3)));
+        Assert.Throws<ArgumentException>("z", () => NeuralTangentKernel.Evaluate<double>([1, 2], [1]));
+        Assert.Throws<ArgumentException>("x", () => NeuralTangentKernel.Evaluate<double>([double.PositiveInfinity, 2], [1, 2]));
+        Assert.Equal(0, NeuralTangentKernel.Evaluate<double>([0, 0], [1, 2]));
+        Assert.Equal(8L * 6, NeuralTangentKernel.RequiredBytes<double>(2, 3));
+    }
+}
