@@ -1,0 +1,41 @@
+using Kernels.Blas;
+
+namespace Kernels.Training.Ntk;
+
+/// <summary>Options of <see cref="LeverageSampling.Sample{T}"/>, checked by <see cref="Validate"/> before any work.</summary>
+public sealed record LeverageSamplingOptions
+{
+    /// <summary>λ &gt; 0, the ridge of the leverage scores τ_λ(w) = tr(φ_w(X)ᵀ(K + λI)⁻¹φ_w(X)).</summary>
+    public double Lambda { get; init; } = 1e-3;
+
+    /// <summary>The candidate pool holds this many times m weights drawn from p = N(0, I); at least 1.</summary>
+    public int PoolFactor { get; init; } = 8;
+
+    /// <summary>ℓ, the rank of the Nyström approximation of K behind the scores; at least 1 (capped at n).</summary>
+    public int NystromRank { get; init; } = 64;
+
+    /// <summary>The user seed (pool, Nyström test matrix and resampling derive their streams from it).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Threads for the Gemm products.</summary>
+    public BlasOptions? Blas { get; init; }
+
+    /// <summary>Throws when an option is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 among them).</exception>
+    public void Validate()
+    {
+        if (!(double.IsFinite(Lambda) && Lambda > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "Lambda (λ) must be positive and finite: ridge leverage scores need K + λI positive definite.");
+        }
+        if (PoolFactor < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PoolFactor), PoolFactor, "PoolFactor must be at least 1.");
+        }
+        if (NystromRank < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NystromRank), NystromRank, "NystromRank must be at least 1.");
+        }
+        Blas?.Validate();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Numerics;
+using Kernels.Blas;
+using Kernels.Solvers;
+
+namespace Kernels.Training.Ntk;
+
+/// <summary>
+/// The random-feature matrix Φ of the NTK (§D of the papers): row i is φ(x_i) = (1/√m)·[s_r·x_i·1(⟨w_r, x_i⟩ ≥ 0)] over
+/// r = 1..m, so Φ is n × m·d and Φ·Φᵀ → K as m grows (s_r = 1 for plain sampling; √(p/q) after leverage sampling). These
+/// are the Jacobian rows of the 2-layer ReLU net with b = 0 with respect to its first-layer weights, up to the output
+/// weights' signs.
+/// </summary>
+/// <remarks>
+/// <para><b>Never materialized.</b> Only the n × m masks c_ir = s_r·1(⟨w_r, x_i⟩ ≥ 0)/√m are stored (computed once by one
+/// Gemm X·Wᵀ). With u ∈ R^{md} read as the m × d matrix U: Φ·u = rowsum(C ⊙ (X·Uᵀ)) — one n × m × d Gemm and n dot
+/// products — and Φᵀ·v = (C ⊙ v·1ᵀ)ᵀ·X — a row scaling and one Gemm. Both cost 2·n·m·d flops against n·m·d for the
+/// stored matrix, with d times less memory.</para>
+/// <para>Products take an n × m scratch matrix from the array pool and allocate nothing else; the same bits for any thread
+/// count (Gemm is deterministic, the row sums run in a fixed order).</para>
+/// </remarks>
+/// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class RandomFeatureMap<T> : LinearMapBase<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Matrix<T> _points;
+    private readonly Matrix<T> _masks;
+    private readonly BlasOptions? _options;
+
+    /// <summary>Builds Φ for the points X and the features (W, s).</summary>
+    /// <param name="points">X, n × d, finite; copied.</param>
+    /// <param name="features">The m weights and scales, of dimension d.</param>
+    /// <param name="options">Threads for the Gemm products.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="features"/> is null.</exception>
+    /// <exception cref="ArgumentException">The dimensions differ or X is not finite.</exception>
+    /// <exception cref="InsufficientMemoryException">m·d exceeds the largest vector length or the n × m masks do not fit (the message gives the bytes).</exception>
+    public RandomFeatureMap(ReadOnlyMatrixView<T> points, RandomFeatures<T> features, BlasOptions? options = null)
+        : base(points.Rows, CheckedColumns(features, points.Columns))
+    {
+        NeuralTangentKernel.RequireFinite(points, nameof(points));
+        options?.Validate();
+        MemoryBudget.Require((long)points.Rows * features.Count, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {points.Rows} × {features.Count} feature masks");
+        Features = features;
+        _options = options;
+        _points = new Matrix<T>(points);
+        _masks = new Matrix<T>(points.Rows, features.Count);
+        Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, points, features.Weights, T.Zero, _masks.View, options);
+        T root = T.One / T.Sqrt(T.CreateChecked(features.Count));
+        for (int i = 0; i < points.Rows; i++)
+        {
+            Span<T> row = _masks.Row(i);
+            for (int r = 0; r < row.Length; r++)
+            {
+                row[r] = row[r] >= T.Zero ? features.Scales[r] * root : T.Zero;
+            }
+        }
+    }
+
+    private static int CheckedColumns(RandomFeatures<T> features, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Dimension != dimension)
+        {
+            throw new ArgumentException($"points has {dimension} columns; expected {features.Dimension}, the dimension of the features' weights.", "points");
+        }
+        long columns = (long)features.Count * dimension;
+        if (columns > Array.MaxLength)
+        {
+            throw new InsufficientMemoryException(
+                $"Φ has m·d = {columns:N0} columns; a vector of them needs {columns * System.Runtime.CompilerServices.Unsafe.SizeOf<T>():N0} bytes, more than one array holds.");
+        }
+        return (int)columns;
+    }
+
+    /// <summary>The features (W, s) the map was built from.</summary>
+    public RandomFeatures<T> Features { get; }
+
+    /// <summary>The points X (n × d).</summary>
+    public ReadOnlyMatrixView<T> Points => _points.ReadOnlyView;
+
+    /// <summary>The masks c_ir = s_r·1(⟨w_r, x_i⟩ ≥ 0)/√m, n × m.</summary>
+    public ReadOnlyMatrixView<T> Masks => _masks.ReadOnlyView;
+
+    /// <inheritdoc/>
+    protected override void ApplyVector(Transpose transpose, T alpha, ReadOnlySpan<T> x, T beta, Span<T> y)
+    {
+        int n = Rows, m = Features.Count, d = Features.Dimension;
+        T[] rented = ArrayPool<T>.Shared.Rent(n * m);
+        try
+        {
+            var scratch = new MatrixView<T>(rented, n, m);
+            if (transpose == Transpose.None)
+            {
+                // P = X·Uᵀ, then y_i = α·⟨c_i, p_i⟩ + β·y_i.
+                Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, Points, new ReadOnlyMatrixView<T>(x, m, d), T.Zero, scratch, _options);
+                for (int i = 0; i < n; i++)
+                {
+                    T dot = alpha * Level1.Dot<T>(_masks.Row(i), scratch.Row(i));
+                    y[i] = beta == T.Zero ? dot : dot + beta * y[i];
+                }
+            }
+            else
+            {
+                // A = C ⊙ v·1ᵀ, then U = α·Aᵀ·X + β·U.
+                for (int i = 0; i < n; i++)
+                {
+                    Level1.Scale(x[i], _masks.Row(i), scratch.Row(i));
+                }
+                Level3.Gemm(Transpose.Transposed, Transpose.None, alpha, scratch, Points, beta, new MatrixView<T>(y, m, d), _options);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes the diagonal of ΦᵀΦ (m·d entries: Σ_i c_ir²·x_ik²), for a Jacobi preconditioner of the primal ridge system.</summary>
+    /// <param name="diagonal">m·d elements, overwritten.</param>
+    /// <exception cref="ArgumentException"><paramref name="diagonal"/> does not have m·d elements.</exception>
+    public void GramDiagonal(Span<T> diagonal)
+    {
+        Guard.RequireLength(diagonal.Length, Columns, nameof(diagonal), "m·d, the columns of Φ");
+        int n = Rows, m = Features.Count, d = Features.Dimension;
+        var squaredMasks = new Matrix<T>(n, m);
+        var squaredPoints = new Matrix<T>(n, d);
+        for (int i = 0; i < n; i++)
+        {
+            Elementwise.Arithmetic.Hadamard<T>(_masks.Row(i), _masks.Row(i), squaredMasks.Row(i));
+            Elementwise.Arithmetic.Hadamard<T>(_points.Row(i), _points.Row(i), squaredPoints.Row(i));
+        }
+        Level3.Gemm(Transpose.Transposed, Transpose.None, T.One, squaredMasks.ReadOnlyView, squaredPoints.ReadOnlyView, T.Zero,
+            new MatrixView<T>(diagonal, m, d), _options);
+    }
+}
