@@ -373,6 +373,8 @@ public sealed class CounterRandomTests
         ("StratifiedSplit", global::Kernels.Training.Data.StratifiedSplit.Purpose),
         ("Lanczos", global::Kernels.Solvers.Lanczos.SeedPurpose),
         ("KernelRidge", global::Kernels.Training.Ntk.KernelRidge<double>.SeedPurpose),
+        ("RandomFeatures", global::Kernels.Training.Ntk.RandomFeatures<double>.SeedPurpose),
+        ("LeverageSampling", global::Kernels.Training.Ntk.LeverageSampling.SeedPurpose),
     ];
 
     [Fact]
