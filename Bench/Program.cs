@@ -36,6 +36,15 @@ compare.Subcommands.Add(compareLinalg);
 var compareAlignment = new Command("alignment", "Dot and Sum on 64-byte-aligned and misaligned spans, ours against TensorPrimitives.");
 compareAlignment.SetAction(_ => CompareAlignmentCommand.Run());
 compare.Subcommands.Add(compareAlignment);
+var ntkTrainingOption = new Option<int>("--n") { Description = "Training points of the exact KRR comparison.", DefaultValueFactory = _ => 5000 };
+var ntkPcgOption = new Option<int>("--pcg-n") { Description = "Points of the Nyström-PCG against CG target.", DefaultValueFactory = _ => 20000 };
+var ntkRankOption = new Option<int>("--rank") { Description = "Rank of the Nyström preconditioner.", DefaultValueFactory = _ => 400 };
+var compareNtk = new Command("ntk", "Exact NTK kernel ridge regression against NumPy + scikit-learn KernelRidge, and Nyström PCG against CG (run Bench/peers/install.sh first).");
+compareNtk.Options.Add(ntkTrainingOption);
+compareNtk.Options.Add(ntkPcgOption);
+compareNtk.Options.Add(ntkRankOption);
+compareNtk.SetAction(parse => CompareNtkCommand.Run(parse.GetValue(ntkTrainingOption), parse.GetValue(ntkPcgOption), parse.GetValue(ntkRankOption)));
+compare.Subcommands.Add(compareNtk);
 root.Subcommands.Add(compare);
 
 var experiment = new Command("experiment", "Reproduce a paper's claim; writes a markdown table and PNG plots under docs/results (with --quick: a small grid into artifacts/).");
@@ -48,6 +57,10 @@ var sketching = new Command("sketching", "Seed 001's sketch claims: bucket loads
 sketching.Options.Add(quickOption);
 sketching.SetAction(parse => SketchingExperiment.Run(parse.GetValue(quickOption)));
 experiment.Subcommands.Add(sketching);
+var ntkExperiment = new Command("ntk", "Seed 004: ε against m for plain and leverage-sampled NTK features, KRR test accuracy, and the wide-net ↔ NTK-KRR equivalence.");
+ntkExperiment.Options.Add(quickOption);
+ntkExperiment.SetAction(parse => NtkExperiment.Run(parse.GetValue(quickOption)));
+experiment.Subcommands.Add(ntkExperiment);
 root.Subcommands.Add(experiment);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
