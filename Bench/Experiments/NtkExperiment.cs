@@ -144,7 +144,7 @@ public static class NtkExperiment
             + "The net is f(x) = (1/√m)·Σ_r a_r·ReLU(⟨w_r, x⟩) with a_r = ±1 in pairs sharing w_r (so f₀ = 0), W trained by gradient descent with step 1/(‖K‖ + λ) "
             + $"(‖K‖ from Lanczos) on ½‖f(X) − y‖² + (λ/2)‖W − W₀‖² until the gradient norm fell by 10⁻⁸ or {MaxSteps:N0} steps. "
             + "In the NTK limit the minimizer's predictions are K(x, X)(K + λI)⁻¹y.\n\n"
-            + equivalence.ToMarkdown() + $"\nLog–log slope of the gap against m: {slope:F2} (the linearization error of a width-m net shrinks like m^(−1/2)).\n\n![gap against m](ntk-equivalence.png)\n";
+            + equivalence.ToMarkdown() + $"\nLog–log slope of the gap against m: {slope:F2} (the linearization error of a width-m net is expected to shrink like m^(−1/2); where GD stopped at the step cap, the gradient ratio in the table says how much of the gap is optimization error).\n\n![gap against m](ntk-equivalence.png)\n";
         File.WriteAllText(Path.Combine(folder, "ntk.md"), markdown);
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, Path.Combine(folder, "ntk.md")))}[/] in {Durations.Format(clock.Elapsed)}");
         return 0;
