@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Kernels.Activations;
+using Kernels.Simd;
 
 namespace Kernels.Trees;
 

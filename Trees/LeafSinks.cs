@@ -1,5 +1,6 @@
 using System.Numerics;
 using Kernels.Activations;
+using Kernels.Simd;
 
 namespace Kernels.Trees;
 
@@ -26,17 +27,15 @@ internal readonly ref struct LeafWriter : IMatchSink
     {
         int first = (int)start;
         bool withValues = !_values.IsEmpty;
-        // Clearing the lowest set bit each round visits the matches in ascending order.
-        while (lanes != 0)
+        foreach (int lane in new SetBits(lanes))
         {
-            int leaf = first + BitOperations.TrailingZeroCount(lanes);
+            int leaf = first + lane;
             _indices[position] = leaf;
             if (withValues)
             {
                 _values[position] = _leaves[leaf];
             }
             position++;
-            lanes &= lanes - 1;
         }
     }
 }
@@ -74,13 +73,12 @@ internal readonly ref struct ActiveRowWriter : IMatchSink
         Span<int> indices = _destination.WritableIndices(_row);
         Span<float> values = _destination.WritableValues(_row);
         int first = (int)start;
-        while (lanes != 0)
+        foreach (int lane in new SetBits(lanes))
         {
-            int leaf = first + BitOperations.TrailingZeroCount(lanes);
+            int leaf = first + lane;
             indices[position] = leaf;
             values[position] = _leaves[leaf];
             position++;
-            lanes &= lanes - 1;
         }
     }
 }

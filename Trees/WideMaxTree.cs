@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Kernels.Activations;
+using Kernels.Simd;
 
 namespace Kernels.Trees;
 
@@ -238,20 +238,7 @@ internal sealed class WideMaxTree : TreeLayout
 
     private int Search<TSink>(ReadOnlySpan<float> tree, float threshold, TSink sink) where TSink : IMatchSink, allows ref struct
     {
-        ref float t = ref MemoryMarshal.GetReference(tree);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            return Search(ref t, new NodeComparer512(threshold), sink);
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            return Search(ref t, new NodeComparer256(threshold), sink);
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            return Search(ref t, new NodeComparer128(threshold), sink);
-        }
-        return Search(ref t, new NodeComparerScalar(threshold), sink);
+        return Search(ref MemoryMarshal.GetReference(tree), new NodeComparer(threshold), sink);
     }
 
     /// <summary>
@@ -262,8 +249,7 @@ internal sealed class WideMaxTree : TreeLayout
     /// order, so the matches come out ascending.
     /// </summary>
     [SkipLocalsInit]
-    private int Search<TComparer, TSink>(ref float tree, TComparer comparer, TSink sink)
-        where TComparer : struct, INodeComparer
+    private int Search<TSink>(ref float tree, NodeComparer comparer, TSink sink)
         where TSink : IMatchSink, allows ref struct
     {
         Span<int> frontiers = stackalloc int[FrontiersLength];
@@ -319,11 +305,10 @@ internal sealed class WideMaxTree : TreeLayout
     /// frontier is prefetched before any of it is read, so a level's cache misses overlap instead of following one
     /// another as in a depth-first walk. The frontiers live in <paramref name="frontiers"/>: the leaf nodes first
     /// (up to 16³), then the level-1 nodes (up to 16²), then the level-2 nodes (up to 16), each with 16 elements of
-    /// slack for <see cref="INodeComparer.AppendSelected"/>.
+    /// slack for <see cref="NodeComparer.AppendSelected"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ReadOnlySpan<int> ExpandBlock<TComparer>(ref float tree, TComparer comparer, int level, int root, Span<int> frontiers)
-        where TComparer : struct, INodeComparer
+    private ReadOnlySpan<int> ExpandBlock(ref float tree, NodeComparer comparer, int level, int root, Span<int> frontiers)
     {
         Span<int> next = Frontier(frontiers, level - 1);
         int length = comparer.AppendSelected(ref Unsafe.Add(ref tree, _offsets[level] + root * Children), root << ChildShift,
@@ -366,8 +351,7 @@ internal sealed class WideMaxTree : TreeLayout
 
     /// <summary>Passes the matches of the listed leaf nodes to the sink; returns <paramref name="count"/> plus their number.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Emit<TComparer, TSink>(ref float tree, TComparer comparer, TSink sink, ReadOnlySpan<int> leafNodes, int count)
-        where TComparer : struct, INodeComparer
+    private static int Emit<TSink>(ref float tree, NodeComparer comparer, TSink sink, ReadOnlySpan<int> leafNodes, int count)
         where TSink : IMatchSink, allows ref struct
     {
         foreach (int leafNode in leafNodes)

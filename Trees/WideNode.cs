@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -56,19 +55,6 @@ internal static unsafe class WideNode
         }
     }
 
-    /// <summary>Writes <c>first + c</c> for every set bit c of <paramref name="mask"/>, ascending; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int AppendSetBits(ulong mask, int first, ref int destination)
-    {
-        int count = 0;
-        while (mask != 0)
-        {
-            Unsafe.Add(ref destination, count++) = first + BitOperations.TrailingZeroCount(mask);
-            mask &= mask - 1;
-        }
-        return count;
-    }
-
     /// <summary>
     /// Prefetches, for every set bit c of <paramref name="mask"/>, the node <c>firstChild + c</c> of the level that
     /// starts at <paramref name="level"/>. Issuing them all before visiting any keeps several cache misses in flight,
@@ -78,10 +64,9 @@ internal static unsafe class WideNode
     public static void PrefetchChildren(ref float level, int firstChild, ulong mask)
     {
         ref float first = ref Unsafe.Add(ref level, (nint)firstChild * WideMaxTree.Children);
-        while (mask != 0)
+        foreach (int c in new SetBits(mask))
         {
-            Prefetch(ref Unsafe.Add(ref first, (nint)ulong.TrailingZeroCount(mask) * WideMaxTree.Children));
-            mask &= mask - 1;
+            Prefetch(ref Unsafe.Add(ref first, c * WideMaxTree.Children));
         }
     }
 }

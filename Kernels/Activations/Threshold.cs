@@ -10,8 +10,8 @@ namespace Kernels.Activations;
 /// <remarks>
 /// <para>Comparisons are IEEE: a NaN value is never ≥ anything, so it is never counted or reported; −0 and +0
 /// compare equal. A NaN threshold is rejected, since no value could ever match it; infinite thresholds are allowed.</para>
-/// <para>Vectorized with compare and <c>ExtractMostSignificantBits</c>, then bit iteration over the (usually few)
-/// matches; see <see cref="ThresholdScan"/>.</para>
+/// <para>One pass of the mask-scan driver (<see cref="MaskScan"/>) with <see cref="GreaterOrEqualPredicate{T}"/>:
+/// a vectorized compare and <c>ExtractMostSignificantBits</c>, then bit iteration over the (usually few) matches.</para>
 /// </remarks>
 public static class Threshold
 {
@@ -20,8 +20,7 @@ public static class Threshold
     public static int CountGreaterOrEqual<T>(ReadOnlySpan<T> values, T threshold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        Guard.RequireNotNaN(threshold, nameof(threshold));
-        return ThresholdScan.Run(values, threshold, default(CountOnly));
+        return MaskScan.Run(values, new GreaterOrEqualPredicate<T>(threshold), default(CountOnly));
     }
 
     /// <summary>
@@ -43,7 +42,7 @@ public static class Threshold
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
-        Guard.RequireNotNaN(threshold, nameof(threshold));
+        var atLeastThreshold = new GreaterOrEqualPredicate<T>(threshold);
         if (indexOffset < 0 || (long)indexOffset + values.Length - 1 > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(indexOffset), indexOffset,
@@ -51,13 +50,13 @@ public static class Threshold
         }
         if (indices.Length < values.Length)
         {
-            int required = ThresholdScan.Run(values, threshold, default(CountOnly));
+            int required = MaskScan.Run(values, atLeastThreshold, default(CountOnly));
             if (required > indices.Length)
             {
                 throw new ArgumentException(
                     $"indices has length {indices.Length}, but {required} values are ≥ {threshold}; nothing was written.", nameof(indices));
             }
         }
-        return ThresholdScan.Run(values, threshold, new IndexWriter(indices, indexOffset));
+        return MaskScan.Run(values, atLeastThreshold, new IndexWriter(indices, indexOffset));
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
+using Kernels.Simd;
 
 namespace Kernels.Activations;
 
@@ -73,31 +74,28 @@ public static unsafe class ThresholdProducts
             throw new ArgumentException(
                 $"destination has {destination.Rows} rows; it needs one per point (n = {points.Rows}).", nameof(destination));
         }
-        if (float.IsNaN(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold is NaN; no value compares ≥ NaN.");
-        }
+        var atLeastThreshold = new GreaterOrEqualPredicate<float>(threshold);
 
         int d = weights.Columns;
         if (Vector512.IsHardwareAccelerated && d >= Vector512<float>.Count)
         {
-            Run<ProductLanes512, Vector512<float>>(weights, points, threshold, destination, options);
+            Run<ProductLanes512, Vector512<float>>(weights, points, atLeastThreshold, destination, options);
         }
         else if (Vector256.IsHardwareAccelerated && d >= Vector256<float>.Count)
         {
-            Run<ProductLanes256, Vector256<float>>(weights, points, threshold, destination, options);
+            Run<ProductLanes256, Vector256<float>>(weights, points, atLeastThreshold, destination, options);
         }
         else if (Vector128.IsHardwareAccelerated && d >= Vector128<float>.Count)
         {
-            Run<ProductLanes128, Vector128<float>>(weights, points, threshold, destination, options);
+            Run<ProductLanes128, Vector128<float>>(weights, points, atLeastThreshold, destination, options);
         }
         else
         {
-            Run<ProductLanesScalar, float>(weights, points, threshold, destination, options);
+            Run<ProductLanesScalar, float>(weights, points, atLeastThreshold, destination, options);
         }
     }
 
-    private static void Run<TLanes, TVector>(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> points, float threshold,
+    private static void Run<TLanes, TVector>(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> points, GreaterOrEqualPredicate<float> atLeastThreshold,
         ActiveSets destination, BlasOptions options)
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct
@@ -119,7 +117,7 @@ public static unsafe class ThresholdProducts
             ActiveSets[] staging = threads == 1 ? [] : Staging(threads - 1, n);
             fixed (float* w = weights.Data)
             {
-                var work = new Parts<TLanes, TVector>(w, weights.Stride, m, d, packed, packedLength, n, threshold, destination, staging, threads);
+                var work = new Parts<TLanes, TVector>(w, weights.Stride, m, d, packed, packedLength, n, atLeastThreshold, destination, staging, threads);
                 if (threads == 1)
                 {
                     work.Run(0);
@@ -206,7 +204,7 @@ public static unsafe class ThresholdProducts
     /// (p = 0) or to staging set p − 1; ranges ascend with p, so joining them in order keeps every row ascending.
     /// </summary>
     private readonly struct Parts<TLanes, TVector>(
-        float* weights, int stride, int m, int d, float[] packed, int packedLength, int n, float threshold,
+        float* weights, int stride, int m, int d, float[] packed, int packedLength, int n, GreaterOrEqualPredicate<float> atLeastThreshold,
         ActiveSets destination, ActiveSets[] staging, int parts) : IParts
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct
@@ -346,12 +344,9 @@ public static unsafe class ThresholdProducts
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Emit(ActiveSets target, int[] counts, int i, int r, uint rowMask, Vector128<float> sums)
         {
-            uint matches = Vector128.GreaterThanOrEqual(sums, Vector128.Create(threshold)).ExtractMostSignificantBits() & rowMask;
-            while (matches != 0)
+            foreach (int k in new SetBits(atLeastThreshold.Test(sums).ExtractMostSignificantBits() & rowMask))
             {
-                int k = System.Numerics.BitOperations.TrailingZeroCount(matches);
                 Add(target, counts, i, r + k, sums.GetElement(k));
-                matches &= matches - 1;
             }
         }
 

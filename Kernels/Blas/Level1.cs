@@ -1,7 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Kernels.Simd;
 
 namespace Kernels.Blas;
@@ -142,69 +139,7 @@ public static class Level1
     public static int ArgMax<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = Max(x);
-        return T.IsNaN(max) ? FirstIndex(x, default(IsNaNPredicate<T>)) : FirstIndex(x, new EqualsPredicate<T>(max));
-    }
-
-    /// <summary>First index where the predicate holds; the caller guarantees that one exists.</summary>
-    private static int FirstIndex<T, TPredicate>(ReadOnlySpan<T> x, TPredicate predicate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TPredicate : struct, ILanePredicate<T>
-    {
-        ref T xs = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length;
-        nuint i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<T>.Count)
-        {
-            nuint w = (nuint)Vector512<T>.Count;
-            for (; i + w <= n; i += w)
-            {
-                ulong bits = predicate.Test(Vector512.LoadUnsafe(ref xs, i)).ExtractMostSignificantBits();
-                if (bits != 0)
-                {
-                    return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
-                }
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<T>.Count)
-        {
-            nuint w = (nuint)Vector256<T>.Count;
-            for (; i + w <= n; i += w)
-            {
-                uint bits = predicate.Test(Vector256.LoadUnsafe(ref xs, i)).ExtractMostSignificantBits();
-                if (bits != 0)
-                {
-                    return (int)(i + (nuint)BitOperations.TrailingZeroCount(bits));
-                }
-            }
-        }
-        for (; i < n; i++)
-        {
-            if (predicate.Test(Unsafe.Add(ref xs, i)))
-            {
-                return (int)i;
-            }
-        }
-        throw new InvalidOperationException("FirstIndex found no match although the caller guaranteed one.");
-    }
-
-    private interface ILanePredicate<T> where T : unmanaged
-    {
-        bool Test(T x);
-        Vector256<T> Test(Vector256<T> x);
-        Vector512<T> Test(Vector512<T> x);
-    }
-
-    private readonly struct EqualsPredicate<T>(T value) : ILanePredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        public bool Test(T x) => x == value;
-        public Vector256<T> Test(Vector256<T> x) => Vector256.Equals(x, Vector256.Create(value));
-        public Vector512<T> Test(Vector512<T> x) => Vector512.Equals(x, Vector512.Create(value));
-    }
-
-    private readonly struct IsNaNPredicate<T> : ILanePredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        public bool Test(T x) => T.IsNaN(x);
-        public Vector256<T> Test(Vector256<T> x) => ~Vector256.Equals(x, x);
-        public Vector512<T> Test(Vector512<T> x) => ~Vector512.Equals(x, x);
+        // Max found a match, so the scan cannot return −1.
+        return T.IsNaN(max) ? MaskScan.IndexOfFirst(x, default(NaNPredicate<T>)) : MaskScan.IndexOfFirst(x, new EqualPredicate<T>(max));
     }
 }

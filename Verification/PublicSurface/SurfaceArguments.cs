@@ -38,6 +38,8 @@ public static class SurfaceArguments
         ["ThresholdForest.Query.threshold"] = "as Threshold.CountGreaterOrEqual",
         ["ThresholdForest.QueryAll.threshold"] = "as Threshold.CountGreaterOrEqual",
         ["ThresholdProducts.CompressGreaterOrEqual.threshold"] = "as Threshold.CountGreaterOrEqual",
+        ["GreaterOrEqualPredicate`1..ctor.threshold"] = "as Threshold.CountGreaterOrEqual",
+        ["EqualPredicate`1..ctor.value"] = "x = ±∞ holds for that infinity alone",
     };
 
     /// <summary>
@@ -47,6 +49,9 @@ public static class SurfaceArguments
     public static readonly IReadOnlyDictionary<string, string> DataOperands = new Dictionary<string, string>
     {
         ["VectorMath.MultiplyAdd"] = "element arithmetic a·b + c for operator authors, the scalar lane of the vector overloads",
+        ["GreaterOrEqualPredicate`1.Test"] = "the element compared, the scalar lane of the vector overloads (NaN compares false)",
+        ["EqualPredicate`1.Test"] = "as GreaterOrEqualPredicate.Test",
+        ["NaNPredicate`1.Test"] = "the element tested; NaN is what it looks for",
     };
 
     /// <summary>Every method of the public surface that one of the contract checks applies to.</summary>
@@ -169,6 +174,9 @@ public static class SurfaceArguments
             nameof(DistanceRatioRange) => new DistanceRatioRange(0.9, 1.1, 3),
             nameof(SubspaceDistortionResult) => new SubspaceDistortionResult(0.9, 1.1, 3),
             nameof(BucketLoadStatistics) => new BucketLoadStatistics(100, Size, 10, 15),
+            "GreaterOrEqualPredicate`1" => new global::Kernels.Simd.GreaterOrEqualPredicate<float>(0f),
+            "EqualPredicate`1" => new global::Kernels.Simd.EqualPredicate<float>(0f),
+            "NaNPredicate`1" => default(global::Kernels.Simd.NaNPredicate<float>),
             _ => throw new InvalidOperationException($"No instance of {Describe(type)}: add a factory to SurfaceArguments.Instance."),
         };
     }

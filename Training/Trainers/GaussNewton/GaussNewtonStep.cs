@@ -1,7 +1,7 @@
 using Kernels.Activations;
-using System.Numerics;
 using Kernels.Blas;
 using Kernels.Linalg;
+using Kernels.Simd;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
 
@@ -237,11 +237,9 @@ internal sealed class GaussNewtonStep
         var mask = _pointMasks.AsSpan(r * _maskWords, _maskWords);
         for (int w = 0; w < mask.Length; w++)
         {
-            ulong bits = mask[w];
-            while (bits != 0)
+            foreach (int bit in new SetBits(mask[w]))
             {
-                points[count++] = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
+                points[count++] = (w << 6) + bit;
             }
         }
         return count;

@@ -1,10 +1,9 @@
-using System.Numerics;
-
-namespace Kernels.Activations;
+namespace Kernels.Simd;
 
 /// <summary>
-/// What a mask scan (a compare of a vector of elements, turned into a bitmask) does with each group of matching lanes,
-/// beyond counting them: the threshold kernels and the trees' node searches pass one of these to their scan loop.
+/// What a mask scan (<see cref="MaskScan"/>: a compare of a vector of elements, turned into a bitmask) does with each
+/// group of matching lanes, beyond counting them: the threshold kernels and the trees' node searches pass one of these
+/// to the scan.
 /// </summary>
 public interface IMatchSink
 {
@@ -47,11 +46,9 @@ public readonly ref struct IndexWriter : IMatchSink
     public void Accept(int position, nuint start, ulong lanes)
     {
         int first = _indexOffset + (int)start;
-        // Clearing the lowest set bit each round visits the matches in ascending order.
-        while (lanes != 0)
+        foreach (int lane in new SetBits(lanes))
         {
-            _destination[position++] = first + BitOperations.TrailingZeroCount(lanes);
-            lanes &= lanes - 1;
+            _destination[position++] = first + lane;
         }
     }
 }
