@@ -7,7 +7,8 @@ using Kernels.Simd;
 namespace Kernels.Sketching.Hashing;
 
 /// <summary>
-/// The maps from a hash value to buckets and signs, and the batch loops of every family: eight keys per 512-bit
+/// The maps from a hash value to buckets and signs, and the batch loops of every family (their checked entry points
+/// are <see cref="HashEntryPoints"/>): eight keys per 512-bit
 /// vector or four per 256-bit vector (64-bit lanes) where the family is vectorized, or eight keys in 32-bit lanes for
 /// gathering families, then a scalar tail. The vector maps need <see cref="IRawHash.RangeBits"/> ≤ 32, which every
 /// vectorized family has.
@@ -47,40 +48,6 @@ internal static class HashBatch
         uint w = Map(value, 2u * (uint)buckets, bits);
         int upper = w >= (uint)buckets ? 1 : 0;
         return ((int)(w - (uint)(upper * buckets)), 1 - 2 * upper);
-    }
-
-    /// <summary>
-    /// <see cref="IHashFunction.Buckets"/> of a family whose keys are below <paramref name="keyCount"/>: every argument
-    /// checked before anything is written, then <see cref="Buckets{THash}"/>.
-    /// </summary>
-    public static void CheckedBuckets<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> destination)
-        where THash : struct, IRawHash
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        Guard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, keyCount);
-        Buckets(hash, keys, buckets, destination);
-    }
-
-    /// <summary><see cref="IHashFunction.Signs"/>: the checks, then <see cref="Signs{THash}"/>.</summary>
-    public static void CheckedSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, Span<int> destination)
-        where THash : struct, IRawHash
-    {
-        Guard.RequireDestination(destination.Length, keys.Length, nameof(destination));
-        HashGuard.RequireKeys(keys, keyCount);
-        Signs(hash, keys, destination);
-    }
-
-    /// <summary><see cref="IHashFunction.BucketsAndSigns"/>: the checks, then <see cref="BucketsAndSigns{THash}"/>.</summary>
-    public static void CheckedBucketsAndSigns<THash>(in THash hash, ulong keyCount, ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination,
-        Span<int> signDestination) where THash : struct, IRawHash
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        Guard.RequireDestination(bucketDestination.Length, keys.Length, nameof(bucketDestination));
-        Guard.RequireDestination(signDestination.Length, keys.Length, nameof(signDestination));
-        Guard.RequireDisjoint<int>(bucketDestination[..keys.Length], nameof(bucketDestination), signDestination[..keys.Length], nameof(signDestination));
-        HashGuard.RequireKeys(keys, keyCount);
-        BucketsAndSigns(hash, keys, buckets, bucketDestination, signDestination);
     }
 
     /// <summary>Buckets of every key; the caller has validated the arguments.</summary>

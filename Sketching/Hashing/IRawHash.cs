@@ -4,12 +4,16 @@ namespace Kernels.Sketching.Hashing;
 
 /// <summary>
 /// The core of a hash family: a hash value uniform on [0, R) with R ≤ 2^<see cref="RangeBits"/>, per key and, where the
-/// family has one, per vector of keys. <see cref="HashBatch"/> owns the loops and the maps to buckets and signs, so
-/// every family shares one implementation of them.
+/// family has one, per vector of keys. <see cref="HashBatch"/> owns the loops and the maps to buckets and signs, and
+/// <see cref="HashEntryPoints"/> the checked members of <see cref="IHashFunction"/>, so every family shares one
+/// implementation of them.
 /// </summary>
 /// <remarks>Keys arrive zero-extended in 64-bit lanes; every overload must return the scalar values lane by lane.</remarks>
 internal interface IRawHash
 {
+    /// <summary>Keys must be below this number (2³² when every 32-bit key is allowed), as <see cref="IHashFunction.KeyCount"/>.</summary>
+    ulong KeyCount { get; }
+
     /// <summary>b with R ≤ 2^b: a value v maps to bucket ⌊v·m / 2^b⌋ of m.</summary>
     int RangeBits { get; }
 

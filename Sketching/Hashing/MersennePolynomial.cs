@@ -21,6 +21,9 @@ internal readonly struct MersennePolynomial(ulong[] coefficients, int bits) : IR
 
     public ReadOnlySpan<ulong> Coefficients => coefficients;
 
+    /// <summary>2³² for 2⁶¹ − 1 (every 32-bit key); p for 2³¹ − 1 (keys must be field elements).</summary>
+    public ulong KeyCount => bits == 61 ? 1UL << 32 : _prime;
+
     public int RangeBits => bits;
 
     public bool IsVectorized512 => bits == 31 && Avx512F.IsSupported;

@@ -48,32 +48,23 @@ public readonly struct MultiplyShift : IHashFunction, IRawHash
     public uint Hash(uint key) => (uint)((_multiplier * key + _increment) >> 32);
 
     /// <inheritdoc/>
-    public int Bucket(uint key, int buckets)
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        return HashBatch.Bucket(Hash(key), buckets, 32);
-    }
+    public int Bucket(uint key, int buckets) => HashEntryPoints.Bucket(this, key, buckets);
 
     /// <inheritdoc/>
-    public int Sign(uint key) => HashBatch.Sign(Hash(key), 32);
+    public int Sign(uint key) => HashEntryPoints.Sign(this, key);
 
     /// <inheritdoc/>
-    public (int Bucket, int Sign) BucketAndSign(uint key, int buckets)
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        return HashBatch.BucketAndSign(Hash(key), buckets, 32);
-    }
+    public (int Bucket, int Sign) BucketAndSign(uint key, int buckets) => HashEntryPoints.BucketAndSign(this, key, buckets);
 
     /// <inheritdoc/>
-    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) =>
-        HashBatch.CheckedBuckets(this, KeyCount, keys, buckets, destination);
+    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) => HashEntryPoints.Buckets(this, keys, buckets, destination);
 
     /// <inheritdoc/>
-    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashBatch.CheckedSigns(this, KeyCount, keys, destination);
+    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashEntryPoints.Signs(this, keys, destination);
 
     /// <inheritdoc/>
     public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination) =>
-        HashBatch.CheckedBucketsAndSigns(this, KeyCount, keys, buckets, bucketDestination, signDestination);
+        HashEntryPoints.BucketsAndSigns(this, keys, buckets, bucketDestination, signDestination);
 
     int IRawHash.RangeBits => 32;
 

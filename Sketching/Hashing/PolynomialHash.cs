@@ -53,7 +53,7 @@ public readonly struct PolynomialHash : IHashFunction
     public int Independence => Coefficients.Length;
 
     /// <summary>2³² for <see cref="PrimeField.Mersenne61"/>; 2³¹ − 1 for <see cref="PrimeField.Mersenne31"/>.</summary>
-    public ulong KeyCount => Field == PrimeField.Mersenne61 ? 1UL << 32 : Prime;
+    public ulong KeyCount => _polynomial.KeyCount;
 
     /// <summary>The coefficients c₀ (of x^(k−1)) … c_(k−1) (the constant), each in [0, p).</summary>
     public ReadOnlySpan<ulong> Coefficients => _polynomial.Coefficients;
@@ -67,32 +67,23 @@ public readonly struct PolynomialHash : IHashFunction
     }
 
     /// <inheritdoc/>
-    public int Bucket(uint key, int buckets)
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        return HashBatch.Bucket(Hash(key), buckets, _polynomial.Bits);
-    }
+    public int Bucket(uint key, int buckets) => HashEntryPoints.Bucket(_polynomial, key, buckets);
 
     /// <inheritdoc/>
-    public int Sign(uint key) => HashBatch.Sign(Hash(key), _polynomial.Bits);
+    public int Sign(uint key) => HashEntryPoints.Sign(_polynomial, key);
 
     /// <inheritdoc/>
-    public (int Bucket, int Sign) BucketAndSign(uint key, int buckets)
-    {
-        Guard.RequireAtLeast(buckets, 1, nameof(buckets));
-        return HashBatch.BucketAndSign(Hash(key), buckets, _polynomial.Bits);
-    }
+    public (int Bucket, int Sign) BucketAndSign(uint key, int buckets) => HashEntryPoints.BucketAndSign(_polynomial, key, buckets);
 
     /// <inheritdoc/>
-    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) =>
-        HashBatch.CheckedBuckets(_polynomial, KeyCount, keys, buckets, destination);
+    public void Buckets(ReadOnlySpan<uint> keys, int buckets, Span<int> destination) => HashEntryPoints.Buckets(_polynomial, keys, buckets, destination);
 
     /// <inheritdoc/>
-    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashBatch.CheckedSigns(_polynomial, KeyCount, keys, destination);
+    public void Signs(ReadOnlySpan<uint> keys, Span<int> destination) => HashEntryPoints.Signs(_polynomial, keys, destination);
 
     /// <inheritdoc/>
     public void BucketsAndSigns(ReadOnlySpan<uint> keys, int buckets, Span<int> bucketDestination, Span<int> signDestination) =>
-        HashBatch.CheckedBucketsAndSigns(_polynomial, KeyCount, keys, buckets, bucketDestination, signDestination);
+        HashEntryPoints.BucketsAndSigns(_polynomial, keys, buckets, bucketDestination, signDestination);
 
     /// <summary>The polynomial itself, for operators that hash in their own loops.</summary>
     internal MersennePolynomial Polynomial => _polynomial;
