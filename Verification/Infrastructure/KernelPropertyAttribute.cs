@@ -16,12 +16,16 @@ public sealed class KernelPropertyAttribute : PropertyAttribute
     /// <summary>Default number of generated cases per property.</summary>
     public const int DefaultMaxTest = 150;
 
+    /// <summary>Cap on the FsCheck size parameter, and so on generated vector lengths.</summary>
+    public const int MaxSize = 700;
+
     /// <summary>Configures the defaults; individual tests may still lower <see cref="PropertyAttribute.MaxTest"/> for costly properties.</summary>
     public KernelPropertyAttribute()
     {
         MaxTest = DefaultMaxTest;
-        EndSize = Generators.MaxSize;
-        Arbitrary = [typeof(Generators)];
+        EndSize = MaxSize;
+        // The generators, one class per layer of the library (Infrastructure/Kernels, /Sketching, /Trees).
+        Arbitrary = [typeof(KernelGenerators), typeof(SketchingGenerators), typeof(TreeGenerators)];
         QuietOnSuccess = true;
         string? replay = Environment.GetEnvironmentVariable("KERNELS_REPLAY");
         if (!string.IsNullOrWhiteSpace(replay))

@@ -2,19 +2,18 @@ using FsCheck;
 using FsCheck.Fluent;
 using Kernels.Blas;
 using Kernels.Linalg;
-using Kernels.Sketching.Hashing;
 
 namespace Kernels.Verification.Infrastructure;
 
 /// <summary>
-/// All FsCheck generators of the suite, registered through <see cref="KernelPropertyAttribute"/>.
-/// Sizes are capped by <see cref="MaxSize"/>; every generated type shrinks toward a small, plain case.
+/// The FsCheck generators of the Kernels layer's cases (vectors, fills, matrices, sparse, SPD, tall and triangular
+/// matrices), registered through <see cref="KernelPropertyAttribute"/>. Sizes are capped below
+/// <see cref="KernelPropertyAttribute.MaxSize"/>; every generated type shrinks toward a small, plain case.
 /// </summary>
-public static class Generators
+/// <remarks>The namespace is the suite's one infrastructure namespace, whatever the folder, so that a test needs one
+/// <c>using</c> for every case type.</remarks>
+public static class KernelGenerators
 {
-    /// <summary>Cap on the FsCheck size parameter, and so on generated vector lengths.</summary>
-    public const int MaxSize = 700;
-
     /// <summary>Cap on the rows of a generated sparse matrix.</summary>
     public const int MaxSparseRows = 48;
 
@@ -33,7 +32,7 @@ public static class Generators
 
     private static Gen<VectorCase> VectorGen() =>
         from length in Gen.Sized(s => Gen.Frequency(
-            (3, Gen.Choose(0, Math.Min(s, MaxSize))),
+            (3, Gen.Choose(0, Math.Min(s, KernelPropertyAttribute.MaxSize))),
             (2, Gen.Elements(0, 1, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257))))
         from offset in Gen.Choose(0, 15)
         from kind in Gen.Elements(Enum.GetValues<ValueKind>())
@@ -49,7 +48,7 @@ public static class Generators
 
     private static Gen<FillSplit> FillSplitGen() =>
         from length in Gen.Sized(s => Gen.Frequency(
-            (3, Gen.Choose(0, Math.Min(s, MaxSize))),
+            (3, Gen.Choose(0, Math.Min(s, KernelPropertyAttribute.MaxSize))),
             (2, Gen.Elements(0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 300))))
         from cutCount in Gen.Choose(0, 8)
         from cuts in Gen.Choose(0, length).ArrayOf(cutCount)
@@ -181,64 +180,6 @@ public static class Generators
     }
 
     /// <summary>
-    /// Batch hashing: every family, batch lengths biased to the 8-key vector boundaries, bucket counts from 1 through odd
-    /// and power-of-two sizes to <see cref="int.MaxValue"/>. Shrinking shortens the batch and plainens the buckets.
-    /// </summary>
-    public static Arbitrary<HashCase> Hashes() =>
-        Arb.From(HashGen(), ShrinkHash);
-
-    private static Gen<HashCase> HashGen() =>
-        from family in Gen.Elements(Enum.GetValues<HashFamily>())
-        from length in Gen.Sized(s => Gen.Frequency(
-            (3, Gen.Choose(0, Math.Min(s, 300))),
-            (2, Gen.Elements(0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33))))
-        from buckets in Gen.Frequency(
-            (3, Gen.Choose(1, 1000)),
-            (1, Gen.Elements(1, 2, 3, 64, 1 << 20, (1 << 30) + 7, int.MaxValue)))
-        from seed in Gen.Choose(0, int.MaxValue)
-        select new HashCase(family, length, buckets, seed);
-
-    private static IEnumerable<HashCase> ShrinkHash(HashCase c)
-    {
-        if (c.Length > 0)
-        {
-            yield return c with { Length = c.Length / 2 };
-            yield return c with { Length = c.Length - 1 };
-        }
-        if (c.Buckets > 2)
-        {
-            yield return c with { Buckets = 2 };
-        }
-    }
-
-    /// <summary>
-    /// Sketch operators: every kind, s up to 40, N up to 300 (powers of two and their neighbours often, for SRHT's
-    /// padding), d up to 20, 1 to 5 nonzeros per column. Shrinking halves the sizes and plainens the kind.
-    /// </summary>
-    public static Arbitrary<SketchCase> Sketches() =>
-        Arb.From(SketchGen(), ShrinkSketch);
-
-    private static Gen<SketchCase> SketchGen() =>
-        from kind in Gen.Elements(Enum.GetValues<SketchKind>())
-        from rows in Gen.Choose(1, 40)
-        from columns in Gen.Frequency(
-            (3, Gen.Choose(1, 300)),
-            (2, Gen.Elements(1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257)))
-        from width in Gen.Choose(0, 20)
-        from nonzeros in Gen.Choose(1, 5)
-        from seed in Gen.Choose(0, int.MaxValue)
-        select new SketchCase(kind, rows, columns, width, nonzeros, seed);
-
-    private static IEnumerable<SketchCase> ShrinkSketch(SketchCase c)
-    {
-        if (c.Rows > 1) { yield return c with { Rows = c.Rows / 2 }; }
-        if (c.Columns > 1) { yield return c with { Columns = c.Columns / 2 }; }
-        if (c.Width > 1) { yield return c with { Width = c.Width / 2 }; }
-        if (c.Nonzeros > 1) { yield return c with { Nonzeros = 1 }; }
-        if (c.Kind != SketchKind.CountSketch) { yield return c with { Kind = SketchKind.CountSketch }; }
-    }
-
-    /// <summary>
     /// Symmetric positive definite matrices: orders up to <see cref="MaxDenseOrder"/> (biased to block edges), condition
     /// numbers 10⁰ … 10¹⁰, stride padding 0..3. Shrinking halves or trims the order and lowers the condition number.
     /// </summary>
@@ -317,137 +258,5 @@ public static class Generators
         if (c.Transpose != Transpose.None) { yield return c with { Transpose = Transpose.None }; }
         if (c.Diagonal != Diagonal.NonUnit) { yield return c with { Diagonal = Diagonal.NonUnit }; }
         if (c.Side != Side.Left) { yield return c with { Side = Side.Left }; }
-    }
-
-    /// <summary>Cap on the data points of a generated forest script.</summary>
-    public const int MaxForestPoints = 6;
-
-    /// <summary>Cap on the steps of a generated forest script.</summary>
-    public const int MaxForestSteps = 24;
-
-    /// <summary>
-    /// Forest scripts: n up to <see cref="MaxForestPoints"/> (often 1), m biased to the fan-out boundaries of both
-    /// layouts (1, 2, 15–17, 255–257, 4095–4097, and past 4096 for four wide levels), d from 0 to 40, exact (small-integer) or real-valued data, and up to
-    /// <see cref="MaxForestSteps"/> steps, a third of them queries. Shrinking drops steps, then shrinks m, n, d and batches.
-    /// </summary>
-    public static Arbitrary<ForestScript> ForestScripts() =>
-        Arb.From(ForestScriptGen(), ShrinkForestScript);
-
-    private static Gen<ForestScript> ForestScriptGen() =>
-        from points in Gen.Frequency((2, Gen.Constant(1)), (3, Gen.Choose(2, MaxForestPoints)))
-        from neurons in Gen.Frequency(
-            (4, Gen.Choose(1, 300)),
-            (3, Gen.Elements(1, 2, 15, 16, 17, 31, 32, 33, 255, 256, 257)),
-            (2, Gen.Elements(4095, 4096, 4097, 4111, 5000)))
-        from dimension in Gen.Frequency((1, Gen.Elements(0, 1, 16, 32)), (3, Gen.Choose(1, 40)))
-        from kind in Gen.Frequency((2, Gen.Constant(ValueKind.SmallIntegers)), (1, Gen.Constant(ValueKind.Uniform)))
-        from seed in Gen.Choose(0, int.MaxValue)
-        from steps in Gen.Sized(s => Gen.Choose(0, Math.Min(MaxForestSteps, 1 + s / 4)))
-        from operations in ForestOperationGen().ArrayOf(steps)
-        select new ForestScript(points, neurons, dimension, kind, seed, operations);
-
-    private static Gen<ForestOperation> ForestOperationGen() =>
-        from step in Gen.Frequency(
-            (3, Gen.Constant(ForestStep.Update)),
-            (2, Gen.Constant(ForestStep.UpdateMany)),
-            (1, Gen.Constant(ForestStep.UpdateAll)),
-            (3, Gen.Constant(ForestStep.Query)))
-        from target in Gen.Choose(0, int.MaxValue)
-        from size in Gen.Frequency((3, Gen.Choose(1, 8)), (1, Gen.Choose(9, 400)))
-        from seed in Gen.Choose(0, int.MaxValue)
-        select new ForestOperation(step, target, size, seed);
-
-    private static IEnumerable<ForestScript> ShrinkForestScript(ForestScript c)
-    {
-        ForestOperation[] ops = c.Operations;
-        if (ops.Length > 1)
-        {
-            yield return c with { Operations = ops[..(ops.Length / 2)] };
-            yield return c with { Operations = ops[(ops.Length / 2)..] };
-        }
-        for (int i = 0; i < ops.Length; i++)
-        {
-            yield return c with { Operations = [.. ops[..i], .. ops[(i + 1)..]] };
-        }
-        if (c.Neurons > 1)
-        {
-            yield return c with { Neurons = c.Neurons / 2 };
-            yield return c with { Neurons = c.Neurons - 1 };
-        }
-        if (c.Points > 1) { yield return c with { Points = c.Points - 1 }; }
-        if (c.Dimension > 1) { yield return c with { Dimension = c.Dimension / 2 }; }
-        if (c.Kind != ValueKind.SmallIntegers) { yield return c with { Kind = ValueKind.SmallIntegers }; }
-        for (int i = 0; i < ops.Length; i++)
-        {
-            if (ops[i].Step == ForestStep.UpdateMany && ops[i].Size > 1)
-            {
-                ForestOperation[] smaller = [.. ops];
-                smaller[i] = ops[i] with { Size = ops[i].Size / 2 };
-                yield return c with { Operations = smaller };
-            }
-        }
-    }
-
-    /// <summary>
-    /// HashedNets layers: widths up to 70 (around the 12 × 32 Gemm tiles and the 256-key hash runs), buckets from 1 to
-    /// inputs·outputs (often few, so that buckets are shared), batches from 0 to 20, every hash family, with and without
-    /// sign hash and bias. Shrinking halves the widths and the batch and plainens the options.
-    /// </summary>
-    public static Arbitrary<HashedLinearCase> HashedLayers() =>
-        Arb.From(HashedLayerGen(), ShrinkHashedLayer);
-
-    private static Gen<HashedLinearCase> HashedLayerGen()
-    {
-        Gen<int> width = Gen.Frequency((3, Gen.Choose(1, 70)), (2, Gen.Elements(1, 2, 11, 12, 13, 31, 32, 33, 63, 64, 65)));
-        return from inputs in width
-               from outputs in width
-               from buckets in Gen.Frequency(
-                   (2, Gen.Choose(1, Math.Min(16, inputs * outputs))),
-                   (3, Gen.Choose(1, inputs * outputs)))
-               from batch in Gen.Frequency((1, Gen.Elements(0, 1)), (3, Gen.Choose(0, 20)))
-               from signed in Gen.Elements(true, false)
-               from bias in Gen.Elements(true, false)
-               from family in Gen.Elements(Enum.GetValues<HashFamily>())
-               from seed in Gen.Choose(0, int.MaxValue)
-               select new HashedLinearCase(inputs, outputs, buckets, batch, signed, bias, family, seed);
-    }
-
-    private static IEnumerable<HashedLinearCase> ShrinkHashedLayer(HashedLinearCase c)
-    {
-        if (c.Inputs > 1) { yield return c with { Inputs = c.Inputs / 2, Buckets = Math.Min(c.Buckets, c.Inputs / 2 * c.Outputs) }; }
-        if (c.Outputs > 1) { yield return c with { Outputs = c.Outputs / 2, Buckets = Math.Min(c.Buckets, c.Inputs * (c.Outputs / 2)) }; }
-        if (c.Buckets > 1) { yield return c with { Buckets = c.Buckets / 2 }; }
-        if (c.Batch > 1) { yield return c with { Batch = c.Batch / 2 }; }
-        if (c.Bias) { yield return c with { Bias = false }; }
-        if (c.Family != HashFamily.MultiplyShift) { yield return c with { Family = HashFamily.MultiplyShift }; }
-    }
-
-    /// <summary>
-    /// Sketched layers: every sketch kind, s up to 24, inputs up to 80 (around powers of two for the SRHT), outputs up to
-    /// 40, 1 to 4 nonzeros per column, batches from 0 to 12, with and without bias. Shrinking halves the sizes and
-    /// plainens the kind.
-    /// </summary>
-    public static Arbitrary<SketchedLinearCase> SketchedLayers() =>
-        Arb.From(SketchedLayerGen(), ShrinkSketchedLayer);
-
-    private static Gen<SketchedLinearCase> SketchedLayerGen() =>
-        from kind in Gen.Elements(Enum.GetValues<SketchKind>())
-        from inputs in Gen.Frequency((3, Gen.Choose(1, 80)), (2, Gen.Elements(1, 2, 15, 16, 17, 31, 32, 33, 64)))
-        from rows in Gen.Choose(1, 24)
-        from outputs in Gen.Choose(1, 40)
-        from nonzeros in Gen.Choose(1, 4)
-        from batch in Gen.Frequency((1, Gen.Elements(0, 1)), (3, Gen.Choose(0, 12)))
-        from bias in Gen.Elements(true, false)
-        from seed in Gen.Choose(0, int.MaxValue)
-        select new SketchedLinearCase(kind, rows, inputs, outputs, nonzeros, batch, bias, seed);
-
-    private static IEnumerable<SketchedLinearCase> ShrinkSketchedLayer(SketchedLinearCase c)
-    {
-        if (c.SketchRows > 1) { yield return c with { SketchRows = c.SketchRows / 2 }; }
-        if (c.Inputs > 1) { yield return c with { Inputs = c.Inputs / 2 }; }
-        if (c.Outputs > 1) { yield return c with { Outputs = c.Outputs / 2 }; }
-        if (c.Batch > 1) { yield return c with { Batch = c.Batch / 2 }; }
-        if (c.Bias) { yield return c with { Bias = false }; }
-        if (c.Kind != SketchKind.CountSketch) { yield return c with { Kind = SketchKind.CountSketch }; }
     }
 }
