@@ -9,7 +9,7 @@ namespace Kernels.Verification.Kernels.Randomness;
 /// The contract of <see cref="CounterRandom"/>: value k depends only on (seed, stream, k), whatever the split into
 /// calls, the order, the threads or the vector path; plus the documented layout, the ranges and argument checks.
 /// </summary>
-public sealed class CounterRandomTests
+public sealed partial class CounterRandomTests
 {
     // ---- Blocks, paths and threads ----------------------------------------------------------------------
 

@@ -181,4 +181,48 @@ public sealed class SketchedLinearTests
         Assert.Throws<InvalidOperationException>(() => layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, 2, 20), new ReadOnlyMatrixView<double>(dy, 2, 4), dp, [], 0.0, workspace));
         layer.BackwardParameters(new ReadOnlyMatrixView<double>(x, 3, 20), new ReadOnlyMatrixView<double>(dy, 3, 4), dp, [], 0.0, workspace);
     }
+
+    [Fact]
+    public void Sketched_layer_rejects_mismatched_shapes_and_foreign_workspaces()
+    {
+        ISketch<double> sketch = new CountSketchDistribution(4, 9).Sample<double>(1);
+        var layer = new SketchedLinear<double>(sketch, 3);
+        var other = new SketchedLinear<double>(sketch, 3);
+        var workspace = new SketchedLinearWorkspace<double>(layer, 2);
+        var data = new double[64];
+        var output = new double[64];
+        Array.Fill(output, 7.0);
+
+        Assert.Throws<ArgumentNullException>("sketch", () => new SketchedLinear<double>(null!, 3));
+        Assert.Throws<ArgumentOutOfRangeException>("outputs", () => new SketchedLinear<double>(sketch, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("maxBatch", () => new SketchedLinearWorkspace<double>(layer, 0));
+        Assert.Throws<ArgumentException>("input", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 8), new MatrixView<double>(output, 2, 3), workspace));
+        Assert.Throws<ArgumentException>("output", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 4), workspace));
+        Assert.Throws<ArgumentException>("workspace", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 3, 9), new MatrixView<double>(output, 3, 3), workspace));
+        Assert.Throws<ArgumentException>("workspace", () => other.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 3), workspace));
+        Assert.Throws<ArgumentNullException>("workspace", () => layer.Forward(new ReadOnlyMatrixView<double>(data, 2, 9), new MatrixView<double>(output, 2, 3), null!));
+        Assert.Throws<ArgumentException>("inputGradient", () => layer.BackwardInput(new ReadOnlyMatrixView<double>(data, 2, 3), new MatrixView<double>(output, 2, 8), 0.0, workspace));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 11), output.AsSpan(20, 3), 0.0, workspace));
+        Assert.Throws<ArgumentException>("biasGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), output.AsSpan(0, 12), output.AsSpan(20, 2), 0.0, workspace));
+        Assert.Throws<ArgumentException>("weightGradient", () => layer.BackwardParameters(new ReadOnlyMatrixView<double>(data, 2, 9), new ReadOnlyMatrixView<double>(data, 2, 3), data.AsSpan(0, 12), output.AsSpan(20, 3), 0.0, workspace));
+        Assert.All(output, v => Assert.Equal(7.0, v));
+    }
+
+    [Fact]
+    public void Passes_do_not_allocate()
+    {
+        var sketched = new SketchedLinear<float>(new SparseEmbeddingDistribution(40, 300, 3).Sample<float>(2), 200);
+        var workspace = new SketchedLinearWorkspace<float>(sketched, 16);
+        float[] x = SampleData.Matrix<float>(16, 300, 1), dy = SampleData.Matrix<float>(16, 200, 2);
+        float[] y = new float[16 * 200], dx = new float[16 * 300], db = new float[200], dp = new float[40 * 200];
+        BlasOptions one = BlasOptions.SingleThreaded;
+        // Scratch comes from the array pool, which a gen-2 collection (tests run in parallel) may trim; the best of three counts.
+        long allocated = Enumerable.Range(0, 3).Min(_ => Allocation.Measure(() =>
+        {
+            sketched.Forward(new ReadOnlyMatrixView<float>(x, 16, 300), new MatrixView<float>(y, 16, 200), workspace, one);
+            sketched.BackwardInput(new ReadOnlyMatrixView<float>(dy, 16, 200), new MatrixView<float>(dx, 16, 300), 0f, workspace, one);
+            sketched.BackwardParameters(new ReadOnlyMatrixView<float>(x, 16, 300), new ReadOnlyMatrixView<float>(dy, 16, 200), dp, db, 0f, workspace, one);
+        }));
+        Assert.Equal(0, allocated);
+    }
 }

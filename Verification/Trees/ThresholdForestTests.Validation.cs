@@ -6,7 +6,7 @@ using Kernels.Verification.Infrastructure;
 namespace Kernels.Verification.Trees;
 
 /// <summary>Bad input throws, names the argument, and leaves the forest as it was.</summary>
-public sealed class ThresholdForestValidationTests
+public sealed partial class ThresholdForestTests
 {
     private const int Points = 3, Neurons = 40, Dimension = 4;
 

@@ -10,7 +10,7 @@ namespace Kernels.Verification.Trees;
 /// Two ways to the same forest must agree: a batch against the same updates one at a time, the wide layout against
 /// the binary reference, one thread against several, and the forest's active sets against the dense producer's.
 /// </summary>
-public sealed class ThresholdForestEquivalenceTests
+public sealed partial class ThresholdForestTests
 {
     /// <summary>
     /// Every update step of a script, applied as one <c>UpdateMany</c> batch to one forest and as single <c>Update</c>

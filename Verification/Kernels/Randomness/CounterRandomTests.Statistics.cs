@@ -13,7 +13,7 @@ namespace Kernels.Verification.Kernels.Randomness;
 /// grid k·2⁻²⁴ or k·2⁻⁵³; Box–Muller normals of such uniforms). The small gaps between those and the continuous laws
 /// are added to the bounds where they matter, as stated at each test.
 /// </summary>
-public sealed class RandomStatisticsTests
+public sealed partial class CounterRandomTests
 {
     /// <summary>The largest false-failure probability allowed for one test.</summary>
     private const double Budget = 1e-6;

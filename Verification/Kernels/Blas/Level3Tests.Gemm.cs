@@ -5,7 +5,7 @@ using Kernels.Verification.Infrastructure;
 namespace Kernels.Verification.Kernels.Blas;
 
 /// <summary>Gemm against the textbook triple loop (small), a random-probe residual (large), and its contracts.</summary>
-public sealed class GemmTests
+public sealed partial class Level3Tests
 {
     [KernelProperty(MaxTest = 120)]
     public void Gemm_matches_the_triple_loop(MatrixCase c, bool useBeta)

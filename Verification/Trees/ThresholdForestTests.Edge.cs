@@ -6,7 +6,7 @@ using Kernels.Verification.Infrastructure;
 namespace Kernels.Verification.Trees;
 
 /// <summary>Sizes at the boundaries of both layouts, the memory they take, and the hot paths' allocation.</summary>
-public sealed class ThresholdForestEdgeTests
+public sealed partial class ThresholdForestTests
 {
     /// <summary>
     /// m = 1 (a lone leaf is the root), m around every power of the fan-outs (so levels are partly padding), m = 65 537
@@ -28,7 +28,7 @@ public sealed class ThresholdForestEdgeTests
     public void Boundary_sizes_match_the_exact_model(int neurons, int points)
     {
         var model = new ForestModel(points, neurons, 5, ValueKind.SmallIntegers, neurons * 31 + points);
-        ThresholdForest[] forests = ThresholdForestModelTests.Forests(model);
+        ThresholdForest[] forests = Forests(model);
         void Check(string context)
         {
             foreach (ThresholdForest forest in forests)
@@ -115,7 +115,7 @@ public sealed class ThresholdForestEdgeTests
     public void Trees_spread_over_several_arrays_behave_as_one()
     {
         var model = new ForestModel(5, 300, 7, ValueKind.SmallIntegers, 8);
-        ThresholdForest[] forests = ThresholdForestModelTests.Forests(model);
+        ThresholdForest[] forests = Forests(model);
         Assert.Equal(1, forests[0].StorageArrays);
         Assert.Equal(3, forests[2].StorageArrays);
         ForestAssert.SameValues(forests[0], forests[2], "spread");

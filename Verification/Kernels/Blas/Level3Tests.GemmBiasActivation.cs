@@ -11,7 +11,7 @@ namespace Kernels.Verification.Kernels.Blas;
 /// <see cref="Arithmetic.AddRowBias{T}"/>, then <see cref="Rectifiers"/> — bit for bit: on generated shapes, with depths
 /// spanning several depth blocks (only the last may apply the epilogue), on one and two threads, and with bad arguments.
 /// </summary>
-public sealed class GemmBiasActivationTests
+public sealed partial class Level3Tests
 {
     private static readonly GemmActivation[] Activations = [GemmActivation.Identity, GemmActivation.Relu, GemmActivation.ShiftedRelu];
 

@@ -10,7 +10,7 @@ namespace Kernels.Verification.Kernels.Activations;
 /// documented IEEE 754-2019 behaviour independently: NaN stays NaN, −0 becomes +0. Every result is exact, so the
 /// comparison is bitwise (sign of zero included).
 /// </summary>
-public sealed class RectifierTests
+public sealed class RectifiersTests
 {
     private static T ReluReference<T>(T x) where T : IFloatingPointIeee754<T> => T.IsNaN(x) ? x : x > T.Zero ? x : T.Zero;
 

@@ -9,7 +9,7 @@ namespace Kernels.Verification.Trees;
 /// Query run on a naive n × m matrix of inner products and on three forests at once — the wide layout, the binary
 /// reference, and the wide layout spread over several small arrays with every parallel path forced on.
 /// </summary>
-public sealed class ThresholdForestModelTests
+public sealed partial class ThresholdForestTests
 {
     /// <summary>
     /// After every step, each forest keeps the max order (every internal node equals the max of its children) and
