@@ -38,7 +38,7 @@ public sealed class NystromPreconditioner<T> : IPreconditioner<T> where T : unma
     private readonly BlasOptions _options;
 
     /// <summary>Builds the preconditioner of K + μI from the test matrix Ω = Sᵀ.</summary>
-    /// <param name="kernel">K, symmetric positive semidefinite, n × n; applied ℓ times here and never again.</param>
+    /// <param name="kernel">K, symmetric positive semidefinite, n × n; applied here once, to the ℓ columns of Ω as one block (its block product, a Gemm for a dense K), and never again.</param>
     /// <param name="shift">μ &gt; 0, the regularization of the system K + μI.</param>
     /// <param name="testMatrix">S, ℓ × n with 1 ≤ ℓ ≤ n: the rows of S are the columns of Ω (Frangella–Tropp–Udell use a Gaussian one, <see cref="GaussianDistribution"/>).</param>
     /// <param name="options">Threads for the dense products here and in <see cref="Apply"/>; the results do not depend on them.</param>
@@ -65,12 +65,14 @@ public sealed class NystromPreconditioner<T> : IPreconditioner<T> where T : unma
         Shift = shift;
         _options = options;
 
-        T[] omega = Orthonormalized(testMatrix, options);                        // Ωᵀ, ℓ × n
-        T[] y = new T[(long)rank * n];                                           // Yᵀ, ℓ × n
-        for (int k = 0; k < rank; k++)
-        {
-            kernel.Apply(omega.AsSpan(k * n, n), y.AsSpan(k * n, n));
-        }
+        // Y = K·Ω in one block product: a dense or Gram K is then read once (one Gemm), not ℓ times (ℓ Gemvs).
+        var omega = new T[(long)rank * n];                                       // Ωᵀ, ℓ × n
+        T[] columns = OrthonormalColumns(testMatrix, omega, options);            // Ω, n × ℓ
+        var product = new T[(long)n * rank];                                     // K·Ω, n × ℓ
+        kernel.Apply(T.One, new ReadOnlyMatrixView<T>(columns, n, rank), T.Zero, new MatrixView<T>(product, n, rank));
+        MatrixTranspose.Copy(new ReadOnlyMatrixView<T>(columns, n, rank), new MatrixView<T>(omega, rank, n));
+        T[] y = columns;                                                         // Yᵀ, ℓ × n, in Ω's storage (no longer needed)
+        MatrixTranspose.Copy(new ReadOnlyMatrixView<T>(product, n, rank), new MatrixView<T>(y, rank, n));
         T norm = Level1.Nrm2<T>(y);
         if (!T.IsFinite(norm))
         {
@@ -157,15 +159,14 @@ public sealed class NystromPreconditioner<T> : IPreconditioner<T> where T : unma
     }
 
     /// <summary>The rows of S, orthonormalized: Ωᵀ (ℓ × n) with Ω the thin Q of the QR of Sᵀ.</summary>
-    private static T[] Orthonormalized(ISketch<T> testMatrix, BlasOptions options)
+    /// <summary>Ω (n × ℓ) with orthonormal columns spanning those of Sᵀ; <paramref name="scratch"/> (ℓ × n) holds S on the way.</summary>
+    private static T[] OrthonormalColumns(ISketch<T> testMatrix, T[] scratch, BlasOptions options)
     {
         int rank = testMatrix.Rows, n = testMatrix.Columns;
-        var s = new T[(long)rank * n];
-        testMatrix.ToDense(new MatrixView<T>(s, rank, n));
+        testMatrix.ToDense(new MatrixView<T>(scratch, rank, n));
         var omega = new T[(long)n * rank];
-        MatrixTranspose.Copy(new ReadOnlyMatrixView<T>(s, rank, n), new MatrixView<T>(omega, n, rank));
+        MatrixTranspose.Copy(new ReadOnlyMatrixView<T>(scratch, rank, n), new MatrixView<T>(omega, n, rank));
         HouseholderQr<T>.Factor(new ReadOnlyMatrixView<T>(omega, n, rank), options).FormThinQ(new MatrixView<T>(omega, n, rank));
-        MatrixTranspose.Copy(new ReadOnlyMatrixView<T>(omega, n, rank), new MatrixView<T>(s, rank, n));
-        return s;
+        return omega;
     }
 }
