@@ -375,6 +375,8 @@ public sealed partial class CounterRandomTests
         ("KernelRidge", global::Kernels.Training.Ntk.KernelRidge<double>.SeedPurpose),
         ("RandomFeatures", global::Kernels.Training.Ntk.RandomFeatures<double>.SeedPurpose),
         ("LeverageSampling", global::Kernels.Training.Ntk.LeverageSampling.SeedPurpose),
+        ("ElmanRnn", global::Kernels.Training.Models.ElmanRnn<double>.SeedPurpose),
+        ("SyntheticSequences", global::Kernels.Training.Data.SyntheticSequences.Purpose),
     ];
 
     [Fact]
