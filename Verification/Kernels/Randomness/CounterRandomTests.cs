@@ -377,6 +377,7 @@ public sealed partial class CounterRandomTests
         ("LeverageSampling", global::Kernels.Training.Ntk.LeverageSampling.SeedPurpose),
         ("ElmanRnn", global::Kernels.Training.Models.ElmanRnn<double>.SeedPurpose),
         ("SyntheticSequences", global::Kernels.Training.Data.SyntheticSequences.Purpose),
+        ("ElmanSgd", global::Kernels.Training.Trainers.Recurrent.ShuffledBatches<double>.SeedPurpose),
     ];
 
     [Fact]
