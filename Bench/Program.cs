@@ -45,6 +45,9 @@ compareNtk.Options.Add(ntkPcgOption);
 compareNtk.Options.Add(ntkRankOption);
 compareNtk.SetAction(parse => CompareNtkCommand.Run(parse.GetValue(ntkTrainingOption), parse.GetValue(ntkPcgOption), parse.GetValue(ntkRankOption)));
 compare.Subcommands.Add(compareNtk);
+var compareRnn = new Command("rnn", "Seed 003's Elman RNN against PyTorch's nn.RNN: loss and gradient agreement in float32/float64, and one training step at L = 32, N = 64, m = 512 on 2 threads each.");
+compareRnn.SetAction(_ => CompareRnnCommand.Run());
+compare.Subcommands.Add(compareRnn);
 root.Subcommands.Add(compare);
 
 var experiment = new Command("experiment", "Reproduce a paper's claim; writes a markdown table and PNG plots under docs/results (with --quick: a small grid into artifacts/).");
