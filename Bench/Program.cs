@@ -64,6 +64,10 @@ var ntkExperiment = new Command("ntk", "Seed 004: ε against m for plain and lev
 ntkExperiment.Options.Add(quickOption);
 ntkExperiment.SetAction(parse => NtkExperiment.Run(parse.GetValue(quickOption)));
 experiment.Subcommands.Add(ntkExperiment);
+var rnnConvergence = new Command("rnn-convergence", "Seed 003: GD on a ReLU Elman RNN with η ∝ 1/m, m ∈ {256, 1024, 4096}, L ∈ {5, 10, 20}; fitted linear rates over seeds and gradient norms across steps.");
+rnnConvergence.Options.Add(quickOption);
+rnnConvergence.SetAction(parse => RnnConvergenceExperiment.Run(parse.GetValue(quickOption)));
+experiment.Subcommands.Add(rnnConvergence);
 root.Subcommands.Add(experiment);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")
