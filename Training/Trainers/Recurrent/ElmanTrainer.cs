@@ -12,7 +12,8 @@ namespace Kernels.Training.Trainers.Recurrent;
 /// reports them, and moves the trained weights by −η·gradient — unless the loss, the gradient or a new weight is not
 /// finite, in which case the run stops with <see cref="StopReason.NonFinite"/> and nothing is written.
 /// </summary>
-/// <remarks>After the first step a step allocates nothing (given a progress sink that does not), threaded or not: the
+/// <remarks>After the first step a step allocates nothing (given a progress sink that does not, and but for the steps that
+/// save a checkpoint), threaded or not: the
 /// reports' list and the per-step norms are allocated for <see cref="ElmanTrainerOptions.MaxIterations"/> steps up front.</remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public abstract class ElmanTrainer<T> : ITrainer<ElmanRnn<T>, SequenceSet<T>, ElmanIteration> where T : unmanaged, IFloatingPointIeee754<T>
