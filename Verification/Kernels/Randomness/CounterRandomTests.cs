@@ -375,6 +375,10 @@ public sealed partial class CounterRandomTests
         ("KernelRidge", global::Kernels.Training.Ntk.KernelRidge<double>.SeedPurpose),
         ("RandomFeatures", global::Kernels.Training.Ntk.RandomFeatures<double>.SeedPurpose),
         ("LeverageSampling", global::Kernels.Training.Ntk.LeverageSampling.SeedPurpose),
+        ("Mlp initialization", global::Kernels.Training.Models.Mlp.InitializationPurpose),
+        ("Mlp hashing", global::Kernels.Training.Models.Mlp.HashPurpose),
+        ("SgdTrainer shuffle", global::Kernels.Training.Trainers.Sgd.SgdRun.ShufflePurpose),
+        ("SgdTrainer dropout", global::Kernels.Training.Trainers.Sgd.SgdRun.DropoutPurpose),
     ];
 
     [Fact]
