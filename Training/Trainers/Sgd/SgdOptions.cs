@@ -23,6 +23,15 @@ public sealed record SgdOptions
     /// <summary>The probability p of keeping a hidden unit (inverted dropout: kept units scaled by 1/p), in (0, 1]; 1 disables dropout. Default 0.9.</summary>
     public double KeepRate { get; init; } = 0.9;
 
+    /// <summary>
+    /// Whether a hashed layer's buckets step with η·B/(inputs·outputs) instead of η. Default true. A bucket's gradient
+    /// sums the gradients of the c = inputs·outputs/B virtual weights it holds, and a step moves all c of them, so with η
+    /// the virtual matrix moves like a dense layer stepped with about c·η (HᵀH = c·I in expectation for the bucket map H):
+    /// at compression 64 that diverged on MNIST. Dividing by c makes the step the dense step projected onto the hashed
+    /// matrices, the same step size in the space of V for every compression.
+    /// </summary>
+    public bool ScaleHashedSteps { get; init; } = true;
+
     /// <summary>The seed of the shuffles and dropout masks (the model's own seed sets its initial weights). Default 0.</summary>
     public ulong Seed { get; init; }
 

@@ -80,7 +80,7 @@ internal sealed class SgdRun
         _workspace.Forward(x, dropout, _options.Blas);
         double loss = _workspace.LossAndOutputGradient(_batchLabels.AsSpan(0, rows), out int errors);
         _workspace.Backward(x, _options.Blas);
-        _workspace.Update(learningRate, (float)_options.Momentum);
+        _workspace.Update(learningRate, (float)_options.Momentum, _options.ScaleHashedSteps);
         return (loss, errors, rows);
     }
 }
