@@ -178,14 +178,14 @@ internal sealed class MlpWorkspace
 
     /// <summary>
     /// SGD with momentum as PyTorch takes it: v ← μ·v + g, w ← w − η·v, for every layer's weights and bias; with
-    /// <paramref name="scaleHashedSteps"/>, a hashed layer's buckets step with η·B/(inputs·outputs) (see <see cref="Trainers.Sgd.SgdOptions.ScaleHashedSteps"/>).
+    /// <paramref name="scaleHashedSteps"/>, a hashed layer's buckets step with η·√(B/(inputs·outputs)) (see <see cref="Trainers.Sgd.SgdOptions.ScaleHashedSteps"/>).
     /// </summary>
     public void Update(float learningRate, float momentum, bool scaleHashedSteps)
     {
         for (int l = 0; l < _z.Length; l++)
         {
             var layer = _model.LayerAt(l);
-            float rate = scaleHashedSteps && layer.Spec.IsHashed ? (float)(learningRate * (double)layer.Spec.Buckets / ((double)layer.Inputs * layer.Outputs)) : learningRate;
+            float rate = scaleHashedSteps && layer.Spec.IsHashed ? (float)(learningRate * Math.Sqrt((double)layer.Spec.Buckets / ((double)layer.Inputs * layer.Outputs))) : learningRate;
             Step(layer.Weights, _weightGradient[l], _weightVelocity[l], rate, momentum);
             Step(layer.Bias, _biasGradient[l], _biasVelocity[l], learningRate, momentum);
         }
