@@ -89,6 +89,32 @@ public sealed class SgdTrainerTests
         public void Report(SgdEpoch value) => reports.Add(value);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AFirstStepMovesDenseWeightsByEtaAndBucketsByEtaOverRootCompression(bool scale)
+    {
+        // Momentum starts at zero, so the first step is w ← w − η'·g with η' = η for dense layers and η/√c for a hashed
+        // layer of compression c (or η when scaling is off); g is the gradient of the same batch and dropout mask.
+        var data = ClassificationSamples.Random(40, 12, 3, 2);
+        var model = new Mlp(12, [new MlpLayerSpec(16, 24), new MlpLayerSpec(3)], 5);
+        var options = new SgdOptions { BatchSize = 40, LearningRate = 0.3, ScaleHashedSteps = scale };
+        float[][] before = [model.Weights(0).ToArray(), model.Weights(1).ToArray()];
+        var run = new SgdRun(model, data, options);
+        run.Shuffle(0);
+        run.Step(0, 0.3f);
+        double compression = 12.0 * 16 / 24;
+        double[] rates = [scale ? 0.3 / Math.Sqrt(compression) : 0.3, 0.3];
+        for (int l = 0; l < 2; l++)
+        {
+            var gradient = run.Workspace.WeightGradient(l);
+            for (int k = 0; k < before[l].Length; k++)
+            {
+                Assert.Equal(before[l][k] - (float)rates[l] * gradient[k], model.Weights(l)[k], 1e-6f);
+            }
+        }
+    }
+
     [Fact]
     public void BadOptionsAndDataThrow()
     {
