@@ -64,7 +64,7 @@ with torch.no_grad():
 # The build line is long; keep what decides the speed of an MLP: the vector ISA in use and the BLAS / oneDNN it was built with.
 shown = torch.__config__.show()
 capability = [line.strip(" -") for line in shown.splitlines() if "CPU capability" in line]
-settings = [item.strip() for line in shown.splitlines() if "Build settings" in line for item in line.split(",")]
+settings = [item.strip() for line in shown.splitlines() if "Build settings" in line for item in line.split(":", 1)[1].split(",")]
 kept = [item for item in settings if item.split("=")[0] in ("BLAS_INFO", "LAPACK_INFO", "USE_MKLDNN", "USE_OPENMP")]
 emit({
     "samples_per_second": samples / trained,
