@@ -7,7 +7,7 @@ namespace Kernels.Verification.Training.Trainers.Sgd;
 
 /// <summary>A training step (forward with dropout, backward, momentum update) allocates nothing in the whole process after warm-up, threaded or not.</summary>
 [Collection(WholeProcessAllocation.Name)]
-public sealed class SgdAllocationTests
+public sealed class SgdRunTests
 {
     [Fact]
     public void StepsAllocateNothingAfterWarmUp()
