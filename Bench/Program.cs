@@ -68,6 +68,25 @@ var rnnConvergence = new Command("rnn-convergence", "Seed 003: GD on a ReLU Elma
 rnnConvergence.Options.Add(quickOption);
 rnnConvergence.SetAction(parse => RnnConvergenceExperiment.Run(parse.GetValue(quickOption)));
 experiment.Subcommands.Add(rnnConvergence);
+var epochsOption = new Option<int?>("--epochs") { Description = "Epochs on MNIST-10k (Fashion-MNIST, 7.5 times larger, gets a quarter); default 8 and 2 (2 on MNIST with --quick)." };
+var noPeerOption = new Option<bool>("--no-peer") { Description = "Skip the PyTorch comparison and the peak-working-set probes." };
+var peerOnlyOption = new Option<bool>("--peer-only") { Description = "Only the PyTorch comparison and the peak-working-set probes (a timing run: wrap it in flock); writes hashednets-peer.md." };
+var hashedNets = new Command("hashednets", "Seed 001: HashedNets, SmallNets and ThinNets at compression 1, 8, 64, 128 on MNIST-10k and Fashion-MNIST; rank check; dense net against PyTorch.");
+hashedNets.Options.Add(quickOption);
+hashedNets.Options.Add(epochsOption);
+hashedNets.Options.Add(noPeerOption);
+hashedNets.Options.Add(peerOnlyOption);
+hashedNets.SetAction(parse => HashedNetsExperiment.Run(parse.GetValue(quickOption), parse.GetValue(epochsOption), parse.GetValue(noPeerOption) || parse.GetValue(quickOption), parse.GetValue(peerOnlyOption)));
+experiment.Subcommands.Add(hashedNets);
+var memoryModel = new Argument<string>("model");
+var memoryData = new Argument<string>("dataset");
+var memoryEpochs = new Argument<int>("epochs");
+var hashedNetsMemory = new Command("hashednets-memory", "Internal: trains one model of the hashednets experiment and prints its peak working set.") { Hidden = true };
+hashedNetsMemory.Arguments.Add(memoryModel);
+hashedNetsMemory.Arguments.Add(memoryData);
+hashedNetsMemory.Arguments.Add(memoryEpochs);
+hashedNetsMemory.SetAction(parse => HashedNetsExperiment.RunMemoryProbe(parse.GetValue(memoryModel)!, parse.GetValue(memoryData)!, parse.GetValue(memoryEpochs)));
+experiment.Subcommands.Add(hashedNetsMemory);
 root.Subcommands.Add(experiment);
 
 var bench = new Command("bench", "BenchmarkDotNet micro-benchmarks; other arguments go to BenchmarkDotNet (e.g. --filter '*Gemm*').")

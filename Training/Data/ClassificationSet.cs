@@ -21,19 +21,19 @@ public sealed class ClassificationSet
     /// <exception cref="ArgumentException">n or d is 0, the label count differs from n, an input is not finite or
     /// outside [0, 1], or a label is out of range; the message names the offending row.</exception>
     public ClassificationSet(ReadOnlyMatrixView<float> inputs, ReadOnlySpan<int> labels, int classCount)
-        : this(Copy(inputs), inputs.Rows, inputs.Columns, labels.ToArray(), classCount, validateShape: (inputs.Rows, inputs.Columns, labels.Length))
+        : this(Copy(inputs), inputs.Rows, inputs.Columns, labels.ToArray(), classCount)
     {
     }
 
     /// <summary>Takes ownership of row-major <paramref name="inputs"/> and <paramref name="labels"/> after validating them.</summary>
-    private ClassificationSet(float[] inputs, int rows, int columns, int[] labels, int classCount, (int Rows, int Columns, int Labels) validateShape)
+    private ClassificationSet(float[] inputs, int rows, int columns, int[] labels, int classCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
-        if (validateShape.Rows < 1 || validateShape.Columns < 1)
+        if (rows < 1 || columns < 1)
         {
-            throw new ArgumentException($"inputs is {validateShape.Rows}×{validateShape.Columns}; a data set needs at least one row and one column.", nameof(inputs));
+            throw new ArgumentException($"inputs is {rows}×{columns}; a data set needs at least one row and one column.", nameof(inputs));
         }
-        Guard.RequireLength(validateShape.Labels, validateShape.Rows, nameof(labels), "one label per row of inputs");
+        Guard.RequireLength(labels.Length, rows, nameof(labels), "one label per row of inputs");
         for (int k = 0; k < inputs.Length; k++)
         {
             float v = inputs[k];
@@ -60,7 +60,7 @@ public sealed class ClassificationSet
     internal static ClassificationSet Own(float[] inputs, int rows, int columns, int[] labels, int classCount)
     {
         Guard.RequireLength(inputs.Length, rows * columns, nameof(inputs), "rows·columns");
-        return new ClassificationSet(inputs, rows, columns, labels, classCount, (rows, columns, labels.Length));
+        return new ClassificationSet(inputs, rows, columns, labels, classCount);
     }
 
     /// <summary>Number of examples n.</summary>
@@ -107,7 +107,7 @@ public sealed class ClassificationSet
             _inputs.AsSpan(indices[k] * Dimension, Dimension).CopyTo(inputs.AsSpan(k * Dimension, Dimension));
             labels[k] = _labels[indices[k]];
         }
-        return new ClassificationSet(inputs, indices.Length, Dimension, labels, ClassCount, (indices.Length, Dimension, indices.Length));
+        return new ClassificationSet(inputs, indices.Length, Dimension, labels, ClassCount);
     }
 
     private static float[] Copy(ReadOnlyMatrixView<float> inputs)

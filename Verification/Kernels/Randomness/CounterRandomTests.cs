@@ -378,6 +378,10 @@ public sealed partial class CounterRandomTests
         ("ElmanRnn", global::Kernels.Training.Models.ElmanRnn<double>.SeedPurpose),
         ("SyntheticSequences", global::Kernels.Training.Data.SyntheticSequences.Purpose),
         ("ElmanSgd", global::Kernels.Training.Trainers.Recurrent.ShuffledBatches<double>.SeedPurpose),
+        ("Mlp initialization", global::Kernels.Training.Models.Mlp.InitializationPurpose),
+        ("Mlp hashing", global::Kernels.Training.Models.Mlp.HashPurpose),
+        ("SgdTrainer shuffle", global::Kernels.Training.Trainers.Sgd.SgdRun.ShufflePurpose),
+        ("SgdTrainer dropout", global::Kernels.Training.Trainers.Sgd.SgdRun.DropoutPurpose),
     ];
 
     [Fact]
