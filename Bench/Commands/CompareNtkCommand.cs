@@ -87,7 +87,7 @@ public static class CompareNtkCommand
         var pcg = PcgTarget(pcgN, rank);
         AnsiConsole.MarkupLine(Markup.Escape(pcg.Verdict));
 
-        string command = $"flock /work/wt/bench.lock dotnet run -c Release --project Bench -- compare ntk --n {n} --pcg-n {pcgN} --rank {rank}";
+        string command = $"dotnet run -c Release --project Bench -- compare ntk --n {n} --pcg-n {pcgN} --rank {rank}";
         var versions = PeerRunner.Run("version.py", []);
         string markdown = MachineInfo.Header("compare ntk: exact NTK kernel ridge regression vs NumPy + scikit-learn; Nyström PCG vs CG", command)
             + $"- Peers: NumPy {versions["numpy"].GetString()}, scikit-learn `KernelRidge(kernel='precomputed')` on Debian's OpenBLAS (`OPENBLAS_NUM_THREADS={threads}`)\n"

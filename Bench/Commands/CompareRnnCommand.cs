@@ -38,33 +38,45 @@ public static class CompareRnnCommand
 
         var (modelPath, dataPath) = Files<float>(folder, blas);
         var ours = new List<double>();
-        var peer = new List<double>();
-        var environment = new Dictionary<string, string>
+        // PyTorch at its best: with the default OpenMP wait policy, torch's spinning OpenMP threads starve OpenBLAS's
+        // pthreads on 2 cores (about 10× slower), so each round times both configurations that avoid it, and the
+        // faster median is the peer's figure.
+        string threads = Threads.ToString(CultureInfo.InvariantCulture);
+        var configurations = new (string Name, Dictionary<string, string> Environment)[]
         {
-            ["OMP_NUM_THREADS"] = Threads.ToString(CultureInfo.InvariantCulture),
-            ["OPENBLAS_NUM_THREADS"] = Threads.ToString(CultureInfo.InvariantCulture),
+            ("OMP_WAIT_POLICY=PASSIVE, OpenBLAS 2 threads", new() { ["OMP_NUM_THREADS"] = threads, ["OPENBLAS_NUM_THREADS"] = threads, ["OMP_WAIT_POLICY"] = "PASSIVE" }),
+            ("OpenBLAS 1 thread, torch's OpenMP 2 threads", new() { ["OMP_NUM_THREADS"] = threads, ["OPENBLAS_NUM_THREADS"] = "1" }),
         };
+        var peer = configurations.Select(_ => new List<double>()).ToArray();
         string capability = "not reported";
         for (int round = 1; round <= Rounds; round++)
         {
             AnsiConsole.MarkupLine($"  round {round}/{Rounds}: ours…");
             ours.Add(OurStep(blas));
-            AnsiConsole.MarkupLine($"  round {round}/{Rounds}: PyTorch…");
-            var result = PeerRunner.Run("rnn.py", ["time", modelPath, dataPath, Threads.ToString(CultureInfo.InvariantCulture)], environment);
-            peer.Add(result["seconds_per_step"].GetDouble());
-            capability = result["cpu_capability"].GetString() ?? capability;
+            for (int c = 0; c < configurations.Length; c++)
+            {
+                AnsiConsole.MarkupLine($"  round {round}/{Rounds}: PyTorch, {configurations[c].Name}…");
+                var result = PeerRunner.Run("rnn.py", ["time", modelPath, dataPath, threads], configurations[c].Environment);
+                peer[c].Add(result["seconds_per_step"].GetDouble());
+                capability = result["cpu_capability"].GetString() ?? capability;
+            }
         }
-        double mine = Measure.Median(ours), theirs = Measure.Median(peer), ratio = theirs / mine;
-        double flops = StepFlops();
+        double mine = Measure.Median(ours), flops = StepFlops();
+        double theirs = peer.Select(Measure.Median).Min(), ratio = theirs / mine;
         var timing = new MarkdownTable("Step (float32, 2 threads)", "Ours", "PyTorch", "Ratio (PyTorch / ours)", "Ours GFLOP/s", "Target", "Met");
-        timing.Add($"L = {Length}, N = {Count}, d_x = {InputDimension}, m = {Hidden}, d = {OutputDimension}", Durations.Format(mine), Durations.Format(theirs),
-            $"{ratio:F2}×", $"{flops / mine / 1e9:F0}", "≥ 3×", ratio >= 3 ? "yes" : "NO");
+        for (int c = 0; c < configurations.Length; c++)
+        {
+            double median = Measure.Median(peer[c]);
+            bool best = median == theirs;
+            timing.Add($"L = {Length}, N = {Count}, d_x = {InputDimension}, m = {Hidden}, d = {OutputDimension}; PyTorch with {configurations[c].Name}{(best ? " (its best)" : "")}",
+                Durations.Format(mine), Durations.Format(median), $"{median / mine:F2}×", $"{flops / mine / 1e9:F0}", best ? "≥ 3×" : "—", best ? (ratio >= 3 ? "yes" : "NO") : "—");
+        }
         timing.Render();
 
-        string command = "flock /work/wt/bench.lock dotnet run -c Release --project Bench -- compare rnn";
+        string command = "dotnet run -c Release --project Bench -- compare rnn";
         var versions = PeerRunner.Run("version.py", []);
         string markdown = MachineInfo.Header("compare rnn: Elman RNN (seed 003) vs PyTorch", command)
-            + $"- Peer: PyTorch {versions["torch"].GetString()}, `torch.nn.RNN(nonlinearity='relu', bias=False)` + frozen `Linear(bias=False)`, weights read from our checkpoint (`Bench/peers/rnn.py`); CPU capability {capability}; `torch.set_num_threads({Threads})`, `OMP_NUM_THREADS` and `OPENBLAS_NUM_THREADS` = {Threads}\n"
+            + $"- Peer: PyTorch {versions["torch"].GetString()}, `torch.nn.RNN(nonlinearity='relu', bias=False)` + frozen `Linear(bias=False)`, weights read from our checkpoint (`Bench/peers/rnn.py`); CPU capability {capability}; `torch.set_num_threads({Threads})`, `OMP_NUM_THREADS` = {Threads}; timed in two configurations (below), the faster one counts\n"
             + PeerRunner.KernelLines(versions)
             + $"- Data: `SyntheticSequences.Separable` (unit-norm first tokens, later tokens of norm ≤ 1, N(0, 1/d) targets), model `ElmanRnn` from seed {Seed} (W, A ~ N(0, 2/m), B ~ N(0, 1/d))\n"
             + $"- Step: ours is one `ElmanGradientDescent` iteration (BPTT for ∂f/∂W, then W ← W − η·∂f/∂W, checked finite), the median of iterations 3–12 of each round; PyTorch's is zero_grad, forward, loss, backward and `SGD.step()` with only `weight_hh_l0` requiring a gradient, a median of 11 samples. {Rounds} rounds alternate ours and the peer; each figure is the median over rounds\n"
