@@ -4,7 +4,12 @@
 # diff of the .txt files: it is the change to the surface. Removed members (RS0017) must be deleted by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in Kernels/Kernels.csproj Sketching/Kernels.Sketching.csproj Trees/Kernels.Trees.csproj Training/Kernels.Training.csproj; do
+# Every packable library (the projects that set IsPackable to true) tracks its surface.
+for project in $(grep -l '<IsPackable>true</IsPackable>' $(git ls-files '*.csproj')); do
+  dir=$(dirname "$project")
+  for file in PublicAPI.Shipped.txt PublicAPI.Unshipped.txt; do
+    [ -f "$dir/$file" ] || printf '#nullable enable\n' > "$dir/$file"
+  done
   dotnet format "$project" --diagnostics RS0016 -v q
 done
 git --no-pager diff --stat -- '*/PublicAPI.*.txt'
