@@ -17,14 +17,14 @@ public sealed class KernelPropertyAttribute : PropertyAttribute
     public const int DefaultMaxTest = 150;
 
     /// <summary>Cap on the FsCheck size parameter, and so on generated vector lengths.</summary>
-    public const int MaxSize = 700;
+    public const int MaxSize = KernelGenerators.MaxLength;
 
     /// <summary>Configures the defaults; individual tests may still lower <see cref="PropertyAttribute.MaxTest"/> for costly properties.</summary>
     public KernelPropertyAttribute()
     {
         MaxTest = DefaultMaxTest;
         EndSize = MaxSize;
-        // The generators, one class per layer of the library (Infrastructure/Kernels, /Sketching, /Trees).
+        // The generators, one class per layer of the library (Kernels.Testing's Kernels and Sketching folders, Infrastructure/Trees).
         Arbitrary = [typeof(KernelGenerators), typeof(SketchingGenerators), typeof(TreeGenerators)];
         QuietOnSuccess = true;
         string? replay = Environment.GetEnvironmentVariable("KERNELS_REPLAY");

@@ -7,7 +7,7 @@ namespace Kernels.Verification.Sketching.Layers;
 /// A HashedNets layer evaluated the slow, obvious way in double: materialize V from the definition
 /// (<see cref="HashedLinear{T}.VirtualWeight"/>, one BucketAndSign call per entry), multiply with plain loops, and
 /// scatter the dense virtual gradient dYᵀX into the buckets entry by entry. Every value comes with the magnitude
-/// (sum of absolute terms) and term count that <see cref="Infrastructure.Tolerance"/> needs.
+/// (sum of absolute terms) and term count that <see cref="Tolerance"/> needs.
 /// </summary>
 public static class HashedLayerReference
 {

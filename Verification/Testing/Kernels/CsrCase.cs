@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Sparse;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated sparse matrix, described by a few small numbers so that FsCheck can shrink it and print it: its shape,

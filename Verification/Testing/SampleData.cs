@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>Deterministic test data: the same arguments always give the same values.</summary>
 public static class SampleData

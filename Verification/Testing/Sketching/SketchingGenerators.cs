@@ -1,11 +1,11 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// The FsCheck generators of the Sketching layer's cases (hash batches, sketch operators, hashed and sketched layers),
-/// registered through <see cref="KernelPropertyAttribute"/>; every generated type shrinks toward a small, plain case.
+/// for FsCheck's <c>Arbitrary</c> registration (<c>[Property(Arbitrary = [typeof(SketchingGenerators)])]</c>); every generated type shrinks toward a small, plain case.
 /// </summary>
 public static class SketchingGenerators
 {

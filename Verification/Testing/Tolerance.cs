@@ -1,7 +1,7 @@
 using System.Numerics;
 using Xunit.Sdk;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// The one tolerance rule of the suite: |actual − exact| ≤ k·ε·magnitude + k·tiny, where ε is the machine epsilon

@@ -1,6 +1,6 @@
 using Kernels.Sketching.Hashing;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>The hash families under test, each at the independence it is used with.</summary>
 public enum HashFamily

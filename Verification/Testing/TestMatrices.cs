@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Sparse;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// Dense test matrices with a prescribed spectrum, for the factorization and solver tests: U·diag(σ)·Vᵀ with random

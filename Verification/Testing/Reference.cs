@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// Textbook scalar references, evaluated in double with error-free transformations (TwoSum, TwoProduct) so that

@@ -1,4 +1,4 @@
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>The families of values test vectors are drawn from.</summary>
 public enum ValueKind

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Blas;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated matrix product problem: op(A) is Rows × Depth, op(B) is Depth × Columns, every operand stored with

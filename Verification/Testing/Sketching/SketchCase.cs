@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Sketching.Operators;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>The sketch operators under test.</summary>
 public enum SketchKind

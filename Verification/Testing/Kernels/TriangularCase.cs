@@ -1,7 +1,7 @@
 using Kernels.Blas;
 using Kernels.Linalg;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated triangular solve: an <see cref="Order"/> × <see cref="Order"/> triangle (diagonal in [1, 2] with

@@ -1,4 +1,4 @@
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated way of producing values <c>Start … Start + Length − 1</c> of a counter-based sequence piece by piece:

@@ -3,17 +3,20 @@ using FsCheck.Fluent;
 using Kernels.Blas;
 using Kernels.Linalg;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// The FsCheck generators of the Kernels layer's cases (vectors, fills, matrices, sparse, SPD, tall and triangular
-/// matrices), registered through <see cref="KernelPropertyAttribute"/>. Sizes are capped below
-/// <see cref="KernelPropertyAttribute.MaxSize"/>; every generated type shrinks toward a small, plain case.
+/// matrices), for FsCheck's <c>Arbitrary</c> registration (<c>[Property(Arbitrary = [typeof(KernelGenerators)])]</c>).
+/// Vector lengths are capped below <see cref="MaxLength"/>; every generated type shrinks toward a small, plain case.
 /// </summary>
-/// <remarks>The namespace is the suite's one infrastructure namespace, whatever the folder, so that a test needs one
+/// <remarks>The namespace is the kit's one namespace, whatever the folder, so that a test needs one
 /// <c>using</c> for every case type.</remarks>
 public static class KernelGenerators
 {
+    /// <summary>Cap on generated vector lengths (the FsCheck size parameter is clamped to it as well).</summary>
+    public const int MaxLength = 700;
+
     /// <summary>Cap on the rows of a generated sparse matrix.</summary>
     public const int MaxSparseRows = 48;
 
@@ -32,7 +35,7 @@ public static class KernelGenerators
 
     private static Gen<VectorCase> VectorGen() =>
         from length in Gen.Sized(s => Gen.Frequency(
-            (3, Gen.Choose(0, Math.Min(s, KernelPropertyAttribute.MaxSize))),
+            (3, Gen.Choose(0, Math.Min(s, MaxLength))),
             (2, Gen.Elements(0, 1, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257))))
         from offset in Gen.Choose(0, 15)
         from kind in Gen.Elements(Enum.GetValues<ValueKind>())
@@ -48,7 +51,7 @@ public static class KernelGenerators
 
     private static Gen<FillSplit> FillSplitGen() =>
         from length in Gen.Sized(s => Gen.Frequency(
-            (3, Gen.Choose(0, Math.Min(s, KernelPropertyAttribute.MaxSize))),
+            (3, Gen.Choose(0, Math.Min(s, MaxLength))),
             (2, Gen.Elements(0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191, 192, 193, 300))))
         from cutCount in Gen.Choose(0, 8)
         from cuts in Gen.Choose(0, length).ArrayOf(cutCount)

@@ -1,4 +1,4 @@
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated tall matrix (<see cref="Rows"/> ≥ <see cref="Columns"/>) with singular values spaced evenly in logarithm

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Kernels.Sketching.Layers;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated sketched-layer problem: the sketch kind and shape (s × inputs, OSNAP's nonzeros per column), the output

@@ -1,4 +1,4 @@
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated symmetric positive definite problem: an <see cref="Order"/> × <see cref="Order"/> matrix with

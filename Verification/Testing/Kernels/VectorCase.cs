@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated test vector, described by a few small numbers so that FsCheck can shrink it and print it:

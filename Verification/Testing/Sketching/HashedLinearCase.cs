@@ -2,7 +2,7 @@ using System.Numerics;
 using Kernels.Sketching.Hashing;
 using Kernels.Sketching.Layers;
 
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// A generated HashedNets layer problem: the layer's shape (inputs × outputs, B buckets), its options (sign hash, bias),

@@ -1,4 +1,4 @@
-namespace Kernels.Verification.Infrastructure;
+namespace Kernels.Testing;
 
 /// <summary>
 /// Non-asymptotic bounds for statistical tests, so that a stated false-failure probability is a proof rather than a
@@ -58,7 +58,7 @@ public static class Statistics
     }
 
     /// <summary>
-    /// The median of <paramref name="groups"/> group means, each of <paramref name="perGroup"/> independent values of
+    /// The median of <paramref name="groups"/> group means, each of perGroup = ⌊n / groups⌋ of the n independent values of
     /// variance at most σ² (nothing else assumed: the values may be unbounded). Returns the median and the deviation
     /// t = 2σ/√perGroup it may exceed with probability at most exp(−groups/8): by Chebyshev a group mean is t away from
     /// the mean with probability at most ¼, and the median is only if half the groups are, which Hoeffding bounds by
