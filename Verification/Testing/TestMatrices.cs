@@ -93,6 +93,76 @@ public static class TestMatrices
         return a;
     }
 
+    /// <summary>
+    /// An m × n row-major matrix of rank <paramref name="rank"/> (at most min(m, n)): U·diag(σ)·Vᵀ with U m × r and V n × r
+    /// orthonormal, σ spaced evenly in logarithm from 1 down to 1/κ (<see cref="LogSpaced"/>), so its nonzero singular
+    /// values are σ and its other min(m, n) − r are exactly zero in exact arithmetic (about ε after rounding).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, the rank is outside [0, min(m, n)], or κ is below 1 or not finite.</exception>
+    public static double[] RankDeficient(int m, int n, int rank, double condition, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(rank);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, Math.Min(m, n));
+        if (!(double.IsFinite(condition) && condition >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(condition), condition, "κ must be finite and at least 1.");
+        }
+        double[] u = OrthonormalColumns(m, rank, seed);
+        double[] v = OrthonormalColumns(n, rank, seed ^ 0x2545F491);
+        double[] sigma = LogSpaced(rank, condition);
+        var a = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < rank; k++)
+                {
+                    sum += u[i * rank + k] * sigma[k] * v[j * rank + k];
+                }
+                a[i * n + j] = sum;
+            }
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> points drawn uniformly from the unit sphere in R^<paramref name="dimension"/>, as the
+    /// columns of a dimension × count row-major matrix (the orientation sketches embed): each is a standard normal
+    /// vector divided by its norm, which is uniform on the sphere by rotation invariance.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is below 1 or <paramref name="count"/> is negative.</exception>
+    public static double[] UnitSphere(int dimension, int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var random = new System.Random(seed);
+        var points = new double[dimension * count];
+        var x = new double[dimension];
+        for (int p = 0; p < count; p++)
+        {
+            double norm;
+            do
+            {
+                norm = 0;
+                for (int i = 0; i < dimension; i++)
+                {
+                    x[i] = Gaussian(random);
+                    norm += x[i] * x[i];
+                }
+            }
+            while (norm == 0);
+            norm = Math.Sqrt(norm);
+            for (int i = 0; i < dimension; i++)
+            {
+                points[i * count + p] = x[i] / norm;
+            }
+        }
+        return points;
+    }
+
     /// <summary>The n × n symmetric matrix V·diag(λ)·Vᵀ with V orthogonal, exactly symmetric (each entry is computed once and mirrored).</summary>
     public static double[] SymmetricWithEigenvalues(ReadOnlySpan<double> lambda, int seed)
     {

@@ -262,4 +262,27 @@ public static class KernelGenerators
         if (c.Diagonal != Diagonal.NonUnit) { yield return c with { Diagonal = Diagonal.NonUnit }; }
         if (c.Side != Side.Left) { yield return c with { Side = Side.Left }; }
     }
+
+    /// <summary>
+    /// Rank-deficient matrices: shapes up to 60 × 60, rank from 0 to min(m, n) (often one short of full), condition
+    /// numbers of the nonzero part 10⁰ … 10⁸. Shrinking halves the shape and the rank and lowers the condition number.
+    /// </summary>
+    public static Arbitrary<RankDeficientCase> RankDeficientMatrices() =>
+        Arb.From(RankDeficientGen(), ShrinkRankDeficient);
+
+    private static Gen<RankDeficientCase> RankDeficientGen() =>
+        from rows in Gen.Choose(1, 60)
+        from cols in Gen.Choose(1, 60)
+        from rank in Gen.Frequency((2, Gen.Constant(Math.Min(rows, cols) - 1)), (3, Gen.Choose(0, Math.Min(rows, cols))))
+        from logCondition in Gen.Choose(0, 8)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new RankDeficientCase(rows, cols, rank, logCondition, seed);
+
+    private static IEnumerable<RankDeficientCase> ShrinkRankDeficient(RankDeficientCase c)
+    {
+        if (c.Rows > 1) { yield return c with { Rows = c.Rows / 2, Rank = Math.Min(c.Rank, c.Rows / 2) }; }
+        if (c.Columns > 1) { yield return c with { Columns = c.Columns / 2, Rank = Math.Min(c.Rank, c.Columns / 2) }; }
+        if (c.Rank > 0) { yield return c with { Rank = c.Rank / 2 }; }
+        if (c.LogCondition > 0) { yield return c with { LogCondition = c.LogCondition / 2 }; }
+    }
 }

@@ -129,4 +129,23 @@ public static class SketchingGenerators
         if (c.Bias) { yield return c with { Bias = false }; }
         if (c.Kind != SketchKind.CountSketch) { yield return c with { Kind = SketchKind.CountSketch }; }
     }
+
+    /// <summary>
+    /// Points on the unit sphere: dimensions up to 300 (powers of two and their neighbours often), 2 to 12 points.
+    /// Shrinking halves the dimension and drops points.
+    /// </summary>
+    public static Arbitrary<SphereCase> SpherePoints() =>
+        Arb.From(SphereGen(), ShrinkSphere);
+
+    private static Gen<SphereCase> SphereGen() =>
+        from dimension in Gen.Frequency((3, Gen.Choose(1, 300)), (2, Gen.Elements(1, 2, 15, 16, 17, 63, 64, 65, 256)))
+        from count in Gen.Choose(2, 12)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new SphereCase(dimension, count, seed);
+
+    private static IEnumerable<SphereCase> ShrinkSphere(SphereCase c)
+    {
+        if (c.Dimension > 1) { yield return c with { Dimension = c.Dimension / 2 }; }
+        if (c.Count > 2) { yield return c with { Count = c.Count - 1 }; }
+    }
 }
