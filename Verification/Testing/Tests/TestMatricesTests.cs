@@ -2,7 +2,7 @@ using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Verification.Infrastructure;
 
-namespace Kernels.Verification.Testing.Kernels;
+namespace Kernels.Verification.Testing;
 
 /// <summary>
 /// The kit's rank-deficient matrices and unit-sphere points: AᵀA has exactly the eigenvalues σ² and zeros (checked with
