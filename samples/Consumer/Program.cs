@@ -1,11 +1,15 @@
 // A user's program on the packed libraries: a matrix product checked against a plain loop, then an ill-conditioned
 // least-squares problem solved by conjugate gradient on the normal equations, with and without a sketch-and-QR
-// preconditioner (OSNAP). Exits with 1 if any check fails, so CI can run it.
+// preconditioner (OSNAP), and a property test of Level1.Dot with the Kernels.Testing kit (its generators, exact
+// reference and tolerance rule, run by FsCheck). Exits with 1 if any check fails, so CI can run it.
 using Kernels.Blas;
 using Kernels.Core;
 using Kernels.Randomness;
 using Kernels.Sketching.Operators;
 using Kernels.Sketching.Preconditioners;
+using Kernels.Testing;
+using FsCheck;
+using FsCheck.Fluent;
 using Kernels.Solvers;
 
 const ulong seed = 2026;
@@ -77,6 +81,26 @@ double relativeError = Math.Sqrt(error / norm);
 Console.WriteLine($"Least squares {rows}×{columns}: plain CG {plainResult.Status} after {plainResult.Iterations} iterations; " +
     $"sketch-preconditioned CG {sketchedResult.Status} after {sketchedResult.Iterations}, ‖x − x*‖/‖x*‖ = {relativeError:E2}");
 ok &= sketchedResult.Status == SolverStatus.Converged && sketchedResult.Iterations < plainResult.Iterations && relativeError < 1e-6;
+
+// 3. A property test as a user writes one for their own kernel: over FsCheck's generated vectors (every length, offset
+// and kind of value the kit generates, shrunk to the smallest failure), Dot agrees with the exact dot product within
+// the tolerance rule's bound for n + 2 roundings.
+try
+{
+    Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(KernelGenerators.Vectors(), (VectorCase c) =>
+    {
+        float[] x = c.Values<float>(stream: 0).ToArray();
+        float[] y = c.Values<float>(stream: 1).ToArray();
+        var (exact, magnitude) = Reference.Dot<float>(x, y);
+        Tolerance.AssertClose(Level1.Dot<float>(x, y), exact, magnitude, growth: x.Length + 2, context: c.ToString());
+    }));
+    Console.WriteLine("Property: Level1.Dot matches Reference.Dot within the tolerance rule on 300 generated cases");
+}
+catch (Exception e)
+{
+    Console.WriteLine($"Property FAILED: {e.Message}");
+    ok = false;
+}
 
 Console.WriteLine(ok ? "sample: all checks passed" : "sample: a check FAILED");
 return ok ? 0 : 1;
