@@ -37,8 +37,12 @@ internal sealed class GaussNewtonStep
     private readonly float[] _coefficients; // scratch: g_i/√m
     private int[] _changed;                 // ∪Q_i, ascending after Collect
     private float[] _newRows;               // |∪Q_i| × d
+    private readonly SketchedRegression? _sketched;
 
-    public GaussNewtonStep(TwoLayerShiftedRelu model, RegressionSet data)
+    /// <param name="model">The model being trained.</param>
+    /// <param name="data">The training set.</param>
+    /// <param name="sketched">The options of <see cref="RegressionSolver.Sketched"/>, or null when steps solve exactly (or take gradient steps).</param>
+    public GaussNewtonStep(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null)
     {
         _model = model;
         _data = data;
@@ -69,6 +73,7 @@ internal sealed class GaussNewtonStep
         _coefficients = new float[_n];
         _changed = [];
         _newRows = [];
+        _sketched = sketched is null ? null : new SketchedRegression(sketched, _n, model.Seed);
     }
 
     /// <summary>The predictions f of the last <see cref="Evaluate"/>.</summary>
@@ -174,6 +179,61 @@ internal sealed class GaussNewtonStep
         }
         return RegressionStatus.Solved;
     }
+
+    /// <summary>
+    /// <see cref="RegressionSolver.Sketched"/>, first half: builds Jᵀ restricted to the changed neurons from the marks of
+    /// <see cref="Collect"/>, a |∪Q_i|·d × n CSR matrix whose row (c, k), for the c-th changed neuron r, holds
+    /// (1/√m)·a_r·x_i[k] in column i for each i with r ∈ Q_i; then sketches it with iteration
+    /// <paramref name="iteration"/>'s OSNAP S and factors S·Jᵀ = Q·R.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Jᵀ has more stored entries than an array holds.</exception>
+    public RegressionStatus FormSketched(int iteration, BlasOptions? options)
+    {
+        var sketched = _sketched ?? throw new InvalidOperationException("This step was built without the sketched solver's options.");
+        int d = _data.Dimension;
+        long rows = (long)ChangedCount * d;
+        long entries = 0;
+        foreach (int r in Changed)
+        {
+            foreach (ulong word in _pointMasks.AsSpan(r * _maskWords, _maskWords))
+            {
+                entries += (long)ulong.PopCount(word);
+            }
+        }
+        entries *= d;
+        if (rows >= Array.MaxLength || entries > Array.MaxLength)
+        {
+            throw new InvalidOperationException(
+                $"The sparse Jᵀ of this step would hold {entries} entries in {rows} rows (about {entries * 12 + rows * 4} bytes), more than an array holds; use RegressionSolver.Exact.");
+        }
+        sketched.Reserve((int)rows, (int)entries, out var pointers, out var columns, out var values);
+        var points = _points.AsSpan();
+        var signs = _model.Signs;
+        var inputs = _data.Inputs;
+        int row = 0, stored = 0;
+        foreach (int r in Changed)
+        {
+            int count = PointsOf(r, points);
+            double scale = _model.OutputScale * signs[r];
+            for (int k = 0; k < d; k++)
+            {
+                pointers[row++] = stored;
+                for (int p = 0; p < count; p++)
+                {
+                    columns[stored] = points[p];
+                    values[stored++] = scale * inputs[points[p], k];
+                }
+            }
+        }
+        pointers[row] = stored;
+        return sketched.Factor((int)rows, (int)entries, iteration, options);
+    }
+
+    /// <summary>
+    /// <see cref="RegressionSolver.Sketched"/>, second half, after <see cref="FormSketched"/> succeeded: preconditioned
+    /// conjugate gradient on J·Jᵀ·g = f − y; g stays in the workspace.
+    /// </summary>
+    public RegressionStatus SolveSketched(out int iterations) => _sketched!.Solve(_residual, _solution, out iterations);
 
     /// <summary>
     /// Uses g = <paramref name="stepSize"/>·(f − y) instead of a solve: the gradient-descent step W ← W − η·Jᵀ(f − y).
