@@ -84,6 +84,9 @@ internal sealed class GaussNewtonStep
 
     public int ChangedCount { get; private set; }
 
+    /// <summary>g from the last solve (or gradient step).</summary>
+    public ReadOnlySpan<double> Solution => _solution;
+
     /// <summary>The new rows of the changed neurons, in the order of <see cref="Changed"/>, from the last <see cref="ComputeNewRows"/>.</summary>
     public ReadOnlyMatrixView<float> NewRows => new(_newRows.AsSpan(0, ChangedCount * _data.Dimension), ChangedCount, _data.Dimension);
 
