@@ -10,13 +10,14 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <summary>
 /// The part of a Gauss-Newton iteration that dense and sublinear training share, computed from the active sets
 /// alone: predictions f_i = (1/√m)·Σ_{r∈Q_i} a_r·(⟨w_r, x_i⟩ − b), the exact G = J·Jᵀ with
-/// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y, and the new rows
+/// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y (or, for <see cref="RegressionSolver.Sketched"/>,
+/// the sparse Jᵀ of the changed neurons handed to <see cref="SketchedRegression"/>), and the new rows
 /// w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i of the changed neurons r ∈ ∪Q_i.
 /// </summary>
 /// <remarks>
 /// Both trainers run exactly this code on their active sets, so when the sets and values agree the new weights agree
-/// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration a step allocates only when an
-/// active set outgrows every earlier one.
+/// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration an exact step allocates only when
+/// an active set outgrows every earlier one (a sketched step allocates, see <see cref="SketchedRegression"/>).
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
 /// </remarks>
