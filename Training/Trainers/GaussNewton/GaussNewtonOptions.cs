@@ -14,6 +14,9 @@ public sealed record GaussNewtonOptions
     /// <summary>How each step solves its regression. Default <see cref="RegressionSolver.Exact"/>.</summary>
     public RegressionSolver Solver { get; init; } = RegressionSolver.Exact;
 
+    /// <summary>The sketch and stopping rule of <see cref="RegressionSolver.Sketched"/> (unused by <see cref="RegressionSolver.Exact"/>); not null.</summary>
+    public SketchedSolverOptions Sketched { get; init; } = new();
+
     /// <summary>Threads for the products and trees; <see cref="BlasOptions.Default"/> when null.</summary>
     public BlasOptions? Blas { get; init; }
 
@@ -26,16 +29,23 @@ public sealed record GaussNewtonOptions
     }
 
     /// <summary>What the shared training loop needs from these options.</summary>
-    internal ShiftedReluLoop.Settings ToLoopSettings() => new(MaxIterations, ResidualTolerance, null, Blas);
+    internal ShiftedReluLoop.Settings ToLoopSettings() => new(MaxIterations, ResidualTolerance, null, Blas,
+        Solver == RegressionSolver.Sketched ? Sketched : null);
 
     /// <summary>Throws if an option is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range or an enum value is undefined.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="Sketched"/> is null.</exception>
     public void Validate()
     {
         if (!Enum.IsDefined(Solver))
         {
             throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "Unknown regression solver.");
         }
+        if (Sketched is null)
+        {
+            throw new ArgumentNullException(nameof(Sketched), "The sketched solver's options must not be null.");
+        }
+        Sketched.Validate();
         ToLoopSettings().Validate();
     }
 }

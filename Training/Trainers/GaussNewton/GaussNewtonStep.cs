@@ -10,13 +10,14 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <summary>
 /// The part of a Gauss-Newton iteration that dense and sublinear training share, computed from the active sets
 /// alone: predictions f_i = (1/√m)·Σ_{r∈Q_i} a_r·(⟨w_r, x_i⟩ − b), the exact G = J·Jᵀ with
-/// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y, and the new rows
+/// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y (or, for <see cref="RegressionSolver.Sketched"/>,
+/// the sparse Jᵀ of the changed neurons handed to <see cref="SketchedRegression"/>), and the new rows
 /// w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i of the changed neurons r ∈ ∪Q_i.
 /// </summary>
 /// <remarks>
 /// Both trainers run exactly this code on their active sets, so when the sets and values agree the new weights agree
-/// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration a step allocates only when an
-/// active set outgrows every earlier one.
+/// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration an exact step allocates only when
+/// an active set outgrows every earlier one (a sketched step allocates, see <see cref="SketchedRegression"/>).
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
 /// </remarks>
@@ -37,8 +38,12 @@ internal sealed class GaussNewtonStep
     private readonly float[] _coefficients; // scratch: g_i/√m
     private int[] _changed;                 // ∪Q_i, ascending after Collect
     private float[] _newRows;               // |∪Q_i| × d
+    private readonly SketchedRegression? _sketched;
 
-    public GaussNewtonStep(TwoLayerShiftedRelu model, RegressionSet data)
+    /// <param name="model">The model being trained.</param>
+    /// <param name="data">The training set.</param>
+    /// <param name="sketched">The options of <see cref="RegressionSolver.Sketched"/>, or null when steps solve exactly (or take gradient steps).</param>
+    public GaussNewtonStep(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null)
     {
         _model = model;
         _data = data;
@@ -69,6 +74,7 @@ internal sealed class GaussNewtonStep
         _coefficients = new float[_n];
         _changed = [];
         _newRows = [];
+        _sketched = sketched is null ? null : new SketchedRegression(sketched, _n, model.Seed);
     }
 
     /// <summary>The predictions f of the last <see cref="Evaluate"/>.</summary>
@@ -78,6 +84,9 @@ internal sealed class GaussNewtonStep
     public ReadOnlySpan<int> Changed => _changed.AsSpan(0, ChangedCount);
 
     public int ChangedCount { get; private set; }
+
+    /// <summary>g from the last solve (or gradient step).</summary>
+    public ReadOnlySpan<double> Solution => _solution;
 
     /// <summary>The new rows of the changed neurons, in the order of <see cref="Changed"/>, from the last <see cref="ComputeNewRows"/>.</summary>
     public ReadOnlyMatrixView<float> NewRows => new(_newRows.AsSpan(0, ChangedCount * _data.Dimension), ChangedCount, _data.Dimension);
@@ -174,6 +183,61 @@ internal sealed class GaussNewtonStep
         }
         return RegressionStatus.Solved;
     }
+
+    /// <summary>
+    /// <see cref="RegressionSolver.Sketched"/>, first half: builds Jᵀ restricted to the changed neurons from the marks of
+    /// <see cref="Collect"/>, a |∪Q_i|·d × n CSR matrix whose row (c, k), for the c-th changed neuron r, holds
+    /// (1/√m)·a_r·x_i[k] in column i for each i with r ∈ Q_i; then sketches it with iteration
+    /// <paramref name="iteration"/>'s OSNAP S and factors S·Jᵀ = Q·R.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Jᵀ has more stored entries than an array holds.</exception>
+    public RegressionStatus FormSketched(int iteration, BlasOptions? options)
+    {
+        var sketched = _sketched ?? throw new InvalidOperationException("This step was built without the sketched solver's options.");
+        int d = _data.Dimension;
+        long rows = (long)ChangedCount * d;
+        long entries = 0;
+        foreach (int r in Changed)
+        {
+            foreach (ulong word in _pointMasks.AsSpan(r * _maskWords, _maskWords))
+            {
+                entries += (long)ulong.PopCount(word);
+            }
+        }
+        entries *= d;
+        if (rows >= Array.MaxLength || entries > Array.MaxLength)
+        {
+            throw new InvalidOperationException(
+                $"The sparse Jᵀ of this step would hold {entries} entries in {rows} rows (about {entries * 12 + rows * 4} bytes), more than an array holds; use RegressionSolver.Exact.");
+        }
+        sketched.Reserve((int)rows, (int)entries, out var pointers, out var columns, out var values);
+        var points = _points.AsSpan();
+        var signs = _model.Signs;
+        var inputs = _data.Inputs;
+        int row = 0, stored = 0;
+        foreach (int r in Changed)
+        {
+            int count = PointsOf(r, points);
+            double scale = _model.OutputScale * signs[r];
+            for (int k = 0; k < d; k++)
+            {
+                pointers[row++] = stored;
+                for (int p = 0; p < count; p++)
+                {
+                    columns[stored] = points[p];
+                    values[stored++] = scale * inputs[points[p], k];
+                }
+            }
+        }
+        pointers[row] = stored;
+        return sketched.Factor((int)rows, (int)entries, iteration, options);
+    }
+
+    /// <summary>
+    /// <see cref="RegressionSolver.Sketched"/>, second half, after <see cref="FormSketched"/> succeeded: preconditioned
+    /// conjugate gradient on J·Jᵀ·g = f − y; g stays in the workspace.
+    /// </summary>
+    public RegressionStatus SolveSketched(out int iterations) => _sketched!.Solve(_residual, _solution, out iterations);
 
     /// <summary>
     /// Uses g = <paramref name="stepSize"/>·(f − y) instead of a solve: the gradient-descent step W ← W − η·Jᵀ(f − y).

@@ -11,10 +11,13 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// trees. Given the same model and data it takes the same steps as <see cref="GaussNewtonDense"/>.
 /// </summary>
 /// <remarks>
-/// Each iteration is reported as a <see cref="GaussNewtonIteration"/>. A solve that fails (G not positive definite,
+/// Each iteration is reported as a <see cref="GaussNewtonIteration"/>. The regression is solved as
+/// <see cref="GaussNewtonOptions.Solver"/> says (<see cref="RegressionSolver.Exact"/> or <see cref="RegressionSolver.Sketched"/>).
+/// A solve that fails (G not positive definite, a rank-deficient sketch, conjugate gradient short of its tolerance,
 /// or a non-finite solution) is reported with its status, the step is not applied, and the run ends with
-/// <see cref="StopReason.SolverFailed"/>. After the first iteration a step allocates only when an active set
-/// outgrows every earlier one.
+/// <see cref="StopReason.SolverFailed"/>. With <see cref="RegressionSolver.Exact"/>, after the first iteration a step
+/// allocates only when an active set outgrows every earlier one; <see cref="RegressionSolver.Sketched"/> allocates its
+/// sparse Jᵀ, sketch and QR storage every step.
 /// </remarks>
 public sealed class GaussNewtonSublinear : ShiftedReluTrainer
 {

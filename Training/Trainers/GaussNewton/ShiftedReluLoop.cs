@@ -17,7 +17,9 @@ internal static class ShiftedReluLoop
     /// <param name="ResidualTolerance">Stop once ‖f − y‖ ≤ this.</param>
     /// <param name="StepSize">Null for Gauss-Newton (solve G·g = f − y); η for gradient descent (g = η·(f − y)).</param>
     /// <param name="Blas">Threads for the products and trees.</param>
-    internal readonly record struct Settings(int MaxIterations, double ResidualTolerance, double? StepSize, BlasOptions? Blas)
+    /// <param name="Sketched">Null for the exact solve (Cholesky of G); the sketched solver's options for <see cref="RegressionSolver.Sketched"/>.</param>
+    internal readonly record struct Settings(int MaxIterations, double ResidualTolerance, double? StepSize, BlasOptions? Blas,
+        SketchedSolverOptions? Sketched = null)
     {
         /// <summary>The checks every trainer's options share; the messages name the options' properties.</summary>
         public void Validate()
@@ -54,11 +56,11 @@ internal static class ShiftedReluLoop
     public static TrainingResult<GaussNewtonIteration> Run(TwoLayerShiftedRelu model, RegressionSet data, Func<IActiveSetEngine> createEngine,
         Settings settings, IProgress<GaussNewtonIteration>? progress, CancellationToken cancellationToken)
     {
-        var (maxIterations, tolerance, stepSize, options) = settings;
+        var (maxIterations, tolerance, stepSize, options, sketched) = settings;
         long setupStart = Stopwatch.GetTimestamp();
         var engine = createEngine();
         var sets = new ActiveSets(data.Count);
-        var step = new GaussNewtonStep(model, data);
+        var step = new GaussNewtonStep(model, data, sketched);
         engine.Query(sets);
         double residual = step.Evaluate(sets);
         var setup = Stopwatch.GetElapsedTime(setupStart);
@@ -83,9 +85,20 @@ internal static class ShiftedReluLoop
                 step.Collect(sets);
                 RegressionStatus status = RegressionStatus.Solved;
                 TimeSpan solve = TimeSpan.Zero;
+                int solverIterations = 0;
                 if (stepSize is { } eta)
                 {
                     step.UseGradient(eta);
+                }
+                else if (sketched is not null)
+                {
+                    status = step.FormSketched(t, options);
+                    if (status == RegressionStatus.Solved)
+                    {
+                        long solveStart = Stopwatch.GetTimestamp();
+                        status = step.SolveSketched(out solverIterations);
+                        solve = Stopwatch.GetElapsedTime(solveStart);
+                    }
                 }
                 else
                 {
@@ -98,7 +111,7 @@ internal static class ShiftedReluLoop
                 if (status != RegressionStatus.Solved)
                 {
                     step.ClearMarks();
-                    Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, 0,
+                    Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, solverIterations,
                         TimeSpan.Zero, form, solve, TimeSpan.Zero));
                     reason = StopReason.SolverFailed;
                     break;
@@ -113,7 +126,7 @@ internal static class ShiftedReluLoop
                 long evaluateStart = Stopwatch.GetTimestamp();
                 double after = step.Evaluate(sets);
                 form += Stopwatch.GetElapsedTime(evaluateStart);
-                Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, 0, query, form, solve, update));
+                Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update));
                 residual = after;
             }
         }

@@ -382,6 +382,7 @@ public sealed partial class CounterRandomTests
         ("Mlp hashing", global::Kernels.Training.Models.Mlp.HashPurpose),
         ("SgdTrainer shuffle", global::Kernels.Training.Trainers.Sgd.SgdRun.ShufflePurpose),
         ("SgdTrainer dropout", global::Kernels.Training.Trainers.Sgd.SgdRun.DropoutPurpose),
+        ("Gauss-Newton sketched solver", global::Kernels.Training.Trainers.GaussNewton.SketchedRegression.SeedPurpose),
     ];
 
     [Fact]
