@@ -5,20 +5,32 @@ public static class Allocation
 {
     /// <summary>
     /// Bytes allocated on the calling thread by ten runs of <paramref name="action"/>, after three warm-up runs have
-    /// taken the one-time costs (JIT compilation, static initialization) out of the measurement.
+    /// taken the one-time costs (JIT compilation, static initialization) out of the measurement: the least over up to
+    /// five rounds of ten runs.
     /// </summary>
+    /// <remarks>
+    /// A threaded call queues its job to the thread pool from the calling thread; when other tests keep the pool busy,
+    /// the pool's queue can grow a segment during a round (a one-off, amortized cost of the pool, seen once in CI as
+    /// 5.6 kB over ten runs). An allocation made by every call shows in every round, so the least over rounds still
+    /// catches it.
+    /// </remarks>
     public static long Measure(Action action)
     {
         for (int i = 0; i < 3; i++)
         {
             action();
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        long least = long.MaxValue;
+        for (int round = 0; round < 5 && least > 0; round++)
         {
-            action();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                action();
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     /// <summary>
