@@ -70,7 +70,7 @@ rnnConvergence.SetAction(parse => RnnConvergenceExperiment.Run(parse.GetValue(qu
 experiment.Subcommands.Add(rnnConvergence);
 var epochsOption = new Option<int?>("--epochs") { Description = "Epochs on MNIST-10k (Fashion-MNIST, 7.5 times larger, gets a quarter); default 8 and 2 (2 on MNIST with --quick)." };
 var noPeerOption = new Option<bool>("--no-peer") { Description = "Skip the PyTorch comparison and the peak-working-set probes." };
-var peerOnlyOption = new Option<bool>("--peer-only") { Description = "Only the PyTorch comparison and the peak-working-set probes (a timing run: wrap it in flock); writes hashednets-peer.md." };
+var peerOnlyOption = new Option<bool>("--peer-only") { Description = "Only the PyTorch comparison and the peak-working-set probes (a timing run: run it on a quiet machine); writes hashednets-peer.md." };
 var hashedNets = new Command("hashednets", "Seed 001: HashedNets, SmallNets and ThinNets at compression 1, 8, 64, 128 on MNIST-10k and Fashion-MNIST; rank check; dense net against PyTorch.");
 hashedNets.Options.Add(quickOption);
 hashedNets.Options.Add(epochsOption);
