@@ -121,7 +121,7 @@ public static class NtkExperiment
             equivalence.Add($"{m}", $"{steps}", $"{gradientRatio:E1}", $"{gap:G3}", $"{rmsKrr:G3}");
             AnsiConsole.MarkupLine($"  net m = {m}: {steps} GD steps, RMS gap {gap:G3} (RMS f_KRR {rmsKrr:G3})");
         }
-        double slope = Slope(netWidths.Select(m => Math.Log(m)).ToList(), gaps.Select(g => Math.Log(g)).ToList());
+        double slope = LinearFit.Line(netWidths.Select(m => Math.Log(m)).ToList(), gaps.Select(g => Math.Log(g)).ToList()).Coefficients[1];
 
         var plot = new LinePlot("NTK random features: spectral error against m", "log2 m", "log10 ε");
         plot.Add("plain sampling", widths.Select(m => Math.Log2(m)).ToList(), plainCurve.Select(e => Math.Log10(e)).ToList());
@@ -395,11 +395,5 @@ public static class NtkExperiment
             predictions[i] = f * scale;
         }
         return (predictions, steps, norm / initial);
-    }
-
-    private static double Slope(List<double> xs, List<double> ys)
-    {
-        double mx = xs.Average(), my = ys.Average();
-        return xs.Zip(ys, (a, b) => (a - mx) * (b - my)).Sum() / xs.Sum(a => (a - mx) * (a - mx));
     }
 }

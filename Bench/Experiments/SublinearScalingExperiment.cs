@@ -182,15 +182,8 @@ public static class SublinearScalingExperiment
     }
 
     /// <summary>Least-squares slope of log(time) against log(m).</summary>
-    private static double Slope(List<Row> rows, Func<Row, double> time)
-    {
-        var xs = rows.Select(r => Math.Log(r.M)).ToArray();
-        var ys = rows.Select(r => Math.Log(time(r))).ToArray();
-        double mx = xs.Average(), my = ys.Average();
-        double sxy = xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my));
-        double sxx = xs.Sum(x => (x - mx) * (x - mx));
-        return sxy / sxx;
-    }
+    private static double Slope(List<Row> rows, Func<Row, double> time) =>
+        LinearFit.Line(rows.Select(r => Math.Log(r.M)).ToList(), rows.Select(r => Math.Log(time(r))).ToList()).Coefficients[1];
 
     private static double ReadBandwidth()
     {

@@ -12,7 +12,8 @@ namespace Kernels.Bench.Harness;
 public sealed record LinearFit(double[] Coefficients, double RSquared, int Points)
 {
     /// <summary>Fits y on the features; every row of <paramref name="features"/> holds one observation's x₁ … x_k.</summary>
-    /// <exception cref="ArgumentException">The counts differ, or there are not more observations than coefficients.</exception>
+    /// <remarks>As many observations as coefficients determine them exactly (no residual, R² = 1): a slope through two points.</remarks>
+    /// <exception cref="ArgumentException">The counts differ, or there are fewer observations than coefficients.</exception>
     public static LinearFit Of(IReadOnlyList<double[]> features, IReadOnlyList<double> y)
     {
         int n = y.Count;
@@ -21,9 +22,9 @@ public sealed record LinearFit(double[] Coefficients, double RSquared, int Point
             throw new ArgumentException($"{features.Count} feature rows for {n} observations.", nameof(features));
         }
         int k = features[0].Length + 1;
-        if (n <= k)
+        if (n < k)
         {
-            throw new ArgumentException($"{n} observations cannot determine {k} coefficients with a residual.", nameof(y));
+            throw new ArgumentException($"{n} observations cannot determine {k} coefficients.", nameof(y));
         }
         var a = new double[n * k];
         for (int i = 0; i < n; i++)
