@@ -23,8 +23,10 @@ public static class Reference
     }
 
     /// <summary>Σ x[i]·y[i] (each product split exactly into product and error), with Σ|x[i]·y[i]| as the magnitude.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> is not as long as <paramref name="x"/>.</exception>
     public static (double Value, double Magnitude) Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : IFloatingPointIeee754<T>
     {
+        Guard.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         var sum = new CompensatedSum();
         double magnitude = 0;
         for (int i = 0; i < x.Length; i++)
@@ -107,9 +109,26 @@ public static class Reference
     /// Element (i, j) of op(A)·op(B) by the textbook triple loop, with its condition magnitude Σ|a||b|.
     /// Operands are stored row-major with the given strides; op transposes when the flag says so.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A stride, the depth or an index is negative.</exception>
+    /// <exception cref="ArgumentException">An operand is too short for element (i, j) at this depth and stride.</exception>
     public static (double Value, double Magnitude) ProductElement<T>(ReadOnlySpan<T> a, int strideA, bool transA,
         ReadOnlySpan<T> b, int strideB, bool transB, int depth, int i, int j) where T : IFloatingPointIeee754<T>
     {
+        Guard.RequireAtLeast(strideA, 0, nameof(strideA));
+        Guard.RequireAtLeast(strideB, 0, nameof(strideB));
+        Guard.RequireAtLeast(depth, 0, nameof(depth));
+        Guard.RequireAtLeast(i, 0, nameof(i));
+        Guard.RequireAtLeast(j, 0, nameof(j));
+        if (depth > 0)
+        {
+            long lastA = transA ? (long)(depth - 1) * strideA + i : (long)i * strideA + depth - 1;
+            long lastB = transB ? (long)j * strideB + depth - 1 : (long)(depth - 1) * strideB + j;
+            if (lastA >= a.Length || lastB >= b.Length)
+            {
+                throw new ArgumentException($"Element ({i}, {j}) at depth {depth} reads a[{lastA}] and b[{lastB}]; a has {a.Length} and b {b.Length} elements.",
+                    lastA >= a.Length ? nameof(a) : nameof(b));
+            }
+        }
         var sum = new CompensatedSum();
         double magnitude = 0;
         for (int p = 0; p < depth; p++)

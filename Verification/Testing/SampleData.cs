@@ -19,8 +19,12 @@ public static class SampleData
     }
 
     /// <summary>A vector of <paramref name="length"/> values of the given kind, placed at <paramref name="offset"/> in a larger array.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The length or offset is negative, or the kind is not defined.</exception>
     public static Memory<T> Vector<T>(int length, ValueKind kind, int seed, int offset = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Guard.RequireAtLeast(length, 0, nameof(length));
+        Guard.RequireAtLeast(offset, 0, nameof(offset));
+        Guard.RequireDefined(kind, nameof(kind));
         var random = new System.Random(seed);
         var buffer = new T[offset + length + 3];
         for (int i = 0; i < buffer.Length; i++)

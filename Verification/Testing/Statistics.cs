@@ -12,8 +12,13 @@ public static class Statistics
     /// independent values of variance σ² with |X − μ| ≤ b always. Bernstein: P ≤ 2·exp(−n t² / (2σ² + 2bt/3));
     /// setting it to p and writing L = ln(2/p) gives n t² − (2bL/3)·t − 2σ²L = 0, whose positive root is returned.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">count is below 1, the variance or bound is negative or not finite, or the probability is outside (0, 1).</exception>
     public static double BernsteinDeviation(long count, double variance, double bound, double probability)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        RequireNonNegative(variance, nameof(variance));
+        RequireNonNegative(bound, nameof(bound));
+        RequireProbability(probability);
         double log = Math.Log(2 / probability);
         double linear = 2 * bound * log / 3;
         return (linear + Math.Sqrt(linear * linear + 8.0 * count * variance * log)) / (2.0 * count);
@@ -23,7 +28,13 @@ public static class Statistics
     /// The ε with P(sup |Fₙ − F| &gt; ε) ≤ <paramref name="probability"/> for the empirical CDF of
     /// <paramref name="count"/> independent draws from F: DKW–Massart, P ≤ 2·exp(−2nε²), so ε = √(ln(2/p) / 2n).
     /// </summary>
-    public static double KolmogorovDeviation(long count, double probability) => Math.Sqrt(Math.Log(2 / probability) / (2.0 * count));
+    /// <exception cref="ArgumentOutOfRangeException">count is below 1 or the probability is outside (0, 1).</exception>
+    public static double KolmogorovDeviation(long count, double probability)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        RequireProbability(probability);
+        return Math.Sqrt(Math.Log(2 / probability) / (2.0 * count));
+    }
 
     /// <summary>sup |Fₙ − F| for an ascending sample: the empirical CDF jumps from i/n to (i+1)/n at the i-th value.</summary>
     public static double KolmogorovDistance(ReadOnlySpan<double> ascending, Func<double, double> cdf)
@@ -64,8 +75,12 @@ public static class Statistics
     /// the mean with probability at most ¼, and the median is only if half the groups are, which Hoeffding bounds by
     /// exp(−2·groups·(½ − ¼)²).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">groups is below 1 or above the number of values, or the variance is negative or not finite.</exception>
     public static (double Median, double Deviation) MedianOfMeans(ReadOnlySpan<double> values, int groups, double variance)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(groups, values.Length);
+        RequireNonNegative(variance, nameof(variance));
         int perGroup = values.Length / groups;
         var means = new double[groups];
         for (int g = 0; g < groups; g++)
@@ -83,8 +98,10 @@ public static class Statistics
     }
 
     /// <summary>The groups <see cref="MedianOfMeans"/> needs for a false-failure probability of at most <paramref name="probability"/>: ⌈8·ln(1/p)⌉, made odd.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The probability is outside (0, 1).</exception>
     public static int MedianOfMeansGroups(double probability)
     {
+        RequireProbability(probability);
         int groups = (int)Math.Ceiling(8 * Math.Log(1 / probability));
         return groups | 1;
     }
@@ -95,8 +112,15 @@ public static class Statistics
     /// relative accuracy): a count of events of probability at most p that exceeds k has false-alarm probability below
     /// the one given, since the tail only grows with p.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">trials is negative, success is outside [0, 1), or the probability is outside (0, 1).</exception>
     public static int BinomialUpperQuantile(int trials, double success, double probability)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(trials);
+        if (!(success >= 0 && success < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(success), success, "success must be in [0, 1).");
+        }
+        RequireProbability(probability);
         var mass = new double[trials + 1];
         mass[0] = Math.Pow(1 - success, trials);
         for (int k = 0; k < trials; k++)
@@ -114,5 +138,21 @@ public static class Statistics
             }
         }
         return 0;
+    }
+
+    private static void RequireProbability(double probability)
+    {
+        if (!(probability > 0 && probability < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "probability must be in (0, 1).");
+        }
+    }
+
+    private static void RequireNonNegative(double value, string name)
+    {
+        if (!(double.IsFinite(value) && value >= 0))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and non-negative.");
+        }
     }
 }

@@ -14,8 +14,11 @@ public static class TestMatrices
     /// An m × n row-major matrix (m ≥ n) with orthonormal columns: the first n columns of the identity multiplied by
     /// max(n, 2) Householder reflectors I − 2vvᵀ with Gaussian directions v.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative or <paramref name="m"/> is below <paramref name="n"/>.</exception>
     public static double[] OrthonormalColumns(int m, int n, int seed)
     {
+        Guard.RequireAtLeast(n, 0, nameof(n));
+        Guard.RequireAtLeast(m, n, nameof(m));
         var random = new System.Random(seed);
         var q = new double[m * n];
         for (int i = 0; i < n; i++)
@@ -62,8 +65,11 @@ public static class TestMatrices
     }
 
     /// <summary>n values spaced evenly in logarithm from 1 down to 1/κ (just 1 when n = 1): the spectrum of a matrix with condition number κ.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative, or κ is below 1 or not finite.</exception>
     public static double[] LogSpaced(int n, double condition)
     {
+        Guard.RequireAtLeast(n, 0, nameof(n));
+        RequireCondition(condition);
         var values = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -73,8 +79,13 @@ public static class TestMatrices
     }
 
     /// <summary>The m × n row-major matrix U·diag(σ)·Vᵀ, with U (m × n) and V (n × n) orthonormal, so its singular values are σ.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative or <paramref name="m"/> is below <paramref name="n"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sigma"/> does not hold n values.</exception>
     public static double[] WithSingularValues(int m, int n, ReadOnlySpan<double> sigma, int seed)
     {
+        Guard.RequireAtLeast(n, 0, nameof(n));
+        Guard.RequireAtLeast(m, n, nameof(m));
+        Guard.RequireLength(sigma.Length, n, nameof(sigma), "n, one singular value per column");
         double[] u = OrthonormalColumns(m, n, seed);
         double[] v = OrthonormalColumns(n, n, seed ^ 0x5bd1e995);
         var a = new double[m * n];
@@ -105,10 +116,7 @@ public static class TestMatrices
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, Math.Min(m, n));
-        if (!(double.IsFinite(condition) && condition >= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(condition), condition, "κ must be finite and at least 1.");
-        }
+        RequireCondition(condition);
         double[] u = OrthonormalColumns(m, rank, seed);
         double[] v = OrthonormalColumns(n, rank, seed ^ 0x2545F491);
         double[] sigma = LogSpaced(rank, condition);
@@ -189,8 +197,15 @@ public static class TestMatrices
     /// <paramref name="source"/> (rows × cols, dense) rounded to <typeparamref name="T"/> and stored with row stride
     /// <paramref name="stride"/>; the padding holds <paramref name="padding"/> so that reading or writing it shows.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or the stride is below <paramref name="cols"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="source"/> does not hold rows·cols values.</exception>
     public static T[] Stored<T>(double[] source, int rows, int cols, int stride, T padding) where T : IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(source);
+        Guard.RequireAtLeast(rows, 0, nameof(rows));
+        Guard.RequireAtLeast(cols, 0, nameof(cols));
+        Guard.RequireAtLeast(stride, cols, nameof(stride));
+        Guard.RequireLength(source.Length, rows * cols, nameof(source), "rows·cols");
         var data = new T[rows == 0 ? 0 : (rows - 1) * stride + cols];
         Array.Fill(data, padding);
         for (int i = 0; i < rows; i++)
@@ -207,8 +222,10 @@ public static class TestMatrices
     /// The 1-D Poisson matrix tridiag(−1, 2, −1) of order n. Its eigenvalues are 2 − 2·cos(jπ/(n + 1)), j = 1..n, so
     /// κ = (1 + cos(π/(n + 1))) / (1 − cos(π/(n + 1))) ≈ 4(n + 1)²/π².
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is below 1.</exception>
     public static CsrMatrix<T> Poisson1D<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Guard.RequireAtLeast(n, 1, nameof(n));
         var rows = new List<int>();
         var cols = new List<int>();
         var values = new List<T>();
@@ -228,8 +245,10 @@ public static class TestMatrices
     /// The 2-D Poisson matrix (5-point stencil, 4 on the diagonal, −1 for each grid neighbour) on a g × g grid, unknown
     /// i·g + j for grid point (i, j): the matrix that <c>compare linalg</c> regenerates on both sides.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="g"/> is below 1.</exception>
     public static CsrMatrix<T> Poisson2D<T>(int g) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Guard.RequireAtLeast(g, 1, nameof(g));
         var rows = new List<int>();
         var cols = new List<int>();
         var values = new List<T>();
@@ -264,5 +283,13 @@ public static class TestMatrices
     {
         double u = 1 - random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble());
+    }
+
+    private static void RequireCondition(double condition)
+    {
+        if (!(double.IsFinite(condition) && condition >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(condition), condition, "κ must be finite and at least 1.");
+        }
     }
 }

@@ -18,9 +18,15 @@ public static class Tolerance
     public static double Tiny<T>() where T : IFloatingPointIeee754<T> => double.CreateChecked(T.Epsilon);
 
     /// <summary>Asserts the rule above, with a message that gives every quantity.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="growth"/> is negative or not finite, or <paramref name="magnitude"/> is NaN.</exception>
     public static void AssertClose<T>(T actual, double exact, double magnitude, double growth, string context)
         where T : IFloatingPointIeee754<T>
     {
+        if (!(double.IsFinite(growth) && growth >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(growth), growth, "growth must be finite and non-negative.");
+        }
+        Guard.RequireNotNaN(magnitude, nameof(magnitude));
         double a = double.CreateChecked(actual);
         if (!double.IsFinite(exact))
         {

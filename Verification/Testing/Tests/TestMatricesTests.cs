@@ -51,4 +51,15 @@ public sealed class TestMatricesTests
         Assert.Throws<ArgumentOutOfRangeException>("condition", () => TestMatrices.RankDeficient(3, 2, 1, 0.5, 1));
         Assert.Throws<ArgumentOutOfRangeException>("dimension", () => TestMatrices.UnitSphere(0, 2, 1));
     }
+
+    [Fact]
+    public void Bad_arguments_throw_naming_the_argument()
+    {
+        Assert.Equal("m", Assert.Throws<ArgumentOutOfRangeException>(() => TestMatrices.OrthonormalColumns(2, 3, 1)).ParamName);
+        Assert.Equal("condition", Assert.Throws<ArgumentOutOfRangeException>(() => TestMatrices.LogSpaced(3, 0.5)).ParamName);
+        Assert.Equal("sigma", Assert.Throws<ArgumentException>(() => TestMatrices.WithSingularValues(4, 3, [1.0, 1.0], 1)).ParamName);
+        Assert.Equal("stride", Assert.Throws<ArgumentOutOfRangeException>(() => TestMatrices.Stored(new double[6], 2, 3, 2, 0f)).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => TestMatrices.Stored(new double[5], 2, 3, 3, 0f)).ParamName);
+        Assert.Equal("n", Assert.Throws<ArgumentOutOfRangeException>(() => TestMatrices.Poisson1D<double>(0)).ParamName);
+    }
 }
