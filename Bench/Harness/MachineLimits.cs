@@ -110,8 +110,7 @@ public static class MachineLimits
         const long iterations = 2_000_000;
         double floatCore = 2.0 * FmaCount<float>(iterations) / Measure.MedianSeconds(() => FmaChains<float>(iterations), 0.05, 7) / 1e9;
         double doubleCore = 2.0 * FmaCount<double>(iterations) / Measure.MedianSeconds(() => FmaChains<double>(iterations), 0.05, 7) / 1e9;
-        int cores = Environment.ProcessorCount;
-        double all = 2.0 * FmaCount<float>(iterations) * cores / Measure.MedianSeconds(() => OnEveryCore(() => FmaChains<float>(iterations), cores), 0.1, 7) / 1e9;
+        double all = FloatGflopsAllCores();
 
         long[] x = new long[BandwidthBytes / sizeof(long)];
         long[] y = new long[x.Length];
@@ -120,6 +119,17 @@ public static class MachineLimits
         double read = BandwidthBytes / Measure.MedianSeconds(() => ReadAll(x), 0.3, 7) / 1e9;
         double readWrite = 3.0 * BandwidthBytes / Measure.MedianSeconds(() => AddInto(x, y), 0.3, 7) / 1e9;
         return new Limits(floatCore, doubleCore, all, read, readWrite);
+    }
+
+    /// <summary>
+    /// The float FMA peak of every core at once, in GFLOP/s: the chains of <see cref="FmaChains{T}"/> on each core
+    /// (about a second). The limit a compute-bound kernel's time is set against.
+    /// </summary>
+    public static double FloatGflopsAllCores()
+    {
+        const long iterations = 2_000_000;
+        int cores = Environment.ProcessorCount;
+        return 2.0 * FmaCount<float>(iterations) * cores / Measure.MedianSeconds(() => OnEveryCore(() => FmaChains<float>(iterations), cores), 0.1, 7) / 1e9;
     }
 
     /// <summary>
