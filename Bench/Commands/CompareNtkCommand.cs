@@ -25,7 +25,7 @@ public static class CompareNtkCommand
     private const double PcgTolerance = 1e-8;
     private const int PlainCgCap = 1000;
 
-    private sealed record Timing(double Build, double Solve, double Predict);
+    private sealed record Timing(double Build, double Solve, double Predict, string Path);
 
     /// <summary>Runs the comparison at <paramref name="n"/> training points and the PCG target at <paramref name="pcgN"/>.</summary>
     public static int Run(int n, int pcgN, int rank)
@@ -51,11 +51,11 @@ public static class CompareNtkCommand
         {
             AnsiConsole.MarkupLine($"  round {round}/{Rounds}: ours…");
             ours.Add(Fit(n, all, targets, predictions));
-            AnsiConsole.MarkupLine($"    build {Durations.Format(ours[^1].Build)}, Cholesky solve {Durations.Format(ours[^1].Solve)}, predict {Durations.Format(ours[^1].Predict)}");
+            AnsiConsole.MarkupLine($"    build {Durations.Format(ours[^1].Build)}, solve {Durations.Format(ours[^1].Solve)}, predict {Durations.Format(ours[^1].Predict)}; {Markup.Escape(ours[^1].Path)}");
             AnsiConsole.MarkupLine($"  round {round}/{Rounds}: NumPy + scikit-learn with {threads} OpenBLAS thread(s)…");
             var results = PeerRunner.Run("ntk.py", [$"{n}", $"{TestPoints}", $"{Dimension}", $"{Classes}", Lambda.ToString("R", CultureInfo.InvariantCulture), output],
                 new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) });
-            peer.Add(new Timing(results["build"].GetDouble(), results["fit"].GetDouble(), results["predict"].GetDouble()));
+            peer.Add(new Timing(results["build"].GetDouble(), results["fit"].GetDouble(), results["predict"].GetDouble(), "LAPACK Cholesky"));
             AnsiConsole.MarkupLine($"    build {Durations.Format(peer[^1].Build)}, KernelRidge fit {Durations.Format(peer[^1].Solve)}, predict {Durations.Format(peer[^1].Predict)}");
             byte[] bytes = File.ReadAllBytes(output);
             peerPredictions = new double[bytes.Length / sizeof(double)];
@@ -117,15 +117,18 @@ public static class CompareNtkCommand
         double build = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var model = KernelRidge<double>.Fit(x, kernel, new ReadOnlyMatrixView<double>(targets, n, Classes),
-            new KernelRidgeOptions { Lambda = Lambda, Solver = KernelRidgeSolver.Cholesky });
+            new KernelRidgeOptions { Lambda = Lambda, Solver = KernelRidgeSolver.MixedPrecisionCholesky });
         double solve = clock.Elapsed.TotalSeconds;
+        string path = model.Refinement is { } refinement
+            ? $"{model.Solver} ({refinement.Outcome}, {refinement.Steps} refinement steps, backward error {refinement.BackwardError:E1})"
+            : $"{model.Solver}";
         clock.Restart();
         var test = new ReadOnlyMatrixView<double>(all.AsSpan((all.Length / Dimension - TestPoints) * Dimension, TestPoints * Dimension), TestPoints, Dimension);
         if (n == all.Length / Dimension - TestPoints)
         {
             model.Predict(test, new MatrixView<double>(predictions, TestPoints, Classes));
         }
-        return new Timing(build, solve, clock.Elapsed.TotalSeconds);
+        return new Timing(build, solve, clock.Elapsed.TotalSeconds, path);
     }
 
     private sealed record PcgResult(MarkdownTable Table, string Verdict);
