@@ -20,8 +20,9 @@ namespace Kernels.Training.Ntk;
 /// a float copy instead, at about twice the speed, and refines the solution in double to double-precision residuals, falling
 /// back to the double factor when K + λI is too ill-conditioned for float (see <see cref="Refinement"/>).
 /// <see cref="KernelRidgeSolver.NystromPcg"/> builds the randomized
-/// Nyström preconditioner of rank ℓ once (ℓ products with K) and runs CG per column; each iteration is one n × n Gemv, so
-/// it wins when √κ of the preconditioned system — bounded independently of n for ℓ above about 3·d_eff(λ) — times c is
+/// Nyström preconditioner of rank ℓ once (ℓ products with K) and runs CG on all columns together
+/// (<see cref="ConjugateGradientBatch"/>: one block product K·[p₁ … p_k] per iteration for the unconverged columns, so K is
+/// read once per iteration, not once per column), so it wins when √κ of the preconditioned system — bounded independently of n for ℓ above about 3·d_eff(λ) — is
 /// small against n/3.</para>
 /// <para><b>Memory.</b> One n × n matrix of <typeparamref name="T"/> (K, then its factor), and for
 /// <see cref="KernelRidgeSolver.MixedPrecisionCholesky"/> n² floats more (n²·4 bytes, the float factor), checked before
@@ -181,22 +182,12 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
             var preconditioner = new NystromPreconditioner<T>(op, lambda, sketch, options.Blas);
             var shifted = new ShiftedOperator<T>(op, lambda);
             var cg = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
-            var workspace = new ConjugateGradientWorkspace<T>(n);
-            var b = new T[n];
-            var solution = new T[n];
+            // All c columns at once: each iteration reads K once for the block of unconverged columns instead of once per column.
+            var results = ConjugateGradientBatch.Solve(shifted, targets, coefficients.View, preconditioner, cg);
             for (int j = 0; j < c; j++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    b[i] = targets[i, j];
-                }
-                var result = ConjugateGradient.Solve(shifted, b, solution, preconditioner, cg, workspace);
-                iterations[j] = result.Iterations;
-                statuses[j] = result.Status;
-                for (int i = 0; i < n; i++)
-                {
-                    coefficients[i, j] = solution[i];
-                }
+                iterations[j] = results[j].Iterations;
+                statuses[j] = results[j].Status;
             }
         }
         if (solver != KernelRidgeSolver.NystromPcg)

@@ -9,7 +9,7 @@ public enum KernelRidgeSolver
     /// <summary>A dense Cholesky factor of K + λI (n³/3 flops), then two triangular solves for all right-hand sides at once.</summary>
     Cholesky,
 
-    /// <summary>Conjugate gradient on K + λI with the randomized Nyström preconditioner (Frangella–Tropp–Udell), one solve per right-hand side.</summary>
+    /// <summary>Conjugate gradient on K + λI with the randomized Nyström preconditioner (Frangella–Tropp–Udell), all right-hand sides together, one block product with K per iteration.</summary>
     NystromPcg,
 
     /// <summary>
