@@ -100,7 +100,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Solves (K + λI)·α = Y for a kernel matrix the caller built, taking it over.</summary>
     /// <param name="x">X, n × d, finite; copied (the points <see cref="Predict"/> measures against).</param>
-    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, or kept as the PCG operator.</param>
+    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, left holding K + λI after a converged mixed-precision solve, or kept as the PCG operator.</param>
     /// <param name="targets">Y, n × c with c ≥ 1, finite.</param>
     /// <param name="options">λ, solver and threads; null for the defaults.</param>
     /// <returns>The fitted model.</returns>
