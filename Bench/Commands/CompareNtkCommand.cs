@@ -25,7 +25,7 @@ public static class CompareNtkCommand
     private const double PcgTolerance = 1e-8;
     private const int PlainCgCap = 1000;
 
-    private sealed record Timing(double Build, double Solve, double Predict);
+    private sealed record Timing(double Build, double Solve, double Predict, string Path);
 
     /// <summary>Runs the comparison at <paramref name="n"/> training points and the PCG target at <paramref name="pcgN"/>.</summary>
     public static int Run(int n, int pcgN, int rank)
@@ -51,17 +51,29 @@ public static class CompareNtkCommand
         {
             AnsiConsole.MarkupLine($"  round {round}/{Rounds}: ours…");
             ours.Add(Fit(n, all, targets, predictions));
-            AnsiConsole.MarkupLine($"    build {Durations.Format(ours[^1].Build)}, Cholesky solve {Durations.Format(ours[^1].Solve)}, predict {Durations.Format(ours[^1].Predict)}");
+            AnsiConsole.MarkupLine($"    build {Durations.Format(ours[^1].Build)}, solve {Durations.Format(ours[^1].Solve)}, predict {Durations.Format(ours[^1].Predict)}; {Markup.Escape(ours[^1].Path)}");
             AnsiConsole.MarkupLine($"  round {round}/{Rounds}: NumPy + scikit-learn with {threads} OpenBLAS thread(s)…");
             var results = PeerRunner.Run("ntk.py", [$"{n}", $"{TestPoints}", $"{Dimension}", $"{Classes}", Lambda.ToString("R", CultureInfo.InvariantCulture), output],
                 new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) });
-            peer.Add(new Timing(results["build"].GetDouble(), results["fit"].GetDouble(), results["predict"].GetDouble()));
+            peer.Add(new Timing(results["build"].GetDouble(), results["fit"].GetDouble(), results["predict"].GetDouble(), "LAPACK Cholesky"));
             AnsiConsole.MarkupLine($"    build {Durations.Format(peer[^1].Build)}, KernelRidge fit {Durations.Format(peer[^1].Solve)}, predict {Durations.Format(peer[^1].Predict)}");
             byte[] bytes = File.ReadAllBytes(output);
             peerPredictions = new double[bytes.Length / sizeof(double)];
             Buffer.BlockCopy(bytes, 0, peerPredictions, 0, bytes.Length);
         }
         File.Delete(output);
+        // Where the build's time goes: the same Gram product as one full Gemm (2n²d flops; the build multiplies only the
+        // lower block triangle, about half), timed once, best of two.
+        var gramX = new ReadOnlyMatrixView<double>(all, n, Dimension);
+        var gram = new Matrix<double>(n, n);
+        double gemm = double.PositiveInfinity;
+        for (int repeat = 0; repeat < 2; repeat++)
+        {
+            var gemmClock = Stopwatch.StartNew();
+            Kernels.Blas.Level3.Gemm(Kernels.Blas.Transpose.None, Kernels.Blas.Transpose.Transposed, 1.0, gramX, gramX, 0.0, gram.View);
+            gemm = Math.Min(gemm, gemmClock.Elapsed.TotalSeconds);
+        }
+        double gemmRate = 2.0 * n * n * Dimension / gemm / 1e9;
         double difference = 0, scale = 0;
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -79,8 +91,17 @@ public static class CompareNtkCommand
         table.Add("**Build + solve**", Durations.Format(ourTotal), Durations.Format(peerTotal), $"**{peerTotal / ourTotal:F2}×**");
         table.Add("Predict 1,000 test points (K(X_test, X)·α)", Durations.Format(ourPredict), Durations.Format(peerPredict), $"{peerPredict / ourPredict:F2}×");
         table.Render();
+        // Flop bounds of 2 cores (machine.md: ~68 GFLOP/s double, ~137 float FMA): the lower-triangle Gram n²d and the
+        // Cholesky n³/3, in double, or with the factor in float (the mixed-precision solver).
+        double gramBound = (double)n * n * Dimension / 68e9, choleskyDouble = (double)n * n * n / 3 / 68e9, choleskyFloat = (double)n * n * n / 3 / 137e9;
         string verdict = $"Build + solve: peer ÷ ours = **{peerTotal / ourTotal:F2}×** (target ≥ 4×: {Met(peerTotal / ourTotal >= 4)}); " +
-            $"predictions agree to max |Δ| / max |f| = {relative:E2} (target ≤ 1e-6: {Met(relative <= 1e-6)}).";
+            $"predictions agree to max |Δ| / max |f| = {relative:E2} (target ≤ 1e-6: {Met(relative <= 1e-6)}). " +
+            $"Solve path: {ours[^1].Path}. " +
+            $"Flop bounds on 2 cores: Gram (lower triangle, n²d) ≥ {Durations.Format(gramBound)}, Cholesky n³/3 ≥ {Durations.Format(choleskyDouble)} in double or ≥ {Durations.Format(choleskyFloat)} in float; " +
+            $"so build + solve ≥ {Durations.Format(gramBound + choleskyDouble)} in pure double and ≥ {Durations.Format(gramBound + choleskyFloat)} with a float factor — " +
+            $"against the peer's {Durations.Format(peerTotal)} here, at most {peerTotal / (gramBound + choleskyDouble):F1}× and {peerTotal / (gramBound + choleskyFloat):F1}×. " +
+            $"Gram reference: a full Gemm X·Xᵀ ({2.0 * n * n * Dimension / 1e9:F1} GFLOP) took {Durations.Format(gemm)} = {gemmRate:F0} GFLOP/s, " +
+            $"so half of it (the build's lower triangle) is ~{Durations.Format(gemm / 2)} of the build's {Durations.Format(ourBuild)}.";
         AnsiConsole.MarkupLine(Markup.Escape(verdict));
 
         AnsiConsole.MarkupLine($"[bold]PCG target[/]: n = {pcgN}, Nyström rank {rank}, tolerance {PcgTolerance:0e0}…");
@@ -95,8 +116,8 @@ public static class CompareNtkCommand
             + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {MachineInfo.LoadAverage()} (shared machine: ours and the peer alternate)\n"
             + $"- Data: the hashed {n + TestPoints} × {Dimension} matrix of `LinalgProblems.Hashed` (entries in [−0.5, 0.5), the same bits on both sides); the first {n} rows train, the last {TestPoints} test; "
             + $"targets one-hot over {Classes} classes (class of point i = ((37·i) mod 101) mod {Classes}); λ = {Lambda}; double precision\n"
-            + "- Ours: `NeuralTangentKernel.Build` (Gemm on the lower block triangle + SIMD arccos) and `KernelRidge.Fit` with `KernelRidgeSolver.Cholesky` (in-place Cholesky of K + λI, "
-            + "then two triangular solves for the 10 columns); peer: the same formula in NumPy (`X @ X.T`, `np.arccos`) and `KernelRidge.fit` (LAPACK Cholesky through `scipy.linalg.solve(assume_a='pos')`)\n"
+            + "- Ours: `NeuralTangentKernel.Build` (Gemm on the lower block triangle + SIMD arccos) and `KernelRidge.Fit` with `KernelRidgeSolver.MixedPrecisionCholesky` (Cholesky of a float copy of K + λI, "
+            + "then refinement with the double K until the residual is at double-precision level; it falls back to the double Cholesky when float does not suffice, and the solve path is reported below); peer: the same formula in NumPy (`X @ X.T`, `np.arccos`) and `KernelRidge.fit` (LAPACK Cholesky through `scipy.linalg.solve(assume_a='pos')`)\n"
             + $"- {Rounds} rounds, ours and the peer alternating, one run each per round; medians over rounds\n\n"
             + "## Exact KRR, n = " + n.ToString("N0", CultureInfo.InvariantCulture) + "\n\n" + table.ToMarkdown() + $"\n{verdict}\n\n"
             + $"Per round (build + solve): ours {string.Join(", ", ours.Select(t => Durations.Format(t.Build + t.Solve)))}; peer {string.Join(", ", peer.Select(t => Durations.Format(t.Build + t.Solve)))}.\n\n"
@@ -117,15 +138,18 @@ public static class CompareNtkCommand
         double build = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var model = KernelRidge<double>.Fit(x, kernel, new ReadOnlyMatrixView<double>(targets, n, Classes),
-            new KernelRidgeOptions { Lambda = Lambda, Solver = KernelRidgeSolver.Cholesky });
+            new KernelRidgeOptions { Lambda = Lambda, Solver = KernelRidgeSolver.MixedPrecisionCholesky });
         double solve = clock.Elapsed.TotalSeconds;
+        string path = model.Refinement is { } refinement
+            ? $"{model.Solver} ({refinement.Outcome}, {refinement.Steps} refinement steps, backward error {refinement.BackwardError:E1})"
+            : $"{model.Solver}";
         clock.Restart();
         var test = new ReadOnlyMatrixView<double>(all.AsSpan((all.Length / Dimension - TestPoints) * Dimension, TestPoints * Dimension), TestPoints, Dimension);
         if (n == all.Length / Dimension - TestPoints)
         {
             model.Predict(test, new MatrixView<double>(predictions, TestPoints, Classes));
         }
-        return new Timing(build, solve, clock.Elapsed.TotalSeconds);
+        return new Timing(build, solve, clock.Elapsed.TotalSeconds, path);
     }
 
     private sealed record PcgResult(MarkdownTable Table, string Verdict);
@@ -184,7 +208,8 @@ public static class CompareNtkCommand
         bool fiveTimes = plain.Iterations >= 5 * preconditioned.Iterations;
         string verdict = $"Data: {n:N0} × {Dimension} Gaussian with coordinate k scaled by 0.95^k; K built in {Durations.Format(build)}; λ = 10⁻³·mean diag K = {lambda:G3}; b one-hot of class 3. " +
             $"Nyström PCG {preconditioned.Iterations} iterations (target ≤ 50: {Met(fewEnough)}); plain CG {(plain.Status == SolverStatus.Converged ? "" : "more than ")}{plain.Iterations} " +
-            $"(target ≥ 5× PCG's: {Met(fiveTimes)}).";
+            $"(target ≥ 5× PCG's: {Met(fiveTimes)}). Setup {Durations.Format(setup)} = {setup / cgTime:P0} of plain CG's time; " +
+            $"with PCG's solve {(setup + pcgTime) / cgTime:P0}. Rank: λ̂_ℓ / μ = {nystrom.Eigenvalues[rank - 1] / lambda:F0} at ℓ = {rank} (the preconditioned κ is about (λ_ℓ+1 + μ)/μ; the NTK's spectrum decays slowly past the data's linear part, so halving λ̂_ℓ / μ takes far more than doubling ℓ).";
         return new PcgResult(table, verdict);
     }
 

@@ -43,6 +43,13 @@ public static class SymmetricEigen
     /// <exception cref="InvalidOperationException">The iteration did not converge (not observed for finite input).</exception>
     public static void Decompose<T>(ReadOnlyMatrixView<T> a, Span<T> eigenvalues, MatrixView<T> eigenvectors) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ValidateDecompose(a, eigenvalues, eigenvectors);
+        Run(a, eigenvalues, eigenvectors, vectors: true);
+    }
+
+    /// <summary>The argument checks of <see cref="Decompose{T}"/>, shared with <see cref="HouseholderQlEigen"/>.</summary>
+    internal static void ValidateDecompose<T>(ReadOnlyMatrixView<T> a, ReadOnlySpan<T> eigenvalues, MatrixView<T> eigenvectors) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         Validate(a, eigenvalues);
         if (eigenvectors.Rows != a.Rows || eigenvectors.Columns != a.Rows)
         {
@@ -51,7 +58,6 @@ public static class SymmetricEigen
         Guard.RequireDisjoint<T>(a, nameof(a), eigenvectors, nameof(eigenvectors));
         Guard.RequireDisjoint<T>(eigenvalues, nameof(eigenvalues),
             eigenvectors.Data[..(int)Guard.RequiredLength(eigenvectors.Rows, eigenvectors.Columns, eigenvectors.Stride)], nameof(eigenvectors));
-        Run(a, eigenvalues, eigenvectors, vectors: true);
     }
 
     private static void Validate<T>(ReadOnlyMatrixView<T> a, ReadOnlySpan<T> eigenvalues) where T : unmanaged, IFloatingPointIeee754<T>
@@ -122,7 +128,7 @@ public static class SymmetricEigen
     }
 
     /// <summary>Copies the lower triangle of A into the full symmetric <paramref name="m"/>, scaled by 2^s so that its largest entry is near one; returns s.</summary>
-    private static int LoadScaled<T>(ReadOnlyMatrixView<T> a, MatrixView<T> m) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static int LoadScaled<T>(ReadOnlyMatrixView<T> a, MatrixView<T> m) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Rows;
         T largest = T.Zero;

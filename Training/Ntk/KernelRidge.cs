@@ -16,12 +16,17 @@ namespace Kernels.Training.Ntk;
 /// </summary>
 /// <remarks>
 /// <para><b>Solvers.</b> <see cref="KernelRidgeSolver.Cholesky"/> factors K + λI in place (n³/3 flops) and solves all c
-/// columns with two Gemm-based triangular solves. <see cref="KernelRidgeSolver.NystromPcg"/> builds the randomized
-/// Nyström preconditioner of rank ℓ once (ℓ products with K) and runs CG per column; each iteration is one n × n Gemv, so
-/// it wins when √κ of the preconditioned system — bounded independently of n for ℓ above about 3·d_eff(λ) — times c is
+/// columns with two Gemm-based triangular solves. <see cref="KernelRidgeSolver.MixedPrecisionCholesky"/> (double only) factors
+/// a float copy instead, at about twice the speed, and refines the solution in double to double-precision residuals, falling
+/// back to the double factor when K + λI is too ill-conditioned for float (see <see cref="Refinement"/>).
+/// <see cref="KernelRidgeSolver.NystromPcg"/> builds the randomized
+/// Nyström preconditioner of rank ℓ once (ℓ products with K) and runs CG on all columns together
+/// (<see cref="ConjugateGradientBatch"/>: one block product K·[p₁ … p_k] per iteration for the unconverged columns, so K is
+/// read once per iteration, not once per column), so it wins when √κ of the preconditioned system — bounded independently of n for ℓ above about 3·d_eff(λ) — is
 /// small against n/3.</para>
-/// <para><b>Memory.</b> One n × n matrix of <typeparamref name="T"/> (K, then its factor), checked before it is allocated:
-/// too large a problem throws <see cref="InsufficientMemoryException"/> with the size in bytes.</para>
+/// <para><b>Memory.</b> One n × n matrix of <typeparamref name="T"/> (K, then its factor), and for
+/// <see cref="KernelRidgeSolver.MixedPrecisionCholesky"/> n² floats more (n²·4 bytes, the float factor), checked before
+/// anything is allocated: too large a problem throws <see cref="InsufficientMemoryException"/> with the size in bytes.</para>
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -36,8 +41,10 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Matrix<T> _coefficients;
     private readonly BlasOptions? _blas;
 
-    private KernelRidge(Matrix<T> points, Matrix<T> coefficients, KernelRidgeSolver solver, int[] iterations, SolverStatus[] statuses, BlasOptions? blas)
+    private KernelRidge(Matrix<T> points, Matrix<T> coefficients, KernelRidgeSolver solver, int[] iterations, SolverStatus[] statuses,
+        MixedPrecisionResult? refinement, BlasOptions? blas)
     {
+        Refinement = refinement;
         _points = points;
         _coefficients = coefficients;
         Solver = solver;
@@ -46,8 +53,18 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         _blas = blas;
     }
 
-    /// <summary>The solver that ran (never <see cref="KernelRidgeSolver.Auto"/>).</summary>
+    /// <summary>
+    /// The solver whose answer α is (never <see cref="KernelRidgeSolver.Auto"/>): <see cref="KernelRidgeSolver.Cholesky"/>
+    /// after a mixed-precision attempt that fell back, or with float elements.
+    /// </summary>
     public KernelRidgeSolver Solver { get; }
+
+    /// <summary>
+    /// The mixed-precision attempt of <see cref="KernelRidgeSolver.MixedPrecisionCholesky"/> with double elements: its
+    /// outcome (anything but <see cref="MixedPrecisionOutcome.Converged"/> means the double Cholesky ran instead), refinement
+    /// steps and backward error; null when no attempt was made.
+    /// </summary>
+    public MixedPrecisionResult? Refinement { get; }
 
     /// <summary>PCG iterations per right-hand side (zeros after Cholesky).</summary>
     public IReadOnlyList<int> Iterations { get; }
@@ -73,7 +90,9 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         options ??= new KernelRidgeOptions();
         Validate(x, targets, options);
-        MemoryBudget.Require((long)x.Rows * x.Rows, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {x.Rows} × {x.Rows} kernel matrix");
+        bool floatCopy = UsesFloatFactor(options);
+        MemoryBudget.Require((long)x.Rows * x.Rows, System.Runtime.CompilerServices.Unsafe.SizeOf<T>() + (floatCopy ? sizeof(float) : 0),
+            floatCopy ? $"The {x.Rows} × {x.Rows} kernel matrix and its float factor" : $"The {x.Rows} × {x.Rows} kernel matrix");
         var kernel = new Matrix<T>(x.Rows, x.Rows);
         NeuralTangentKernel.Build(x, kernel.View, options.Blas);
         return Solve(x, kernel, targets, options);
@@ -81,7 +100,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Solves (K + λI)·α = Y for a kernel matrix the caller built, taking it over.</summary>
     /// <param name="x">X, n × d, finite; copied (the points <see cref="Predict"/> measures against).</param>
-    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, or kept as the PCG operator.</param>
+    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, left holding K + λI after a converged mixed-precision solve, or kept as the PCG operator.</param>
     /// <param name="targets">Y, n × c with c ≥ 1, finite.</param>
     /// <param name="options">λ, solver and threads; null for the defaults.</param>
     /// <returns>The fitted model.</returns>
@@ -95,8 +114,16 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         Validate(x, targets, options);
         Guard.RequireShape(kernel.ReadOnlyView, x.Rows, x.Rows, nameof(kernel), "n × n for the n points of x");
         NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel));
+        if (UsesFloatFactor(options))
+        {
+            MemoryBudget.Require((long)x.Rows * x.Rows, sizeof(float), $"The float factor of the {x.Rows} × {x.Rows} kernel matrix");
+        }
         return Solve(x, kernel, targets, options);
     }
+
+    /// <summary>Whether the solve will attempt a float factor (mixed precision with double elements).</summary>
+    private static bool UsesFloatFactor(KernelRidgeOptions options) =>
+        options.Solver == KernelRidgeSolver.MixedPrecisionCholesky && typeof(T) == typeof(double);
 
     private static void Validate(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> targets, KernelRidgeOptions options)
     {
@@ -125,14 +152,27 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         var coefficients = new Matrix<T>(targets);
         var iterations = new int[c];
         var statuses = new SolverStatus[c];
-        if (solver == KernelRidgeSolver.Cholesky)
+        MixedPrecisionResult? refinement = null;
+        if (solver is KernelRidgeSolver.Cholesky or KernelRidgeSolver.MixedPrecisionCholesky)
         {
             for (int i = 0; i < n; i++)
             {
                 kernel[i, i] += lambda;
             }
-            Cholesky.Factor(kernel.View, options.Blas);
-            Cholesky.Solve(kernel.ReadOnlyView, coefficients.View, options.Blas);
+            if (solver == KernelRidgeSolver.MixedPrecisionCholesky && typeof(T) == typeof(double))
+            {
+                refinement = SolveMixed((Matrix<double>)(object)kernel, (Matrix<double>)(object)coefficients, options.Blas);
+            }
+            if (refinement?.Outcome != MixedPrecisionOutcome.Converged)
+            {
+                solver = KernelRidgeSolver.Cholesky;
+                for (int i = 0; i < n; i++)
+                {
+                    targets.Row(i).CopyTo(coefficients.Row(i));
+                }
+                Cholesky.Factor(kernel.View, options.Blas);
+                Cholesky.Solve(kernel.ReadOnlyView, coefficients.View, options.Blas);
+            }
         }
         else
         {
@@ -142,29 +182,32 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
             var preconditioner = new NystromPreconditioner<T>(op, lambda, sketch, options.Blas);
             var shifted = new ShiftedOperator<T>(op, lambda);
             var cg = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
-            var workspace = new ConjugateGradientWorkspace<T>(n);
-            var b = new T[n];
-            var solution = new T[n];
+            // All c columns at once: each iteration reads K once for the block of unconverged columns instead of once per column.
+            var results = ConjugateGradientBatch.Solve(shifted, targets, coefficients.View, preconditioner, cg);
             for (int j = 0; j < c; j++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    b[i] = targets[i, j];
-                }
-                var result = ConjugateGradient.Solve(shifted, b, solution, preconditioner, cg, workspace);
-                iterations[j] = result.Iterations;
-                statuses[j] = result.Status;
-                for (int i = 0; i < n; i++)
-                {
-                    coefficients[i, j] = solution[i];
-                }
+                iterations[j] = results[j].Iterations;
+                statuses[j] = results[j].Status;
             }
         }
-        if (solver == KernelRidgeSolver.Cholesky)
+        if (solver != KernelRidgeSolver.NystromPcg)
         {
             Array.Fill(statuses, SolverStatus.Converged);
         }
-        return new KernelRidge<T>(new Matrix<T>(x), coefficients, solver, iterations, statuses, options.Blas);
+        return new KernelRidge<T>(new Matrix<T>(x), coefficients, solver, iterations, statuses, refinement, options.Blas);
+    }
+
+    /// <summary>
+    /// α by a float factor of K + λI and refinement in double, written into <paramref name="coefficients"/> (which holds Y on
+    /// entry); K is only read, so it is still there for the double factorization if this does not converge.
+    /// </summary>
+    private static MixedPrecisionResult SolveMixed(Matrix<double> shifted, Matrix<double> coefficients, BlasOptions? blas)
+    {
+        int n = shifted.Rows;
+        var targets = new Matrix<double>(coefficients.ReadOnlyView);
+        float[] factor = GC.AllocateUninitializedArray<float>(n * n);
+        return MixedPrecisionCholesky.TrySolve(shifted.ReadOnlyView, targets.ReadOnlyView, coefficients.View, new MatrixView<float>(factor, n, n),
+            MixedPrecisionCholesky.DefaultMaxSteps, blas);
     }
 
     /// <summary>Writes f(p) = K(P, X)·α for the rows of P.</summary>

@@ -1,3 +1,4 @@
+using Kernels.Linalg;
 using System.Numerics;
 using Kernels.Solvers;
 using Kernels.Training.Ntk;
@@ -95,6 +96,55 @@ public sealed class KernelRidgeTests
             // κ(K + λI) ≤ (n/2 + λ)/λ ≈ 800: rtol·κ bounds the relative error, and float Cholesky itself is off by n·ε·κ.
             Assert.True(difference <= agreement * scale, $"{typeof(T).Name}: max |Δα| = {difference:E3} against max |α| = {scale:E3}");
         }
+    }
+
+    [Fact]
+    public void Mixed_precision_matches_Cholesky_when_float_suffices_and_falls_back_to_it_when_not()
+    {
+        var (x, y) = Problem();
+        var xs = new ReadOnlyMatrixView<double>(x, N, D);
+        var ys = new ReadOnlyMatrixView<double>(y, N, C);
+        // λ = 0.05: κ(K + λI) ≤ (n/2 + λ)/λ ≈ 800, so κ·ε_float ≈ 5·10⁻⁵ and refinement converges; both answers then carry
+        // the forward error of a backward-stable double solve, n·κ·ε_double relative.
+        var direct = KernelRidge<double>.Fit(xs, ys, new KernelRidgeOptions { Lambda = 0.05, Solver = KernelRidgeSolver.Cholesky });
+        var mixed = KernelRidge<double>.Fit(xs, ys, new KernelRidgeOptions { Lambda = 0.05, Solver = KernelRidgeSolver.MixedPrecisionCholesky });
+        Assert.Equal(KernelRidgeSolver.MixedPrecisionCholesky, mixed.Solver);
+        Assert.Equal(MixedPrecisionOutcome.Converged, mixed.Refinement!.Value.Outcome);
+        Assert.Null(direct.Refinement);
+        double scale = 0, difference = 0;
+        for (int i = 0; i < N; i++)
+        {
+            for (int j = 0; j < C; j++)
+            {
+                scale = Math.Max(scale, Math.Abs(direct.Coefficients[i, j]));
+                difference = Math.Max(difference, Math.Abs(direct.Coefficients[i, j] - mixed.Coefficients[i, j]));
+            }
+        }
+        Assert.True(difference <= 8 * N * 800 * Tolerance.Epsilon<double>() * scale, $"max |Δα| = {difference:E3} against max |α| = {scale:E3}");
+
+        // Point 1 repeated as point 0 makes K singular; with λ = 10⁻¹⁰ the smallest eigenvalue of K + λI is far below
+        // ε_float·‖K‖ ≈ 10⁻⁶ (κ·ε_float ≈ 10³), so the float attempt fails and the double factor answers: the same bits as the
+        // Cholesky solver (which succeeds: κ·ε_double ≈ 10⁻⁵).
+        double[] repeated = x.ToArray();
+        Array.Copy(x, D, repeated, 0, D);
+        var xr = new ReadOnlyMatrixView<double>(repeated, N, D);
+        var tinyDirect = KernelRidge<double>.Fit(xr, ys, new KernelRidgeOptions { Lambda = 1e-10, Solver = KernelRidgeSolver.Cholesky });
+        var fallback = KernelRidge<double>.Fit(xr, ys, new KernelRidgeOptions { Lambda = 1e-10, Solver = KernelRidgeSolver.MixedPrecisionCholesky });
+        Assert.Equal(KernelRidgeSolver.Cholesky, fallback.Solver);
+        Assert.NotEqual(MixedPrecisionOutcome.Converged, fallback.Refinement!.Value.Outcome);
+        for (int i = 0; i < N; i++)
+        {
+            for (int j = 0; j < C; j++)
+            {
+                Tolerance.AssertIdentical(tinyDirect.Coefficients[i, j], fallback.Coefficients[i, j], $"α[{i}, {j}]");
+            }
+        }
+
+        // Float elements: nothing to refine towards, so the float Cholesky runs and no attempt is reported.
+        var single = KernelRidge<float>.Fit(new ReadOnlyMatrixView<float>(x.Select(v => (float)v).ToArray(), N, D),
+            new ReadOnlyMatrixView<float>(y.Select(v => (float)v).ToArray(), N, C), new KernelRidgeOptions { Lambda = 0.05, Solver = KernelRidgeSolver.MixedPrecisionCholesky });
+        Assert.Equal(KernelRidgeSolver.Cholesky, single.Solver);
+        Assert.Null(single.Refinement);
     }
 
     [Fact]

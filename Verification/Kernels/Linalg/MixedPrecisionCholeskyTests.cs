@@ -1,0 +1,137 @@
+using Kernels.Blas;
+using Kernels.Linalg;
+using Kernels.Verification.Infrastructure;
+
+namespace Kernels.Verification.Kernels.Linalg;
+
+/// <summary>
+/// <see cref="MixedPrecisionCholesky"/>: on SPD matrices whose condition number float can handle (κ ≤ 10³, so
+/// n·κ·ε_float ≤ 0.02 for the generated orders) it converges, its backward error is at double-precision level
+/// (‖b − A·x‖∞ ≤ √n·2⁻⁵³·‖A‖∞·‖x‖∞, its own stopping rule, re-checked here in a scalar loop), and it agrees with the
+/// double Cholesky solution to their joint forward error, 8·n·κ·ε_double·‖x‖∞; where κ·ε_float ≫ 1 it reports a
+/// failure so the caller falls back.
+/// </summary>
+public sealed class MixedPrecisionCholeskyTests
+{
+    private const int Columns = 3;
+
+    [KernelProperty(MaxTest = 30)]
+    public void Converges_to_the_double_Cholesky_solution_on_well_conditioned_matrices(SpdCase c)
+    {
+        c = c.Capped(3);
+        int n = c.Order;
+        double[] a = c.Matrix();
+        double[] b = SampleData.Matrix<double>(n, Columns, c.Seed + 1);
+        double[] x = new double[n * Columns];
+        float[] factor = new float[n * n];
+        var result = MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n), new ReadOnlyMatrixView<double>(b, n, Columns),
+            new MatrixView<double>(x, n, Columns), new MatrixView<float>(factor, n, n));
+        Assert.Equal(MixedPrecisionOutcome.Converged, result.Outcome);
+
+        double[] reference = b.ToArray();
+        double[] l = a.ToArray();
+        Cholesky.Factor(new MatrixView<double>(l, n, n));
+        Cholesky.Solve(new ReadOnlyMatrixView<double>(l, n, n), new MatrixView<double>(reference, n, Columns));
+        double normA = 0;
+        for (int i = 0; i < n; i++)
+        {
+            normA = Math.Max(normA, a.AsSpan(i * n, n).ToArray().Sum(Math.Abs));
+        }
+        for (int k = 0; k < Columns; k++)
+        {
+            double xMax = 0, rMax = 0, difference = 0;
+            for (int i = 0; i < n; i++)
+            {
+                xMax = Math.Max(xMax, Math.Abs(reference[i * Columns + k]));
+                difference = Math.Max(difference, Math.Abs(x[i * Columns + k] - reference[i * Columns + k]));
+                double residual = b[i * Columns + k];
+                for (int j = 0; j < n; j++)
+                {
+                    residual -= a[i * n + j] * x[j * Columns + k];
+                }
+                rMax = Math.Max(rMax, Math.Abs(residual));
+            }
+            double eps = Tolerance.Epsilon<double>();
+            // The scalar residual loop adds its own n·ε·‖A‖∞·‖x‖∞ of rounding to what the stopping rule measured.
+            Assert.True(rMax <= (Math.Sqrt(n) / 2 + n) * eps * normA * xMax * 1.01 + double.Epsilon, $"column {k}: residual {rMax:E3}, {c}");
+            Assert.True(difference <= 8 * n * c.Condition * eps * xMax + double.Epsilon, $"column {k}: |x − x_double| = {difference:E3}, ‖x‖∞ = {xMax:E3}, {c}");
+        }
+    }
+
+    [Fact]
+    public void An_ill_conditioned_matrix_is_reported_for_the_double_fallback()
+    {
+        // κ = 10¹⁰: rounding A to float perturbs its eigenvalues by about ε_float·‖A‖ = 6·10⁻⁸, far above the smallest (10⁻¹⁰).
+        var c = new SpdCase(120, 10, 0, 5);
+        int n = c.Order;
+        double[] a = c.Matrix();
+        double[] b = SampleData.Matrix<double>(n, 2, 6);
+        var result = MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n), new ReadOnlyMatrixView<double>(b, n, 2),
+            new MatrixView<double>(new double[n * 2], n, 2), new MatrixView<float>(new float[n * n], n, n));
+        Assert.NotEqual(MixedPrecisionOutcome.Converged, result.Outcome);
+    }
+
+    [Fact]
+    public void Running_out_of_steps_is_reported_as_not_converged()
+    {
+        // κ = 10⁴: a step shrinks the error by about κ·ε_float ≈ 6·10⁻⁴, so one refinement step leaves a backward error
+        // near 10⁻⁷·ε-level scales above the √n·2⁻⁵³ the rule asks; with unlimited steps it converges.
+        var c = new SpdCase(100, 4, 0, 13);
+        int n = c.Order;
+        double[] a = c.Matrix();
+        double[] b = SampleData.Matrix<double>(n, 1, 14);
+        MixedPrecisionResult Run(int steps) => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
+            new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(new double[n], n, 1), new MatrixView<float>(new float[n * n], n, n), steps);
+        var limited = Run(1);
+        Assert.Equal(MixedPrecisionOutcome.NotConverged, limited.Outcome);
+        Assert.Equal(1, limited.Steps);
+        Assert.True(limited.BackwardError > Math.Sqrt(n) * Tolerance.Epsilon<double>() / 2, $"{limited}");
+        var full = Run(MixedPrecisionCholesky.DefaultMaxSteps);
+        Assert.Equal(MixedPrecisionOutcome.Converged, full.Outcome);
+        Assert.InRange(full.Steps, 2, 10);
+    }
+
+    [Fact]
+    public void Results_are_bitwise_identical_for_every_thread_count()
+    {
+        const int n = 150;
+        double[] a = new SpdCase(n, 2, 0, 11).Matrix();
+        double[] b = SampleData.Matrix<double>(n, 5, 12);
+        double[] Run(BlasOptions options)
+        {
+            double[] x = new double[n * 5];
+            MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n), new ReadOnlyMatrixView<double>(b, n, 5),
+                new MatrixView<double>(x, n, 5), new MatrixView<float>(new float[n * n], n, n), options: options);
+            return x;
+        }
+        double[] one = Run(BlasOptions.SingleThreaded);
+        Assert.Equal(one, Run(new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }));
+        Assert.Equal(one, Run(new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 }));
+    }
+
+    [Fact]
+    public void Bad_input_throws_naming_the_argument_before_writing()
+    {
+        const int n = 4;
+        double[] a = new SpdCase(n, 1, 0, 1).Matrix();
+        double[] b = [1, 2, 3, 4];
+        double[] x = [7, 7, 7, 7];
+        float[] factor = new float[n * n];
+        void Call(double[] aa, double[] bb, int rows, int maxSteps = 5) => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(aa, rows, n),
+            new ReadOnlyMatrixView<double>(bb, n, 1), new MatrixView<double>(x, n, 1), new MatrixView<float>(factor, n, n), maxSteps);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Call(a, b, 3)).ParamName);
+        double[] nan = a.ToArray();
+        nan[1] = double.NaN;                                   // upper triangle: read by the residual product
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Call(nan, b, n)).ParamName);
+        Assert.Equal("b", Assert.Throws<ArgumentException>(() => Call(a, [1, double.PositiveInfinity, 3, 4], n)).ParamName);
+        Assert.Equal("maxSteps", Assert.Throws<ArgumentOutOfRangeException>(() => Call(a, b, n, 0)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
+            new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(new double[6], 3, 2), new MatrixView<float>(factor, n, n))).ParamName);
+        Assert.Equal("factor", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
+            new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(x, n, 1), new MatrixView<float>(factor, 3, 3))).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
+            new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(b, n, 1), new MatrixView<float>(factor, n, n))).ParamName);
+        Assert.Equal([7.0, 7, 7, 7], x);
+        Assert.All(factor, v => Assert.Equal(0f, v));
+    }
+}
