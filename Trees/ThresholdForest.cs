@@ -65,11 +65,11 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Bytes of new rows one <see cref="UpdateMany"/> batch takes at most. A batch's rows are read twice (by the
-    /// leaf products and by the copy into W) and its n·U new leaves written and read once; at 2 MiB (and 16 trees
+    /// leaf products and by the copy into W) and its n·U new leaves written and read once; at 4 MiB (and 16 trees
     /// of leaves at d ≥ 32, at most as much again) all of that stays in the last-level cache, so the rows come from
     /// memory once.
     /// </summary>
-    private const int BatchBytes = 2 << 20;
+    private const int BatchBytes = 4 << 20;
 
     /// <summary>Most neurons one <see cref="UpdateMany"/> batch updates.</summary>
     private readonly int _batchNeurons;
@@ -360,7 +360,7 @@ public sealed class ThresholdForest
     /// <summary>
     /// Sets the weights of neurons <paramref name="neurons"/>[u] to row u of <paramref name="rows"/>, with the
     /// result of applying <see cref="Update"/> to each in turn (so a repeated neuron ends with its last row). The
-    /// updates are taken in batches of consecutive rows small enough to stay in cache (about 2 MiB of rows); for each,
+    /// updates are taken in batches of consecutive rows small enough to stay in cache (about 4 MiB of rows); for each,
     /// one product computes the new leaves of its rows, the rows are copied into W, and each tree writes the leaves of
     /// the batch's distinct neurons in ascending order and recomputes, level by level, every ancestor of a changed
     /// leaf once. Trees (and the copy) run in parallel. Needs exclusive access; does not allocate after warm-up.

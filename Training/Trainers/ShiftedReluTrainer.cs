@@ -38,7 +38,7 @@ public abstract class ShiftedReluTrainer : ITrainer<TwoLayerShiftedRelu, Regress
 
     /// <summary>
     /// Bytes the trainer allocates besides the model itself, estimated before training starts: the shared step's
-    /// per-neuron point masks (m·⌈n/64⌉·8), its list of changed neurons (up to m) and one chunk of new rows (2 MiB),
+    /// per-neuron point masks (m·⌈n/64⌉·8), its list of changed neurons (up to m) and one chunk of new rows (4 MiB),
     /// and what the trainer's active-set source needs (<see cref="EngineBytes"/>; every source works on the model's W).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>

@@ -20,7 +20,7 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// an active set outgrows every earlier one (a sketched step allocates, see <see cref="SketchedRegression"/>).
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
-/// <para><b>New rows in chunks.</b> The new rows are computed <see cref="ChunkNeurons"/> at a time (about 2 MiB), and
+/// <para><b>New rows in chunks.</b> The new rows are computed <see cref="ChunkNeurons"/> at a time (about 4 MiB), and
 /// each chunk is handed to the engine before the next is computed: the changed rows of W are then read from memory
 /// once (here) and written while they are still in cache (by the engine), and the new rows never take more than one
 /// chunk of memory, however many neurons change.</para>
@@ -28,7 +28,7 @@ namespace Kernels.Training.Trainers.GaussNewton;
 internal sealed class GaussNewtonStep
 {
     /// <summary>Bytes of new rows computed and applied at a time: small enough to stay in the last-level cache.</summary>
-    private const int ChunkBytes = 2 << 20;
+    private const int ChunkBytes = 4 << 20;
 
     /// <summary>Parts of one chunk's new rows, spread over the threads.</summary>
     private const int RowParts = 8;
@@ -99,7 +99,7 @@ internal sealed class GaussNewtonStep
     /// <summary>g from the last solve (or gradient step).</summary>
     public ReadOnlySpan<double> Solution => _solution;
 
-    /// <summary>Most neurons <see cref="ComputeNewRows"/> takes at once: about 2 MiB of rows.</summary>
+    /// <summary>Most neurons <see cref="ComputeNewRows"/> takes at once: about 4 MiB of rows.</summary>
     public int ChunkNeurons { get; }
 
     /// <summary>The first <paramref name="count"/> new rows of the last <see cref="ComputeNewRows"/>, in the order of its neurons.</summary>
