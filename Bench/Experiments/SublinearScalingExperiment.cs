@@ -236,7 +236,7 @@ public static class SublinearScalingExperiment
             }
             double speedup = largest.DenseTime / largest.SublinearTime;
             text.Append(CultureInfo.InvariantCulture,
-                $"| Sublinear ≥ 3× faster than dense per iteration (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {speedup:F1}× ({Durations.Format(largest.DenseTime)} against {Durations.Format(largest.SublinearTime)}) | {MetIf(speedup >= 3 && largest.M == top)} |\n");
+                $"| Sublinear ≥ 3× faster than a near-bound dense per iteration (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {speedup:F1}× ({Durations.Format(largest.DenseTime)} against {Durations.Format(largest.SublinearTime)}; dense products at {largest.DenseQuery / largest.DenseBound:F1}× their bound) | {MetIf(speedup >= 3 && largest.M == top)}{NearBound(largest)} |\n");
             double dense = largest.DenseQuery / largest.DenseBound;
             text.Append(CultureInfo.InvariantCulture,
                 $"| Dense inner products ≤ 1.5× reading W once (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {Durations.Format(largest.DenseQuery)} against {Durations.Format(largest.DenseBound)}: {dense:F1}× | {MetIf(dense <= 1.5 && largest.M == top)} |\n");
@@ -248,7 +248,7 @@ public static class SublinearScalingExperiment
             string why = last.M < top && skipped.Any(s => s.StartsWith("n = 16, d = 512, m = 2^22", StringComparison.Ordinal))
                 ? "; m = 2^22 not run (see below)" : "";
             text.Append(CultureInfo.InvariantCulture,
-                $"| Sublinear ≥ 8× faster than dense per iteration (n = 16, d = 512, m = 2^22) | {last.DenseTime / last.SublinearTime:F1}× at m = 2^{Math.Log2(last.M):F0}{why} | {MetIf(last.M == top && last.DenseTime / last.SublinearTime >= 8)} |\n");
+                $"| Sublinear ≥ 8× faster than a near-bound dense per iteration (n = 16, d = 512, m = 2^22) | {last.DenseTime / last.SublinearTime:F1}× at m = 2^{Math.Log2(last.M):F0}{why} (dense products at {last.DenseQuery / last.DenseBound:F1}× their bound) | {MetIf(last.M == top && last.DenseTime / last.SublinearTime >= 8)}{NearBound(last)} |\n");
         }
         bool same = rows.All(r => r.SameLosses);
         text.Append(CultureInfo.InvariantCulture, $"| Dense and sublinear take the same steps (residuals to 1e-4 of ‖f_t − y‖) | {rows.Count(r => r.SameLosses)} of {rows.Count} configurations | {MetIf(same)} |\n");
@@ -269,6 +269,10 @@ public static class SublinearScalingExperiment
     }
 
     private static string MetIf(bool met) => met ? "yes" : "**NOT met**";
+
+    /// <summary>A caveat for a speed-up measured against a dense trainer above 1.5× its bound: the target is against a near-bound one.</summary>
+    private static string NearBound(Row row) =>
+        row.DenseQuery <= 1.5 * row.DenseBound ? "" : " (dense not near its bound: the ratio overstates the target's)";
 
     /// <summary>Least-squares slope of log(time) against log(m).</summary>
     private static double Slope(List<Row> rows, Func<Row, double> time) =>
