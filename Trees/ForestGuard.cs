@@ -20,7 +20,7 @@ internal static class ForestGuard
 
     /// <summary>Throws <see cref="ArgumentException"/> when an argument shares memory with the forest's own weights,
     /// which the update overwrites while it still reads the argument.</summary>
-    public static void RequireDisjoint(ReadOnlySpan<float> argument, float[] weights, string name)
+    public static void RequireDisjoint(ReadOnlySpan<float> argument, ReadOnlySpan<float> weights, string name)
     {
         if (argument.Overlaps(weights))
         {

@@ -8,8 +8,9 @@ namespace Kernels.Trees;
 /// every tree write its leaves front to back and the repair plan be built in one pass.
 /// </summary>
 /// <remarks>
-/// A stable sort by two counting passes (least-significant digit first: the neuron's position within its 16-leaf
-/// line, then the line), so the cost is O(U + m/16) for any input, repeats included.
+/// A batch that is already strictly ascending (as a trainer's changed neurons are) is taken as it is, in O(U).
+/// Otherwise a stable sort by two counting passes (least-significant digit first: the neuron's position within its
+/// 16-leaf line, then the line), so the cost is O(U + m/16) for any input, repeats included.
 /// </remarks>
 internal static class NeuronOrder
 {
@@ -25,6 +26,16 @@ internal static class NeuronOrder
     public static int Sort(ReadOnlySpan<int> neurons, int neuronCount, Span<int> distinct, Span<int> sources, Span<int> scratch)
     {
         int updates = neurons.Length;
+        if (IsAscending(neurons))
+        {
+            // A trainer's changed neurons come ascending and distinct already: each is its own last update.
+            neurons.CopyTo(distinct);
+            for (int u = 0; u < updates; u++)
+            {
+                sources[u] = u;
+            }
+            return updates;
+        }
         Span<int> byLow = scratch[..updates];
         Span<int> order = scratch.Slice(updates, updates);
 
@@ -82,5 +93,18 @@ internal static class NeuronOrder
             }
         }
         return count;
+    }
+
+    /// <summary>Whether every neuron is larger than the one before it (so the batch is its own sorted, distinct form).</summary>
+    private static bool IsAscending(ReadOnlySpan<int> neurons)
+    {
+        for (int u = 1; u < neurons.Length; u++)
+        {
+            if (neurons[u] <= neurons[u - 1])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,8 +17,8 @@ namespace Kernels.Trees;
 /// <see cref="Level3.Gemm{T}(Transpose, Transpose, T, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, T, MatrixView{T}, BlasOptions?)"/>
 /// per storage array (one, unless n·m approaches 2³¹) and build the maxima bottom-up: O(nmd).
 /// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="Level2.Gemv{T}"/> and repairs the n
-/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> computes U neurons' leaves with one Gemm and repairs each
-/// tree level by level, touching every affected ancestor once.
+/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one Gemm
+/// computes the batch's leaves, and each tree is repaired level by level, touching every affected ancestor once.
 /// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
@@ -32,12 +32,15 @@ namespace Kernels.Trees;
 /// <para><b>Memory.</b> Each tree holds its m leaves and the internal maxima: about m·(1 + 1/(B − 1)) floats for
 /// fan-out B, that is m·16/15 for <see cref="ForestLayout.Wide"/> (plus at most 15 padding floats per level) and
 /// 2·2^⌈log₂ m⌉ for <see cref="ForestLayout.Binary"/>. In all, n·(tree length)·4 bytes
-/// (<see cref="TreeBytes"/>, which may exceed 2³¹), plus copies of W (m·d floats) and X (n·d floats). The trees
-/// are spread over as many pinned arrays as needed, so n·m may exceed the length of one array.</para>
-/// <para><b>The one copy of W.</b> The forest's copy of the weights is meant to be the model's only one: a trainer
-/// reads W through <see cref="Weights"/> (a view of that copy, no second copy needed) and changes it only through
-/// <see cref="Update"/>, <see cref="UpdateMany"/> or <see cref="UpdateAll"/>, which keep W and the leaves consistent.
-/// Holding W elsewhere as well would double the largest allocation (m·d floats) and leave two sources of truth.</para>
+/// (<see cref="TreeBytes"/>, which may exceed 2³¹), plus a copy of X (n·d floats) and, unless the forest borrows it,
+/// a copy of W (m·d floats). The trees are spread over as many pinned arrays as needed, so n·m may exceed the length
+/// of one array.</para>
+/// <para><b>The one copy of W.</b> W is the largest allocation after the trees (m·d floats), so there should be one
+/// copy of it. The constructor copies W, and that copy is then the one a user reads through <see cref="Weights"/>.
+/// <see cref="Borrow"/> instead builds the forest over the caller's own writable W (a model's weights), which the
+/// updates then write in place: the caller keeps its W and the forest adds only the trees and X. Either way W
+/// changes only through <see cref="Update"/>, <see cref="UpdateMany"/> or <see cref="UpdateAll"/>, which keep W and
+/// the leaves consistent.</para>
 /// <para><b>Active sets.</b> <see cref="Query(int, float, Span{int}, Span{float})"/> returns the neurons x_i activates
 /// with their cached inner products, and <see cref="QueryAll"/> fills a caller-owned <see cref="ActiveSets"/> for all
 /// n points without allocating; <see cref="ThresholdProducts"/> computes the same sets densely.</para>
@@ -56,12 +59,20 @@ public sealed class ThresholdForest
     private readonly TreeLayout _layout;
     private readonly TreeStorage _storage;
     private readonly BlasOptions _options;
-    private readonly float[] _weights;
+    private readonly Memory<float> _weights;
     private readonly float[] _data;
     private readonly float _dataMagnitude;
 
-    /// <summary>Most new leaves (n·U) one <see cref="UpdateMany"/> batch computes at once: 64 MiB of scratch.</summary>
-    private const int MaxBatchLeaves = 1 << 24;
+    /// <summary>
+    /// Bytes of new rows one <see cref="UpdateMany"/> batch takes at most. A batch's rows are read twice (by the
+    /// leaf products and by the copy into W) and its n·U new leaves written and read once; at 4 MiB (and 16 trees
+    /// of leaves at d ≥ 32, at most as much again) all of that stays in the last-level cache, so the rows come from
+    /// memory once.
+    /// </summary>
+    private const int BatchBytes = 4 << 20;
+
+    /// <summary>Most neurons one <see cref="UpdateMany"/> batch updates.</summary>
+    private readonly int _batchNeurons;
 
     /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches the rows it copies.</summary>
     private const int CopyDistance = 16;
@@ -72,7 +83,7 @@ public sealed class ThresholdForest
     /// <summary>
     /// Builds the forest for <paramref name="weights"/> W (m × d, row j is neuron w_j) and <paramref name="data"/>
     /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ with one Gemm and every internal maximum.
-    /// Both matrices are copied.
+    /// Both matrices are copied; <see cref="Borrow"/> builds a forest that works on the caller's W instead.
     /// </summary>
     /// <param name="weights">The m × d weights, m ≥ 1.</param>
     /// <param name="data">The n × d data points, n ≥ 1, with the same d.</param>
@@ -83,14 +94,60 @@ public sealed class ThresholdForest
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="layout"/> is not defined, or an option is out of range.</exception>
     public ThresholdForest(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> data, ForestLayout layout = ForestLayout.Wide,
         BlasOptions? options = null)
-        : this(weights, data, layout, options, Array.MaxLength)
+        : this(weights, default, data, layout, options, Array.MaxLength, 0)
     {
     }
 
-    /// <summary>As the public constructor, with at most <paramref name="maxSlabLength"/> floats per storage array, so
-    /// that tests can spread small forests over several arrays.</summary>
+    /// <summary>As the public constructor, with at most <paramref name="maxSlabLength"/> floats per storage array and
+    /// <paramref name="batchNeurons"/> neurons per <see cref="UpdateMany"/> batch (0: sized by <see cref="BatchBytes"/>),
+    /// so that tests can spread small forests over several arrays and small updates over several batches.</summary>
     internal ThresholdForest(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> data, ForestLayout layout,
-        BlasOptions? options, int maxSlabLength)
+        BlasOptions? options, int maxSlabLength, int batchNeurons = 0)
+        : this(weights, default, data, layout, options, maxSlabLength, batchNeurons)
+    {
+    }
+
+    /// <summary>
+    /// Builds the forest over the caller's weights: <paramref name="weights"/> holds W (m × d) row-major and
+    /// contiguous, row j being neuron w_j, and the forest keeps a reference to it instead of a copy. The updates
+    /// (<see cref="Update"/>, <see cref="UpdateMany"/>, <see cref="UpdateAll"/>) write their new rows there, so the
+    /// caller's W stays current and is the only copy; <see cref="Weights"/> views it. X is copied, as by the
+    /// constructor.
+    /// </summary>
+    /// <remarks>
+    /// The caller lends W for the life of the forest: it may read W at any time the forest is not being updated,
+    /// but must not write it other than through the forest's updates (the leaves would no longer match W, and a
+    /// query would answer for weights that are gone). The forest does not check this.
+    /// </remarks>
+    /// <param name="weights">The m × d weights, m·d floats, row-major; m ≥ 1.</param>
+    /// <param name="neurons">m, the number of rows of <paramref name="weights"/>.</param>
+    /// <param name="data">The n × d data points, n ≥ 1.</param>
+    /// <param name="layout">How each tree is stored; <see cref="ForestLayout.Wide"/> unless you need the reference.</param>
+    /// <param name="options">Threads for the products and per-tree loops; <see cref="BlasOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="neurons"/> is below 1, <paramref name="layout"/> is
+    /// not defined, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> does not hold m·d floats, n is 0, an element is NaN
+    /// or infinite, an inner product could overflow, or one tree would exceed an array's length.</exception>
+    public static ThresholdForest Borrow(Memory<float> weights, int neurons, ReadOnlyMatrixView<float> data,
+        ForestLayout layout = ForestLayout.Wide, BlasOptions? options = null)
+    {
+        Guard.RequireAtLeast(neurons, 1, nameof(neurons));
+        long length = (long)neurons * data.Columns;
+        if (weights.Length != length)
+        {
+            throw new ArgumentException(
+                $"weights holds {weights.Length} floats; m × d row-major needs m·d = {neurons}·{data.Columns} = {length}.", nameof(weights));
+        }
+        return new ThresholdForest(new ReadOnlyMatrixView<float>(weights.Span, neurons, data.Columns), weights, data, layout, options,
+            Array.MaxLength, 0);
+    }
+
+    /// <summary>
+    /// Validates and builds: over <paramref name="borrowed"/> when it is not empty (then <paramref name="weights"/>
+    /// views it), else over a copy of <paramref name="weights"/>.
+    /// </summary>
+    private ThresholdForest(ReadOnlyMatrixView<float> weights, Memory<float> borrowed, ReadOnlyMatrixView<float> data, ForestLayout layout,
+        BlasOptions? options, int maxSlabLength, int batchNeurons)
     {
         _options = options ?? BlasOptions.Default;
         _options.Validate();
@@ -114,8 +171,12 @@ public sealed class ThresholdForest
         DataPoints = data.Rows;
         Dimension = weights.Columns;
         Layout = layout;
-        _weights = Dense(weights);
+        _weights = borrowed.IsEmpty ? Dense(weights) : borrowed;
         _data = Dense(data);
+        // Both the rows and the new leaves of a batch bounded by BatchBytes; at least 64 rows so that a batch's fixed
+        // costs (the sort, the plan's top levels, starting the threads) stay small beside its work.
+        _batchNeurons = batchNeurons > 0 ? batchNeurons
+            : Math.Max(64, BatchBytes / (sizeof(float) * Math.Max(Dimension, DataPoints)));
         _column = new float[DataPoints];
         _storage = new TreeStorage(DataPoints, _layout.TreeLength, maxSlabLength);
         Recompute();
@@ -136,14 +197,15 @@ public sealed class ThresholdForest
     /// <summary>Children per internal node: 16 for <see cref="ForestLayout.Wide"/>, 2 for <see cref="ForestLayout.Binary"/>.</summary>
     public int FanOut => _layout.FanOut;
 
-    /// <summary>Bytes held by the n trees (leaves and maxima), excluding the copies of W and X.</summary>
+    /// <summary>Bytes held by the n trees (leaves and maxima), excluding W and the copy of X.</summary>
     public long TreeBytes => _storage.TotalFloats * sizeof(float);
 
     /// <summary>
-    /// The current weights W (m × d), read in place: the forest's copy is the one copy a trainer needs (see the
-    /// class remarks). Change it only through the update methods. Valid until the next update; do not hold it across one.
+    /// The current weights W (m × d), read in place: the forest's copy, or the caller's W for a forest made by
+    /// <see cref="Borrow"/> (see the class remarks). Change it only through the update methods. Valid until the next
+    /// update; do not hold it across one.
     /// </summary>
-    public ReadOnlyMatrixView<float> Weights => new(_weights, Neurons, Dimension);
+    public ReadOnlyMatrixView<float> Weights => new(_weights.Span, Neurons, Dimension);
 
     /// <summary>The data points X (n × d).</summary>
     public ReadOnlyMatrixView<float> Data => new(_data, DataPoints, Dimension);
@@ -285,7 +347,7 @@ public sealed class ThresholdForest
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
 
         Level2.Gemv(Transpose.None, 1f, Data, row, 0f, _column, _options);
-        row.CopyTo(_weights.AsSpan(j * Dimension, Dimension));
+        row.CopyTo(_weights.Span.Slice(j * Dimension, Dimension));
         int leaf = _layout.LeafOffset + j;
         for (int i = 0; i < DataPoints; i++)
         {
@@ -298,14 +360,15 @@ public sealed class ThresholdForest
     /// <summary>
     /// Sets the weights of neurons <paramref name="neurons"/>[u] to row u of <paramref name="rows"/>, with the
     /// result of applying <see cref="Update"/> to each in turn (so a repeated neuron ends with its last row). The
-    /// new leaves of the U rows come from one Gemm on the rows as given; then each tree writes those of the D distinct
-    /// neurons in ascending neuron order and
-    /// recomputes, level by level, every ancestor of a changed leaf exactly once. Trees run in parallel. Needs
-    /// exclusive access.
+    /// updates are taken in batches of consecutive rows small enough to stay in cache (about 4 MiB of rows); for each,
+    /// one product computes the new leaves of its rows, the rows are copied into W, and each tree writes the leaves of
+    /// the batch's distinct neurons in ascending order and recomputes, level by level, every ancestor of a changed
+    /// leaf once. Trees (and the copy) run in parallel. Needs exclusive access; does not allocate after warm-up.
     /// </summary>
-    /// <remarks>With n = 16 and d = 32 this beats <see cref="UpdateAll"/> up to U/m = 25 % (in about 0.6–0.75 of its
-    /// time); the crossover lies near 40 % for m = 2²⁰ and near 50 % for m = 2¹⁶
-    /// (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>).</remarks>
+    /// <remarks>Passing the neurons in ascending order keeps each batch's leaves together in the trees (a trainer's
+    /// changed neurons are); any order gives the same result. With n = 16 and d = 32 this beats <see cref="UpdateAll"/>
+    /// up to U/m = 25 % (in about 0.6–0.75 of its time); the crossover lies near 40 % for m = 2²⁰ and near 50 % for
+    /// m = 2¹⁶ (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>).</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A neuron index is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is not U × d, holds NaN or infinity, could make an
     /// inner product overflow, or shares memory with <see cref="Weights"/>. Nothing changes.</exception>
@@ -316,79 +379,102 @@ public sealed class ThresholdForest
         {
             Guard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
         }
-        ForestGuard.RequireDisjoint(rows.Data, _weights, nameof(rows));
+        ForestGuard.RequireDisjoint(rows.Data, _weights.Span, nameof(rows));
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(rows, nameof(rows)), _dataMagnitude, nameof(rows));
-        // Consecutive batches in input order have the same effect as one; they bound the scratch of new leaves.
-        int batch = Math.Max(1, MaxBatchLeaves / DataPoints);
-        for (int start = 0; start < neurons.Length; start += batch)
+        if (neurons.IsEmpty)
         {
-            int count = Math.Min(batch, neurons.Length - start);
-            UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension));
+            return;
         }
-    }
-
-    /// <summary>
-    /// <see cref="UpdateMany"/> on validated arguments whose n·U new leaves fit the scratch. One Gemm computes the
-    /// new leaves of all U rows in the caller's order, straight from the caller's rows (no gathered copy of them, which
-    /// would cost another U·d floats written and read). Only the last update of each neuron matters, so the batch is
-    /// reduced to its D distinct neurons in ascending order, each with the position of its last row ("source"); the
-    /// weights are copied from the sources, and each tree writes leaf changed[t] from its product column sources[t].
-    /// </summary>
-    private void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
-    {
-        int updates = neurons.Length;
-        int[] changed = ArrayPool<int>.Shared.Rent(updates);
-        int[] sources = ArrayPool<int>.Shared.Rent(updates);
-        int[] scratch = ArrayPool<int>.Shared.Rent(2 * updates);
-        float[]? leaves = null;
-        int[]? plan = null;
+        int batch = Math.Min(_batchNeurons, neurons.Length);
+        var scratch = new BatchScratch(batch, DataPoints, _layout.MaxPlanLength(batch));
         try
         {
-            int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch);
-
-            // Row i of the n × U product: point i against the updated rows, in the caller's order.
-            leaves = ArrayPool<float>.Shared.Rent(updates * DataPoints);
-            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, rows, 0f, new MatrixView<float>(leaves, DataPoints, updates), _options);
-            CopyRows(rows, changed.AsSpan(0, distinct), sources.AsSpan(0, distinct));
-
-            plan = ArrayPool<int>.Shared.Rent(_layout.MaxPlanLength(distinct));
-            int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
-            // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work.
-            ForEachTree(64L * DataPoints * (distinct + planLength), new RepairTrees(this, changed, sources, distinct, leaves, updates, plan, planLength));
+            // Consecutive batches in input order have the same effect as one.
+            for (int start = 0; start < neurons.Length; start += batch)
+            {
+                int count = Math.Min(batch, neurons.Length - start);
+                UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension), scratch);
+            }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(changed);
-            ArrayPool<int>.Shared.Return(sources);
-            ArrayPool<int>.Shared.Return(scratch);
-            if (leaves is not null)
-            {
-                ArrayPool<float>.Shared.Return(leaves);
-            }
-            if (plan is not null)
-            {
-                ArrayPool<int>.Shared.Return(plan);
-            }
+            scratch.Return();
+        }
+    }
+
+    /// <summary>The pooled arrays of <see cref="UpdateMany"/>, rented once per call for its largest batch.</summary>
+    private readonly struct BatchScratch(int batch, int points, int planLength)
+    {
+        public readonly int[] Changed = ArrayPool<int>.Shared.Rent(batch);
+        public readonly int[] Sources = ArrayPool<int>.Shared.Rent(batch);
+        public readonly int[] Order = ArrayPool<int>.Shared.Rent(2 * batch);
+        public readonly float[] Leaves = ArrayPool<float>.Shared.Rent(batch * points);
+        public readonly int[] Plan = ArrayPool<int>.Shared.Rent(planLength);
+
+        public void Return()
+        {
+            ArrayPool<int>.Shared.Return(Changed);
+            ArrayPool<int>.Shared.Return(Sources);
+            ArrayPool<int>.Shared.Return(Order);
+            ArrayPool<float>.Shared.Return(Leaves);
+            ArrayPool<int>.Shared.Return(Plan);
         }
     }
 
     /// <summary>
-    /// Copies row <paramref name="sources"/>[t] of <paramref name="rows"/> to the weights of neuron
-    /// <paramref name="changed"/>[t]. The sources are in no particular order, so rows are prefetched a few ahead to keep
-    /// the copies off memory latency; the destinations ascend.
+    /// One batch of <see cref="UpdateMany"/>, on validated arguments. One product computes the new leaves of all U
+    /// rows in the caller's order, straight from the caller's rows (no gathered copy of them, which would cost another
+    /// U·d floats written and read). Only the last update of each neuron matters, so the batch is reduced to its D
+    /// distinct neurons in ascending order, each with the position of its last row ("source"); the weights are copied
+    /// from the sources, and each tree writes leaf changed[t] from its product column sources[t].
     /// </summary>
-    private unsafe void CopyRows(ReadOnlyMatrixView<float> rows, ReadOnlySpan<int> changed, ReadOnlySpan<int> sources)
+    private unsafe void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows, BatchScratch scratch)
     {
+        int updates = neurons.Length;
+        int[] changed = scratch.Changed;
+        int[] sources = scratch.Sources;
+        float[] leaves = scratch.Leaves;
+        int[] plan = scratch.Plan;
+        int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch.Order);
+
+        // Row i of the n × U product: point i against the updated rows, in the caller's order.
+        Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, rows, 0f, new MatrixView<float>(leaves, DataPoints, updates), _options);
+
+        int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
+        // The n trees (parts 0 … n − 1) and the copy of the rows into W (parts n … n + CopyParts − 1) share the threads.
+        // Each changed leaf and planned node is about one cache miss, worth some 64 multiply-adds of work. The rows are pinned while the parts read them through a pointer (a part is a struct, so it cannot hold a span).
         fixed (float* first = rows.Data)
         {
-            for (int t = 0; t < sources.Length; t++)
+            var work = new RepairTrees(this, first, rows.Stride, changed, sources, distinct, leaves, updates, plan, planLength);
+            int parts = DataPoints + RepairTrees.CopyParts;
+            int threads = _options.ThreadsFor(64L * DataPoints * (distinct + planLength), parts);
+            if (threads == 1)
             {
-                if (t + CopyDistance < sources.Length && Dimension > 0)
+                for (int part = 0; part < parts; part++)
                 {
-                    Prefetch.Tile(first + (nint)sources[t + CopyDistance] * rows.Stride, Dimension * sizeof(float));
+                    work.Run(part);
                 }
-                rows.Row(sources[t]).CopyTo(_weights.AsSpan(changed[t] * Dimension, Dimension));
+                return;
             }
+            ParallelParts.Run(work, parts, threads);
+        }
+    }
+
+    /// <summary>
+    /// Copies row <paramref name="sources"/>[t] of the pinned rows at <paramref name="rows"/> (row stride
+    /// <paramref name="stride"/>) to the weights of neuron <paramref name="changed"/>[t]. The sources are in no
+    /// particular order, so rows are prefetched a few ahead to keep the copies off memory latency; the destinations ascend.
+    /// </summary>
+    private unsafe void CopyRows(float* rows, int stride, ReadOnlySpan<int> changed, ReadOnlySpan<int> sources)
+    {
+        Span<float> weights = _weights.Span;
+        for (int t = 0; t < sources.Length; t++)
+        {
+            if (t + CopyDistance < sources.Length)
+            {
+                Prefetch.Tile(rows + (nint)sources[t + CopyDistance] * stride, Dimension * sizeof(float));
+            }
+            new ReadOnlySpan<float>(rows + (nint)sources[t] * stride, Dimension).CopyTo(weights.Slice(changed[t] * Dimension, Dimension));
         }
     }
 
@@ -403,15 +489,16 @@ public sealed class ThresholdForest
     public void UpdateAll(ReadOnlyMatrixView<float> weights)
     {
         Guard.RequireShape(weights, Neurons, Dimension, nameof(weights), "m neurons, d columns");
-        bool inPlace = weights.Data.Overlaps(_weights, out int offset) && offset == 0 && weights.Stride == Dimension;
+        Span<float> own = _weights.Span;
+        bool inPlace = weights.Data.Overlaps(own, out int offset) && offset == 0 && weights.Stride == Dimension;
         if (!inPlace)
         {
-            ForestGuard.RequireDisjoint(weights.Data, _weights, nameof(weights));
+            ForestGuard.RequireDisjoint(weights.Data, own, nameof(weights));
         }
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(weights, nameof(weights)), _dataMagnitude, nameof(weights));
         for (int j = 0; j < Neurons; j++)
         {
-            weights.Row(j).CopyTo(_weights.AsSpan(j * Dimension, Dimension));
+            weights.Row(j).CopyTo(own.Slice(j * Dimension, Dimension));
         }
         Recompute();
     }
@@ -467,13 +554,31 @@ public sealed class ThresholdForest
         ParallelParts.Run(trees, DataPoints, threads);
     }
 
-    /// <summary>Tree i takes the new values of the changed leaves (ascending), leaf changed[t] from column sources[t] of
-    /// row i of the n × U product, and recomputes the planned ancestors.</summary>
-    private readonly struct RepairTrees(ThresholdForest forest, int[] changed, int[] sources, int distinct, float[] leaves, int updates,
-        int[] plan, int planLength) : IParts
+    /// <summary>
+    /// Parts 0 … n − 1: tree i takes the new values of the changed leaves (ascending), leaf changed[t] from column
+    /// sources[t] of row i of the n × U product, and recomputes the planned ancestors. Parts n … n + CopyParts − 1:
+    /// one slice each of the copy of the new rows into W, which no tree reads.
+    /// </summary>
+    private readonly unsafe struct RepairTrees(ThresholdForest forest, float* rows, int stride, int[] changed, int[] sources, int distinct,
+        float[] leaves, int updates, int[] plan, int planLength) : IParts
     {
-        public void Run(int i) => forest._layout.Apply(forest._storage.Tree(i), changed.AsSpan(0, distinct), sources.AsSpan(0, distinct),
-            leaves.AsSpan(i * updates, updates), plan.AsSpan(0, planLength));
+        /// <summary>Slices of the copy into W, so that it spreads over the threads with the trees.</summary>
+        public const int CopyParts = 4;
+
+        public void Run(int part)
+        {
+            int trees = forest.DataPoints;
+            if (part < trees)
+            {
+                forest._layout.Apply(forest._storage.Tree(part), changed.AsSpan(0, distinct), sources.AsSpan(0, distinct),
+                    leaves.AsSpan(part * updates, updates), plan.AsSpan(0, planLength));
+                return;
+            }
+            int slice = part - trees;
+            int first = (int)((long)distinct * slice / CopyParts);
+            int end = (int)((long)distinct * (slice + 1) / CopyParts);
+            forest.CopyRows(rows, stride, changed.AsSpan(first, end - first), sources.AsSpan(first, end - first));
+        }
     }
 
     /// <summary>Tree i's maxima, bottom-up from its leaves.</summary>

@@ -92,6 +92,10 @@ public sealed partial class TwoLayerShiftedRelu
     /// <summary>The weights for trainers to update in place.</summary>
     internal MatrixView<float> MutableWeights => new(_weights, Width, Dimension);
 
+    /// <summary>The storage of W (m·d floats, row-major) for a trainer part that keeps a reference to it: the forest
+    /// of <see cref="Trainers.GaussNewton.GaussNewtonSublinear"/> borrows it, so W exists once.</summary>
+    internal Memory<float> WeightStorage => _weights;
+
     /// <summary>1/√m, the output scale.</summary>
     public double OutputScale => 1 / Math.Sqrt(Width);
 

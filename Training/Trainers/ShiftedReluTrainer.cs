@@ -37,15 +37,16 @@ public abstract class ShiftedReluTrainer : ITrainer<TwoLayerShiftedRelu, Regress
     }
 
     /// <summary>
-    /// Bytes the trainer allocates besides the model itself, estimated before training starts: the per-neuron point
-    /// masks of the shared step (m·⌈n/64⌉·8) and what the trainer's active-set source needs (<see cref="EngineBytes"/>).
+    /// Bytes the trainer allocates besides the model itself, estimated before training starts: the shared step's
+    /// per-neuron point masks (m·⌈n/64⌉·8), its list of changed neurons (up to m) and one chunk of new rows (4 MiB),
+    /// and what the trainer's active-set source needs (<see cref="EngineBytes"/>; every source works on the model's W).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
     public long WorkspaceBytes(TwoLayerShiftedRelu model, RegressionSet data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + EngineBytes(model, data);
+        return GaussNewtonStep.Bytes(model, data) + EngineBytes(model, data);
     }
 
     /// <summary>Bytes this trainer's active-set source allocates for <paramref name="model"/> on <paramref name="data"/>.</summary>

@@ -263,6 +263,10 @@ public static class SurfaceArguments
             {
                 return new ReadOnlyMemory<float>(Identity());
             }
+            if (element == typeof(float) && definition == typeof(Memory<>))
+            {
+                return new Memory<float>(Identity());
+            }
         }
         if (type == typeof(float*))
         {

@@ -10,8 +10,6 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
 {
     private readonly DenseActiveSets _products = new(model.Width, data.Count);
 
-    public ReadOnlyMatrixView<float> Weights => model.Weights;
-
     public void Query(ActiveSets sets) => _products.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
     public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
@@ -21,9 +19,5 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
         {
             rows.Row(c).CopyTo(weights.Row(neurons[c]));
         }
-    }
-
-    public void Finish()
-    {
     }
 }

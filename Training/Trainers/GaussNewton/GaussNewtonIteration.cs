@@ -17,7 +17,8 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <param name="Query">Time to find the active sets and their values after the step (dense: all m·n products; sublinear: tree queries).</param>
 /// <param name="Form">Time to form the regression (predictions, residual, and G for <see cref="RegressionSolver.Exact"/>; the sparse Jᵀ, its sketch and the QR of S·Jᵀ for <see cref="RegressionSolver.Sketched"/>).</param>
 /// <param name="Solve">Time to solve it.</param>
-/// <param name="Update">Time to update W (and, sublinear, the trees).</param>
+/// <param name="Update">Time to update W (and, sublinear, the trees): computing the changed neurons' new rows, then
+/// <see cref="Repair"/>.</param>
 public readonly record struct GaussNewtonIteration(
     int Iteration,
     double ResidualBefore,
@@ -38,6 +39,10 @@ public readonly record struct GaussNewtonIteration(
 
     /// <summary>The squared loss ½‖f_{t+1} − y‖² after the step.</summary>
     public double Loss => 0.5 * ResidualAfter * ResidualAfter;
+
+    /// <summary>Of <see cref="Update"/>, the time spent writing the new rows into W and, for the sublinear trainer,
+    /// repairing the trees (its <see cref="Kernels.Trees.ThresholdForest.UpdateMany"/> calls, leaf products included).</summary>
+    public TimeSpan Repair { get; init; }
 
     /// <summary>The whole iteration's time.</summary>
     public TimeSpan Total => Query + Form + Solve + Update;

@@ -20,9 +20,19 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// an active set outgrows every earlier one (a sketched step allocates, see <see cref="SketchedRegression"/>).
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
+/// <para><b>New rows in chunks.</b> The new rows are computed <see cref="ChunkNeurons"/> at a time (about 4 MiB), and
+/// each chunk is handed to the engine before the next is computed: the changed rows of W are then read from memory
+/// once (here) and written while they are still in cache (by the engine), and the new rows never take more than one
+/// chunk of memory, however many neurons change.</para>
 /// </remarks>
 internal sealed class GaussNewtonStep
 {
+    /// <summary>Bytes of new rows computed and applied at a time: small enough to stay in the last-level cache.</summary>
+    private const int ChunkBytes = 4 << 20;
+
+    /// <summary>Parts of one chunk's new rows, spread over the threads.</summary>
+    private const int RowParts = 8;
+
     private readonly TwoLayerShiftedRelu _model;
     private readonly RegressionSet _data;
     private readonly int _n;
@@ -34,10 +44,10 @@ internal sealed class GaussNewtonStep
     private readonly double[] _solution;    // g
     private readonly float[] _predictions;  // f
     private readonly ulong[] _pointMasks;   // per neuron, bit i set when r ∈ Q_i
-    private readonly int[] _points;         // scratch: the points of one neuron
+    private readonly int[] _points;         // scratch: the points of one neuron, n per part of ComputeNewRows
     private readonly float[] _coefficients; // scratch: g_i/√m
     private int[] _changed;                 // ∪Q_i, ascending after Collect
-    private float[] _newRows;               // |∪Q_i| × d
+    private readonly float[] _newRows;      // ChunkNeurons × d
     private readonly SketchedRegression? _sketched;
 
     /// <param name="model">The model being trained.</param>
@@ -70,10 +80,11 @@ internal sealed class GaussNewtonStep
         _solution = new double[_n];
         _predictions = new float[_n];
         _pointMasks = new ulong[(long)model.Width * _maskWords];
-        _points = new int[_n];
+        _points = new int[_n * RowParts];
         _coefficients = new float[_n];
         _changed = [];
-        _newRows = [];
+        ChunkNeurons = Math.Max(1, ChunkBytes / (sizeof(float) * data.Dimension));
+        _newRows = new float[(long)ChunkNeurons * data.Dimension];
         _sketched = sketched is null ? null : new SketchedRegression(sketched, _n, model.Seed);
     }
 
@@ -88,8 +99,16 @@ internal sealed class GaussNewtonStep
     /// <summary>g from the last solve (or gradient step).</summary>
     public ReadOnlySpan<double> Solution => _solution;
 
-    /// <summary>The new rows of the changed neurons, in the order of <see cref="Changed"/>, from the last <see cref="ComputeNewRows"/>.</summary>
-    public ReadOnlyMatrixView<float> NewRows => new(_newRows.AsSpan(0, ChangedCount * _data.Dimension), ChangedCount, _data.Dimension);
+    /// <summary>Most neurons <see cref="ComputeNewRows"/> takes at once: about 4 MiB of rows.</summary>
+    public int ChunkNeurons { get; }
+
+    /// <summary>The first <paramref name="count"/> new rows of the last <see cref="ComputeNewRows"/>, in the order of its neurons.</summary>
+    public ReadOnlyMatrixView<float> NewRows(int count) => new(_newRows.AsSpan(0, count * _data.Dimension), count, _data.Dimension);
+
+    /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the per-neuron
+    /// point masks (m·⌈n/64⌉ words), the list of changed neurons (up to m) and one chunk of new rows.</summary>
+    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data) =>
+        (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int) + ChunkBytes + (long)data.Dimension * sizeof(float);
 
     /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
     public double Evaluate(ActiveSets sets)
@@ -141,7 +160,7 @@ internal sealed class GaussNewtonStep
     public void FormGram()
     {
         Array.Clear(_pairs);
-        var points = _points.AsSpan();
+        var points = _points.AsSpan(0, _n);
         foreach (int r in Changed)
         {
             int count = PointsOf(r, points);
@@ -211,7 +230,7 @@ internal sealed class GaussNewtonStep
                 $"The sparse Jᵀ of this step would hold {entries} entries in {rows} rows (about {entries * 12 + rows * 4} bytes), more than an array holds; use RegressionSolver.Exact.");
         }
         sketched.Reserve((int)rows, (int)entries, out var pointers, out var columns, out var values);
-        var points = _points.AsSpan();
+        var points = _points.AsSpan(0, _n);
         var signs = _model.Signs;
         var inputs = _data.Inputs;
         int row = 0, stored = 0;
@@ -251,29 +270,52 @@ internal sealed class GaussNewtonStep
     }
 
     /// <summary>
-    /// Writes w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for every changed neuron r into <see cref="NewRows"/>, reading the
-    /// current rows from <paramref name="weights"/>; clears the point marks.
+    /// Writes w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r = <see cref="Changed"/>[first …
+    /// first + count − 1] (count ≤ <see cref="ChunkNeurons"/>) into <see cref="NewRows"/>, reading the current rows from
+    /// the model's W, and clears their point marks. The rows are independent and each is computed the same way on any
+    /// thread, so the result does not depend on <paramref name="options"/>' thread count.
     /// </summary>
-    public void ComputeNewRows(ReadOnlyMatrixView<float> weights)
+    public void ComputeNewRows(int first, int count, BlasOptions? options)
     {
-        int d = _data.Dimension;
-        long needed = (long)ChangedCount * d;
-        if (_newRows.Length < needed)
-        {
-            _newRows = new float[Math.Max(needed, _newRows.Length + _newRows.Length / 2)];
-        }
         var coefficients = _coefficients.AsSpan();
         for (int i = 0; i < _n; i++)
         {
             coefficients[i] = (float)(_solution[i] * _model.OutputScale);
         }
-        var points = _points.AsSpan();
+        var work = new NewRowParts(this, first, count);
+        int threads = (options ?? BlasOptions.Default).ThreadsFor((long)count * _data.Dimension * 4, RowParts);
+        if (threads == 1)
+        {
+            for (int part = 0; part < RowParts; part++)
+            {
+                work.Run(part);
+            }
+            return;
+        }
+        ParallelParts.Run(work, RowParts, threads);
+    }
+
+    /// <summary>Part p of <see cref="ComputeNewRows"/>: the p-th slice of the chunk's rows, with its own slice of point scratch.</summary>
+    private readonly struct NewRowParts(GaussNewtonStep step, int first, int count) : IParts
+    {
+        public void Run(int part) => step.ComputeRows(first + (int)((long)count * part / RowParts), first + (int)((long)count * (part + 1) / RowParts),
+            first, part);
+    }
+
+    /// <summary>New rows for the changed neurons at positions [<paramref name="from"/>, <paramref name="to"/>) of
+    /// <see cref="Changed"/>, written at their offset from <paramref name="chunkStart"/> in the chunk.</summary>
+    private void ComputeRows(int from, int to, int chunkStart, int part)
+    {
+        int d = _data.Dimension;
+        var weights = _model.Weights;
+        var points = _points.AsSpan(part * _n, _n);
         var signs = _model.Signs;
         var inputs = _data.Inputs;
-        for (int c = 0; c < ChangedCount; c++)
+        ReadOnlySpan<float> coefficients = _coefficients;
+        for (int c = from; c < to; c++)
         {
             int r = _changed[c];
-            var row = _newRows.AsSpan(c * d, d);
+            var row = _newRows.AsSpan((c - chunkStart) * d, d);
             weights.Row(r).CopyTo(row);
             int count = PointsOf(r, points);
             for (int p = 0; p < count; p++)

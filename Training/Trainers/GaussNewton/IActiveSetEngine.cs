@@ -4,18 +4,12 @@ using Kernels.Blas;
 namespace Kernels.Training.Trainers.GaussNewton;
 
 /// <summary>Where a shifted-ReLU trainer gets its active sets and how it writes its updates: the one thing that differs
-/// between dense and sublinear Gauss-Newton.</summary>
+/// between dense and sublinear Gauss-Newton. Every engine works on the model's own W, the one copy.</summary>
 internal interface IActiveSetEngine
 {
-    /// <summary>The current weights W (m × d).</summary>
-    ReadOnlyMatrixView<float> Weights { get; }
-
     /// <summary>Fills every Q_i = { r : ⟨w_r, x_i⟩ ≥ b } with its values.</summary>
     void Query(ActiveSets sets);
 
-    /// <summary>Replaces the rows <paramref name="neurons"/> (ascending) of W by <paramref name="rows"/>.</summary>
+    /// <summary>Replaces the rows <paramref name="neurons"/> (ascending) of the model's W by <paramref name="rows"/>.</summary>
     void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows);
-
-    /// <summary>Leaves the model holding the current weights.</summary>
-    void Finish();
 }

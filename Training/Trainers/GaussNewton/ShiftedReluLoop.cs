@@ -66,73 +66,78 @@ internal static class ShiftedReluLoop
         var setup = Stopwatch.GetElapsedTime(setupStart);
         var reports = new List<GaussNewtonIteration>(maxIterations);
         var reason = StopReason.MaxIterations;
-        try
+        for (int t = 0; t < maxIterations; t++)
         {
-            for (int t = 0; t < maxIterations; t++)
+            if (residual <= tolerance)
             {
-                if (residual <= tolerance)
+                reason = StopReason.Converged;
+                break;
+            }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                reason = StopReason.Cancelled;
+                break;
+            }
+            long formStart = Stopwatch.GetTimestamp();
+            var (min, mean, max) = Sizes(sets);
+            step.Collect(sets);
+            RegressionStatus status = RegressionStatus.Solved;
+            TimeSpan solve = TimeSpan.Zero;
+            int solverIterations = 0;
+            if (stepSize is { } eta)
+            {
+                step.UseGradient(eta);
+            }
+            else if (sketched is not null)
+            {
+                status = step.FormSketched(t, options);
+                if (status == RegressionStatus.Solved)
                 {
-                    reason = StopReason.Converged;
-                    break;
-                }
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    reason = StopReason.Cancelled;
-                    break;
-                }
-                long formStart = Stopwatch.GetTimestamp();
-                var (min, mean, max) = Sizes(sets);
-                step.Collect(sets);
-                RegressionStatus status = RegressionStatus.Solved;
-                TimeSpan solve = TimeSpan.Zero;
-                int solverIterations = 0;
-                if (stepSize is { } eta)
-                {
-                    step.UseGradient(eta);
-                }
-                else if (sketched is not null)
-                {
-                    status = step.FormSketched(t, options);
-                    if (status == RegressionStatus.Solved)
-                    {
-                        long solveStart = Stopwatch.GetTimestamp();
-                        status = step.SolveSketched(out solverIterations);
-                        solve = Stopwatch.GetElapsedTime(solveStart);
-                    }
-                }
-                else
-                {
-                    step.FormGram();
                     long solveStart = Stopwatch.GetTimestamp();
-                    status = step.Solve(options);
+                    status = step.SolveSketched(out solverIterations);
                     solve = Stopwatch.GetElapsedTime(solveStart);
                 }
-                var form = Stopwatch.GetElapsedTime(formStart) - solve;
-                if (status != RegressionStatus.Solved)
-                {
-                    step.ClearMarks();
-                    Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, solverIterations,
-                        TimeSpan.Zero, form, solve, TimeSpan.Zero));
-                    reason = StopReason.SolverFailed;
-                    break;
-                }
-                long updateStart = Stopwatch.GetTimestamp();
-                step.ComputeNewRows(engine.Weights);
-                engine.Apply(step.Changed, step.NewRows);
-                var update = Stopwatch.GetElapsedTime(updateStart);
-                long queryStart = Stopwatch.GetTimestamp();
-                engine.Query(sets);
-                var query = Stopwatch.GetElapsedTime(queryStart);
-                long evaluateStart = Stopwatch.GetTimestamp();
-                double after = step.Evaluate(sets);
-                form += Stopwatch.GetElapsedTime(evaluateStart);
-                Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update));
-                residual = after;
             }
-        }
-        finally
-        {
-            engine.Finish();
+            else
+            {
+                step.FormGram();
+                long solveStart = Stopwatch.GetTimestamp();
+                status = step.Solve(options);
+                solve = Stopwatch.GetElapsedTime(solveStart);
+            }
+            var form = Stopwatch.GetElapsedTime(formStart) - solve;
+            if (status != RegressionStatus.Solved)
+            {
+                step.ClearMarks();
+                Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, solverIterations,
+                    TimeSpan.Zero, form, solve, TimeSpan.Zero));
+                reason = StopReason.SolverFailed;
+                break;
+            }
+            long updateStart = Stopwatch.GetTimestamp();
+            long repairTicks = 0;
+            // Chunk by chunk, so each chunk's rows of W are still in cache when the engine writes them.
+            for (int first = 0; first < step.ChangedCount; first += step.ChunkNeurons)
+            {
+                int count = Math.Min(step.ChunkNeurons, step.ChangedCount - first);
+                step.ComputeNewRows(first, count, options);
+                long repairStart = Stopwatch.GetTimestamp();
+                engine.Apply(step.Changed.Slice(first, count), step.NewRows(count));
+                repairTicks += Stopwatch.GetTimestamp() - repairStart;
+            }
+            var update = Stopwatch.GetElapsedTime(updateStart);
+            var repair = TimeSpan.FromSeconds((double)repairTicks / Stopwatch.Frequency);
+            long queryStart = Stopwatch.GetTimestamp();
+            engine.Query(sets);
+            var query = Stopwatch.GetElapsedTime(queryStart);
+            long evaluateStart = Stopwatch.GetTimestamp();
+            double after = step.Evaluate(sets);
+            form += Stopwatch.GetElapsedTime(evaluateStart);
+            Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update)
+            {
+                Repair = repair,
+            });
+            residual = after;
         }
         return new TrainingResult<GaussNewtonIteration>(reports, reason, setup);
 
