@@ -19,19 +19,37 @@ internal static unsafe class ProductKernel
 
     /// <summary>Rows <paramref name="row"/> … <paramref name="row"/> + 11 (at <paramref name="weights"/>, row stride
     /// <paramref name="stride"/>) against the group at <paramref name="packed"/>; the twelve product vectors go to
-    /// <paramref name="sink"/> in row order. Not inlined: one call per block and group, each its own register allocation.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <paramref name="sink"/> in row order.</summary>
     public static void Block<TLanes, TVector, TSink>(float* weights, nint stride, float* packed, int dimension,
         int row, int first, int points, ref TSink sink)
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct
         where TSink : struct, IProductSink
     {
+        BlockSums<TVector> sums = default;
+        Multiply<TLanes, TVector>(weights, stride, packed, dimension, ref sums);
+        for (int j = 0; j < BlockRows; j++)
+        {
+            sink.Take<TLanes, TVector>(row + j, first, points, sums[j]);
+        }
+    }
+
+    /// <summary>
+    /// The twelve accumulators of <see cref="Block{TLanes, TVector, TSink}"/>, written to <paramref name="sums"/> at
+    /// the end. A method of its own with no call inside, so that the accumulators live in registers: were a call (the
+    /// sink's) in the same method, the JIT would spill them to the stack on every iteration.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Multiply<TLanes, TVector>(float* weights, nint stride, float* packed, int dimension, ref BlockSums<TVector> sums)
+        where TLanes : struct, IProductLanes<TVector>
+        where TVector : struct
+    {
         TVector a0 = TLanes.Zero, a1 = TLanes.Zero, a2 = TLanes.Zero, a3 = TLanes.Zero;
         TVector a4 = TLanes.Zero, a5 = TLanes.Zero, a6 = TLanes.Zero, a7 = TLanes.Zero;
         TVector a8 = TLanes.Zero, a9 = TLanes.Zero, a10 = TLanes.Zero, a11 = TLanes.Zero;
-        // Four row pointers, each reaching two more rows as [p + stride·4] and [p + stride·8]: few registers, and the
+        // Four row pointers, each reaching two more rows as [p + stride·4] and [p + 2·stride·4]: few registers, and the
         // broadcasts fold into the multiply-adds as memory operands.
+        nint twice = 2 * stride;
         float* p0 = weights, p1 = weights + 3 * stride, p2 = weights + 6 * stride, p3 = weights + 9 * stride;
         float* x = packed;
         float* end = packed + (nint)dimension * TLanes.Width;
@@ -40,34 +58,34 @@ internal static unsafe class ProductKernel
             TVector v = TLanes.Load(x);
             a0 = TLanes.MultiplyAddBroadcast(v, p0, a0);
             a1 = TLanes.MultiplyAddBroadcast(v, p0 + stride, a1);
-            a2 = TLanes.MultiplyAddBroadcast(v, p0 + 2 * stride, a2);
+            a2 = TLanes.MultiplyAddBroadcast(v, p0 + twice, a2);
             a3 = TLanes.MultiplyAddBroadcast(v, p1, a3);
             a4 = TLanes.MultiplyAddBroadcast(v, p1 + stride, a4);
-            a5 = TLanes.MultiplyAddBroadcast(v, p1 + 2 * stride, a5);
+            a5 = TLanes.MultiplyAddBroadcast(v, p1 + twice, a5);
             a6 = TLanes.MultiplyAddBroadcast(v, p2, a6);
             a7 = TLanes.MultiplyAddBroadcast(v, p2 + stride, a7);
-            a8 = TLanes.MultiplyAddBroadcast(v, p2 + 2 * stride, a8);
+            a8 = TLanes.MultiplyAddBroadcast(v, p2 + twice, a8);
             a9 = TLanes.MultiplyAddBroadcast(v, p3, a9);
             a10 = TLanes.MultiplyAddBroadcast(v, p3 + stride, a10);
-            a11 = TLanes.MultiplyAddBroadcast(v, p3 + 2 * stride, a11);
+            a11 = TLanes.MultiplyAddBroadcast(v, p3 + twice, a11);
             p0++;
             p1++;
             p2++;
             p3++;
             x += TLanes.Width;
         }
-        sink.Take<TLanes, TVector>(row, first, points, a0);
-        sink.Take<TLanes, TVector>(row + 1, first, points, a1);
-        sink.Take<TLanes, TVector>(row + 2, first, points, a2);
-        sink.Take<TLanes, TVector>(row + 3, first, points, a3);
-        sink.Take<TLanes, TVector>(row + 4, first, points, a4);
-        sink.Take<TLanes, TVector>(row + 5, first, points, a5);
-        sink.Take<TLanes, TVector>(row + 6, first, points, a6);
-        sink.Take<TLanes, TVector>(row + 7, first, points, a7);
-        sink.Take<TLanes, TVector>(row + 8, first, points, a8);
-        sink.Take<TLanes, TVector>(row + 9, first, points, a9);
-        sink.Take<TLanes, TVector>(row + 10, first, points, a10);
-        sink.Take<TLanes, TVector>(row + 11, first, points, a11);
+        sums[0] = a0;
+        sums[1] = a1;
+        sums[2] = a2;
+        sums[3] = a3;
+        sums[4] = a4;
+        sums[5] = a5;
+        sums[6] = a6;
+        sums[7] = a7;
+        sums[8] = a8;
+        sums[9] = a9;
+        sums[10] = a10;
+        sums[11] = a11;
     }
 
     /// <summary>One row against one group: the rows after the last whole block (fewer than
@@ -143,4 +161,11 @@ internal static unsafe class ProductKernel
             }
         }
     }
+}
+
+/// <summary>The <see cref="ProductKernel.BlockRows"/> product vectors of one block.</summary>
+[InlineArray(ProductKernel.BlockRows)]
+internal struct BlockSums<TVector> where TVector : struct
+{
+    private TVector _element;
 }
