@@ -34,10 +34,7 @@ internal static unsafe class ProductKernel
     {
         BlockSums<TVector> sums = default;
         Multiply<TLanes, TVector>(weights, stride, packed, dimension, ahead, aheadStep, ref sums);
-        for (int j = 0; j < BlockRows; j++)
-        {
-            sink.Take<TLanes, TVector>(row + j, first, points, sums[j]);
-        }
+        sink.Take<TLanes, TVector>(row, BlockRows, first, points, ref sums);
     }
 
     /// <summary>
@@ -110,7 +107,9 @@ internal static unsafe class ProductKernel
         {
             a = TLanes.MultiplyAddBroadcast(TLanes.Load(x), weights + k, a);
         }
-        sink.Take<TLanes, TVector>(row, first, points, a);
+        BlockSums<TVector> sums = default;
+        sums[0] = a;
+        sink.Take<TLanes, TVector>(row, 1, first, points, ref sums);
     }
 
     /// <summary>Rows [<paramref name="start"/>, <paramref name="end"/>) of W against every group, in blocks of

@@ -27,9 +27,6 @@ internal unsafe interface IProductLanes<TVector> where TVector : struct
     /// <summary><c>x·w + accumulator</c> in every lane, w = *<paramref name="weight"/> broadcast, rounded once.</summary>
     static abstract TVector MultiplyAddBroadcast(TVector x, float* weight, TVector accumulator);
 
-    /// <summary>Stores the <see cref="Width"/> lanes to <paramref name="destination"/> and the floats after it.</summary>
-    static abstract void Store(TVector value, ref float destination);
-
     /// <summary>Bit p set where lane p satisfies <paramref name="predicate"/>.</summary>
     static abstract ulong Matches(TVector value, in GreaterOrEqualPredicate<float> predicate);
 }
@@ -47,9 +44,6 @@ internal readonly unsafe struct ProductLanes512 : IProductLanes<Vector512<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAddBroadcast(Vector512<float> x, float* weight, Vector512<float> accumulator) =>
         Vector512.FusedMultiplyAdd(x, Vector512.Create(*weight), accumulator);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Matches(Vector512<float> value, in GreaterOrEqualPredicate<float> predicate) =>
@@ -71,9 +65,6 @@ internal readonly unsafe struct ProductLanes256 : IProductLanes<Vector256<float>
         Vector256.FusedMultiplyAdd(x, Vector256.Create(*weight), accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Matches(Vector256<float> value, in GreaterOrEqualPredicate<float> predicate) =>
         predicate.Test(value).ExtractMostSignificantBits();
 }
@@ -93,9 +84,6 @@ internal readonly unsafe struct ProductLanes128 : IProductLanes<Vector128<float>
         Vector128.FusedMultiplyAdd(x, Vector128.Create(*weight), accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Matches(Vector128<float> value, in GreaterOrEqualPredicate<float> predicate) =>
         predicate.Test(value).ExtractMostSignificantBits();
 }
@@ -112,9 +100,6 @@ internal readonly unsafe struct ProductLanesScalar : IProductLanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAddBroadcast(float x, float* weight, float accumulator) => MathF.FusedMultiplyAdd(x, *weight, accumulator);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(float value, ref float destination) => destination = value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Matches(float value, in GreaterOrEqualPredicate<float> predicate) => predicate.Test(value) ? 1ul : 0ul;

@@ -14,10 +14,10 @@ internal unsafe interface IProductSink
     /// <summary>Prepares this copy for part <paramref name="part"/>, before any <see cref="Take{TLanes, TVector}"/>.</summary>
     void Begin(int part);
 
-    /// <summary>Takes the products ⟨w_row, x_{first + p}⟩ in lanes p &lt; <paramref name="points"/> of
-    /// <paramref name="products"/>; the other lanes belong to padding points and are ignored. Rows come in ascending
-    /// order within a part.</summary>
-    void Take<TLanes, TVector>(int row, int first, int points, TVector products)
+    /// <summary>Takes the products ⟨w_{row + j}, x_{first + p}⟩ in lane p of <paramref name="sums"/>[j], for
+    /// j &lt; <paramref name="rows"/> and p &lt; <paramref name="points"/>; the other lanes belong to padding points
+    /// and are ignored. Rows come in ascending order within a part.</summary>
+    void Take<TLanes, TVector>(int row, int rows, int first, int points, ref BlockSums<TVector> sums)
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct;
 
@@ -33,7 +33,6 @@ internal unsafe struct ThresholdSink(GreaterOrEqualPredicate<float> atLeastThres
 {
     private ActiveSets? _target;
     private int[] _counts = [];
-    private LaneBuffer _lanes;
 
     public void Begin(int part)
     {
@@ -44,24 +43,24 @@ internal unsafe struct ThresholdSink(GreaterOrEqualPredicate<float> atLeastThres
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Take<TLanes, TVector>(int row, int first, int points, TVector products)
+    public void Take<TLanes, TVector>(int row, int rows, int first, int points, ref BlockSums<TVector> sums)
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct
     {
-        ulong matches = TLanes.Matches(products, atLeastThreshold) & (ulong.MaxValue >> (64 - points));
-        if (matches != 0)
+        ulong valid = ulong.MaxValue >> (64 - points);
+        for (int j = 0; j < rows; j++)
         {
-            Append<TLanes, TVector>(row, first, products, matches);
+            ulong matches = TLanes.Matches(sums[j], atLeastThreshold) & valid;
+            if (matches != 0)
+            {
+                Append(row + j, first, ref Unsafe.As<TVector, float>(ref sums[j]), matches);
+            }
         }
     }
 
-    /// <summary>The rare part of <see cref="Take{TLanes, TVector}"/>, out of line so that the kernel's loop stays small.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Append<TLanes, TVector>(int row, int first, TVector products, ulong matches)
-        where TLanes : struct, IProductLanes<TVector>
-        where TVector : struct
+    /// <summary>Appends (row, lanes[p]) to point first + p's list for each bit p of <paramref name="matches"/>.</summary>
+    private readonly void Append(int row, int first, ref float lanes, ulong matches)
     {
-        TLanes.Store(products, ref _lanes[0]);
         foreach (int p in new SetBits(matches))
         {
             int i = first + p;
@@ -71,7 +70,7 @@ internal unsafe struct ThresholdSink(GreaterOrEqualPredicate<float> atLeastThres
                 _target.Reserve(i, count + 1);
             }
             _target.WritableIndices(i)[count] = row;
-            _target.WritableValues(i)[count] = _lanes[p];
+            _target.WritableValues(i)[count] = Unsafe.Add(ref lanes, p);
             _counts[i] = count + 1;
         }
     }
@@ -86,25 +85,28 @@ internal unsafe struct ThresholdSink(GreaterOrEqualPredicate<float> atLeastThres
     }
 }
 
-/// <summary>Stores every product: destination[i·stride + row] = ⟨w_row, x_i⟩. Parts write disjoint columns.</summary>
-internal unsafe struct StoreSink(float* destination, nint stride) : IProductSink
+/// <summary>Stores every product: destination[i·stride + row] = ⟨w_row, x_i⟩, a block's rows contiguous in each
+/// point's row of the destination. Parts write disjoint columns.</summary>
+internal readonly unsafe struct StoreSink(float* destination, nint stride) : IProductSink
 {
-    private LaneBuffer _lanes;
-
     public readonly void Begin(int part)
     {
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Take<TLanes, TVector>(int row, int first, int points, TVector products)
+    public void Take<TLanes, TVector>(int row, int rows, int first, int points, ref BlockSums<TVector> sums)
         where TLanes : struct, IProductLanes<TVector>
         where TVector : struct
     {
-        TLanes.Store(products, ref _lanes[0]);
-        float* column = destination + first * stride + row;
+        // Lane p of product vector j is float j·width + p of the block: a transpose, written row by row of the destination.
+        ref float all = ref Unsafe.As<BlockSums<TVector>, float>(ref sums);
         for (int p = 0; p < points; p++)
         {
-            column[p * stride] = _lanes[p];
+            float* target = destination + (first + p) * stride + row;
+            for (int j = 0; j < rows; j++)
+            {
+                target[j] = Unsafe.Add(ref all, j * TLanes.Width + p);
+            }
         }
     }
 
@@ -113,9 +115,3 @@ internal unsafe struct StoreSink(float* destination, nint stride) : IProductSink
     }
 }
 
-/// <summary>Room for the lanes of the widest vector, where a sink reads a product vector lane by lane.</summary>
-[InlineArray(16)]
-internal struct LaneBuffer
-{
-    private float _element;
-}
