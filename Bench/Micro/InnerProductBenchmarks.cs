@@ -13,14 +13,14 @@ namespace Kernels.Bench.Micro;
 /// <see cref="ThresholdProducts.All"/> into a reused n × 8192 block as a forest's leaves would take them) against
 /// Gemm in blocks of 8192 neurons + a scan (what the dense trainer did before) and the previous horizontal-sum
 /// kernel (<see cref="HorizontalSumProducts"/>); <see cref="ReadWeights"/> reads W once on the same threads, the
-/// memory-traffic bound measured in the same run. W always holds 2²⁶ floats (256 MiB, far beyond the caches):
-/// m = 2²⁶/d.
+/// memory-traffic bound measured in the same run. W always holds 2²⁵ floats (128 MiB, four times the L3):
+/// m = 2²⁵/d (2²⁰ at d = 32).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
 public class InnerProductBenchmarks
 {
-    private const int WeightFloats = 1 << 26;
+    private const int WeightFloats = 1 << 25;
     private const int NeuronBlock = 8192;
 
     private float[] _weights = [];
