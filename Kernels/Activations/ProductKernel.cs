@@ -123,7 +123,7 @@ internal static unsafe class ProductKernel
         // stride = d, 12 floats per step, so every line of the block ahead is touched once. Only the first group's pass
         // prefetches; the others find the block in cache.
         nint blockFloats = BlockRows * stride;
-        nint distance = Math.Max(1, PrefetchBytes / (blockFloats * sizeof(float))) * blockFloats;
+        nint distance = blockFloats == 0 ? 0 : Math.Max(1, PrefetchBytes / (blockFloats * sizeof(float))) * blockFloats;
         nint step = d == 0 ? 0 : (blockFloats + d - 1) / d;
         int row = start;
         for (; row + BlockRows <= end; row += BlockRows)

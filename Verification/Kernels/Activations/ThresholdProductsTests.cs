@@ -63,6 +63,20 @@ public sealed class ThresholdProductsTests
     }
 
     [Fact]
+    public void Zero_dimension_gives_positive_zero_products()
+    {
+        // d = 0 with row stride 0: empty sums, each +0 (the chain's start), for whole blocks and the rows after them.
+        float[] products = new float[5 * 13];
+        Array.Fill(products, 1f);
+        ThresholdProducts.All(new ReadOnlyMatrixView<float>([], 13, 0, 0), new ReadOnlyMatrixView<float>([], 5, 0, 0),
+            new MatrixView<float>(products, 5, 13));
+        Assert.All(products, value => Tolerance.AssertIdentical(0f, value, "d = 0"));
+        var sets = new ActiveSets(5);
+        ThresholdProducts.CompressGreaterOrEqual(new ReadOnlyMatrixView<float>([], 13, 0, 0), new ReadOnlyMatrixView<float>([], 5, 0, 0), 0f, sets);
+        Assert.Equal(5 * 13, sets.TotalCount);
+    }
+
+    [Fact]
     public void Results_do_not_depend_on_the_thread_count()
     {
         var problem = new Problem(1003, 21, 37, extraStride: 1, seed: 5);
