@@ -40,9 +40,11 @@ internal static unsafe class ProductKernel
     /// <summary>
     /// The twelve accumulators of <see cref="Block{TLanes, TVector, TSink}"/>, written to <paramref name="sums"/> at
     /// the end. A method of its own with no call inside, so that the accumulators live in registers: were a call (the
-    /// sink's) in the same method, the JIT would spill them to the stack on every iteration.
+    /// sink's) in the same method, the JIT would spill them to the stack on every iteration. Compiled fully optimized
+    /// at once: one call of the kernel runs this loop m/12 times per group, so the first call would otherwise run
+    /// unoptimized code (or on-stack-replaced code) for much of its work.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Multiply<TLanes, TVector>(float* weights, nint stride, float* packed, int dimension, float* ahead, nint aheadStep,
         ref BlockSums<TVector> sums)
         where TLanes : struct, IProductLanes<TVector>
