@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Kernels.Activations;
+using Kernels.Bench.Harness;
 using Kernels.Blas;
 using Kernels.Randomness;
 
@@ -12,8 +13,9 @@ namespace Kernels.Bench.Micro;
 /// points, b = √(0.48·ln m). The broadcast kernel (<see cref="ThresholdProducts.CompressGreaterOrEqual"/>, and
 /// <see cref="ThresholdProducts.All"/> into a reused n × 8192 block as a forest's leaves would take them) against
 /// Gemm in blocks of 8192 neurons + a scan (what the dense trainer did before) and the previous horizontal-sum
-/// kernel (<see cref="HorizontalSumProducts"/>); <see cref="ReadWeights"/> reads W once on the same threads, the
-/// memory-traffic bound measured in the same run. W always holds 2²⁵ floats (128 MiB, four times the L3):
+/// kernel (<see cref="HorizontalSumProducts"/>). The two bounds are measured in the same run: <see cref="ReadWeights"/>
+/// reads W once on every core (memory traffic), <see cref="FmaBound"/> runs the same number of multiply-adds
+/// (n·m·d, 16-lane FMAs in twelve independent chains) on every core (arithmetic). W always holds 2²⁵ floats (128 MiB, four times the L3):
 /// m = 2²⁵/d (2²⁰ at d = 32).
 /// </summary>
 [MemoryDiagnoser]
@@ -75,6 +77,15 @@ public class InnerProductBenchmarks
         return _weights[0];
     }
 
+    /// <summary>n·m·d multiply-adds at the FMA issue limit on every core (<see cref="MachineLimits.FmaChains{T}"/>).</summary>
+    [Benchmark]
+    public float FmaBound()
+    {
+        long iterations = (long)N * M * D / MachineLimits.FmaCount<float>(1) / Environment.ProcessorCount;
+        ParallelParts.Run(new FmaParts(iterations), Environment.ProcessorCount);
+        return FmaParts.Sink;
+    }
+
     /// <summary>Gemm X·Wᵀ in blocks of 8192 neurons, each block scanned for products ≥ b.</summary>
     [Benchmark(Baseline = true)]
     public long GemmAndScan()
@@ -128,6 +139,14 @@ public class InnerProductBenchmarks
             ThresholdProducts.All(W.Slice(start, 0, count, D), X, new MatrixView<float>(_block.AsSpan(0, N * count), N, count));
         }
         return _block[0];
+    }
+
+    /// <summary>Each part runs its share of the multiply-adds.</summary>
+    private readonly struct FmaParts(long iterations) : IParts
+    {
+        public static float Sink { get; private set; }
+
+        public void Run(int part) => Sink = MachineLimits.FmaChains<float>(iterations);
     }
 
     /// <summary>Part p ORs the bits of its share of W.</summary>
