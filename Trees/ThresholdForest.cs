@@ -13,22 +13,21 @@ namespace Kernels.Trees;
 /// </summary>
 /// <remarks>
 /// <para><b>Operations and costs.</b> Construction (the paper's Init) and <see cref="UpdateAll"/> compute all n·m
-/// leaves with one
-/// <see cref="Level3.Gemm{T}(Transpose, Transpose, T, ReadOnlyMatrixView{T}, ReadOnlyMatrixView{T}, T, MatrixView{T}, BlasOptions?)"/>
-/// per storage array (one, unless n·m approaches 2³¹) and build the maxima bottom-up: O(nmd).
-/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="Level2.Gemv{T}"/> and repairs the n
-/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one Gemm
-/// computes the batch's leaves, and each tree is repaired level by level, touching every affected ancestor once.
+/// leaves with one <see cref="ThresholdProducts.All"/> per storage array (one, unless n·m approaches 2³¹) and build
+/// the maxima bottom-up: O(nmd).
+/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="ThresholdProducts.All"/> and repairs the n
+/// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one
+/// <see cref="ThresholdProducts.All"/> computes the batch's leaves, and each tree is repaired level by level, touching
+/// every affected ancestor once.
 /// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
 /// at τ are included. Neurons come out in ascending order, in both layouts. Both layouts hold bit-identical leaves
 /// and give identical answers.</para>
-/// <para><b>Rounding.</b> Gemm (construction, <see cref="UpdateMany"/>, <see cref="UpdateAll"/>) and Gemv
-/// (<see cref="Update"/>) sum the d products in different orders, so a leaf may differ in its last bits depending
-/// on which operation last wrote it; either way it lies within (d + 2)·ε·Σ_k |w_jk·x_ik| of the exact inner product.
-/// Where the products and sums are exact (small integers, for example) every path gives the same bits. Queries are
-/// exact with respect to the cached values, whichever path wrote them.</para>
+/// <para><b>Rounding.</b> Every leaf, whichever operation wrote it, is the fused chain s = fma(w_j[k], x_i[k], s) over
+/// k = 0 … d − 1 (<see cref="ThresholdProducts"/>): the same bits as <see cref="ThresholdProducts.CompressGreaterOrEqual"/>
+/// reports, so a forest and a dense scan find the same active sets with the same values. Queries are exact with respect
+/// to the cached values.</para>
 /// <para><b>Memory.</b> Each tree holds its m leaves and the internal maxima: about m·(1 + 1/(B − 1)) floats for
 /// fan-out B, that is m·16/15 for <see cref="ForestLayout.Wide"/> (plus at most 15 padding floats per level) and
 /// 2·2^⌈log₂ m⌉ for <see cref="ForestLayout.Binary"/>. In all, n·(tree length)·4 bytes
@@ -82,13 +81,13 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Builds the forest for <paramref name="weights"/> W (m × d, row j is neuron w_j) and <paramref name="data"/>
-    /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ with one Gemm and every internal maximum.
+    /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ (<see cref="ThresholdProducts.All"/>) and every internal maximum.
     /// Both matrices are copied; <see cref="Borrow"/> builds a forest that works on the caller's W instead.
     /// </summary>
     /// <param name="weights">The m × d weights, m ≥ 1.</param>
     /// <param name="data">The n × d data points, n ≥ 1, with the same d.</param>
     /// <param name="layout">How each tree is stored; <see cref="ForestLayout.Wide"/> unless you need the reference.</param>
-    /// <param name="options">Threads for the Gemm, Gemv and per-tree loops; <see cref="BlasOptions.Default"/> when null.</param>
+    /// <param name="options">Threads for the inner products and per-tree loops; <see cref="BlasOptions.Default"/> when null.</param>
     /// <exception cref="ArgumentException">m or n is 0, the column counts differ, an element is NaN or infinite,
     /// an inner product could overflow, or one tree would exceed an array's length.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="layout"/> is not defined, or an option is out of range.</exception>
@@ -333,8 +332,8 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// Sets neuron <paramref name="j"/>'s weights to <paramref name="row"/>: recomputes its n leaves with one Gemv
-    /// and repairs each tree's root path, stopping where an ancestor's value does not change. O(n(d + log m)).
+    /// Sets neuron <paramref name="j"/>'s weights to <paramref name="row"/>: recomputes its n leaves
+    /// (<see cref="ThresholdProducts.All"/>) and repairs each tree's root path, stopping where an ancestor's value does not change. O(n(d + log m)).
     /// Needs exclusive access; does not allocate.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="j"/> is out of range.</exception>
@@ -346,7 +345,7 @@ public sealed class ThresholdForest
         Guard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
 
-        Level2.Gemv(Transpose.None, 1f, Data, row, 0f, _column, _options);
+        ThresholdProducts.All(new ReadOnlyMatrixView<float>(row, 1, Dimension), Data, new MatrixView<float>(_column, DataPoints, 1), _options);
         row.CopyTo(_weights.Span.Slice(j * Dimension, Dimension));
         int leaf = _layout.LeafOffset + j;
         for (int i = 0; i < DataPoints; i++)
@@ -438,7 +437,7 @@ public sealed class ThresholdForest
         int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch.Order);
 
         // Row i of the n × U product: point i against the updated rows, in the caller's order.
-        Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, Data, rows, 0f, new MatrixView<float>(leaves, DataPoints, updates), _options);
+        ThresholdProducts.All(rows, Data, new MatrixView<float>(leaves, DataPoints, updates), _options);
 
         int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
         // The n trees (parts 0 … n − 1) and the copy of the rows into W (parts n … n + CopyParts − 1) share the threads.
@@ -479,8 +478,8 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
-    /// Replaces all weights with <paramref name="weights"/> and rebuilds every tree as the constructor does: one
-    /// Gemm for the n·m leaves, then the maxima bottom-up. O(nmd). The better choice than <see cref="UpdateMany"/>
+    /// Replaces all weights with <paramref name="weights"/> and rebuilds every tree as the constructor does: all
+    /// n·m leaves (<see cref="ThresholdProducts.All"/>), then the maxima bottom-up. O(nmd). The better choice than <see cref="UpdateMany"/>
     /// once a large share of the neurons changed. Needs exclusive access.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="weights"/> is not m × d, holds NaN or infinity, could make an
@@ -523,15 +522,14 @@ public sealed class ThresholdForest
     /// <summary>For the tests: how many arrays hold the trees.</summary>
     internal int StorageArrays => _storage.SlabCount;
 
-    /// <summary>Every leaf from the current W and X with one Gemm per storage array, then every tree's maxima.</summary>
+    /// <summary>Every leaf from the current W and X, one <see cref="ThresholdProducts.All"/> per storage array, then every tree's maxima.</summary>
     private void Recompute()
     {
         for (int slab = 0; slab < _storage.SlabCount; slab++)
         {
             int first = _storage.FirstTree(slab);
             ReadOnlyMatrixView<float> points = Data.Slice(first, 0, _storage.TreesInSlab(slab), Dimension);
-            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, points, Weights, 0f,
-                _storage.Rows(slab, _layout.LeafOffset, Neurons), _options);
+            ThresholdProducts.All(Weights, points, _storage.Rows(slab, _layout.LeafOffset, Neurons), _options);
         }
         ForEachTree(_storage.TotalFloats, new BuildTrees(this));
     }

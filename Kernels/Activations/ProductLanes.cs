@@ -1,141 +1,106 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using Kernels.Simd;
 
 namespace Kernels.Activations;
 
 /// <summary>
-/// The vector operations of <see cref="ThresholdProducts"/>'s dot-product block for one vector width, so that the
-/// block is written once and specialized by the JIT per width (a struct type argument). <typeparamref name="TVector"/>
-/// holds <see cref="Width"/> floats: a Vector512, Vector256 or Vector128 of float, or a single float.
+/// The vector operations of <see cref="ThresholdProducts"/>' broadcast kernel for one vector width, so that the
+/// kernel is written once and specialized by the JIT per width (a struct type argument). A
+/// <typeparamref name="TVector"/> holds one coordinate k of <see cref="Width"/> points (a Vector512, Vector256 or
+/// Vector128 of float, or a single float): lane p of an accumulator is the running inner product of point p.
 /// </summary>
-internal interface IProductLanes<TVector> where TVector : struct
+/// <remarks>Every multiply-add is fused on every path (<c>FusedMultiplyAdd</c>, emulated in software where the
+/// hardware has no FMA), so each lane computes exactly the scalar chain s = fma(w[k], x[k], s): the widths give the
+/// same bits.</remarks>
+internal unsafe interface IProductLanes<TVector> where TVector : struct
 {
-    /// <summary>Floats per vector.</summary>
+    /// <summary>Points per vector.</summary>
     static abstract int Width { get; }
 
-    /// <summary>The vector of zeros.</summary>
+    /// <summary>The vector of (positive) zeros.</summary>
     static abstract TVector Zero { get; }
 
-    /// <summary>Loads <see cref="Width"/> floats starting <paramref name="offset"/> elements past <paramref name="source"/>.</summary>
-    static abstract TVector Load(ref float source, nint offset);
+    /// <summary>Loads <see cref="Width"/> floats from <paramref name="source"/>.</summary>
+    static abstract TVector Load(float* source);
 
-    /// <summary>As <see cref="Load"/>, with lanes below <paramref name="firstLane"/> set to zero: the new lanes of an overlapping tail.</summary>
-    static abstract TVector LoadFrom(ref float source, nint offset, int firstLane);
+    /// <summary><c>x·w + accumulator</c> in every lane, w = *<paramref name="weight"/> broadcast, rounded once.</summary>
+    static abstract TVector MultiplyAddBroadcast(TVector x, float* weight, TVector accumulator);
 
-    /// <summary><c>a·b + c</c>, fused where the hardware fuses.</summary>
-    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
-
-    /// <summary>The vector folded to four lanes whose sum is the sum of all lanes (halves added, in a fixed order).</summary>
-    static abstract Vector128<float> Fold(TVector v);
+    /// <summary>Bit p set where lane p satisfies <paramref name="predicate"/>.</summary>
+    static abstract ulong Matches(TVector value, in GreaterOrEqualPredicate<float> predicate);
 }
 
-/// <summary>512-bit lanes.</summary>
-internal readonly struct ProductLanes512 : IProductLanes<Vector512<float>>
+/// <summary>16 points per vector.</summary>
+internal readonly unsafe struct ProductLanes512 : IProductLanes<Vector512<float>>
 {
     public static int Width => Vector512<float>.Count;
 
     public static Vector512<float> Zero => Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load(ref float source, nint offset) => Vector512.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+    public static Vector512<float> Load(float* source) => Vector512.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LoadFrom(ref float source, nint offset, int firstLane) =>
-        Load(ref source, offset) & VectorMath.LanesFrom512<float>(firstLane);
+    public static Vector512<float> MultiplyAddBroadcast(Vector512<float> x, float* weight, Vector512<float> accumulator) =>
+        Vector512.FusedMultiplyAdd(x, Vector512.Create(*weight), accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => VectorMath.MultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fold(Vector512<float> v)
-    {
-        Vector256<float> half = v.GetLower() + v.GetUpper();
-        return half.GetLower() + half.GetUpper();
-    }
+    public static ulong Matches(Vector512<float> value, in GreaterOrEqualPredicate<float> predicate) =>
+        predicate.Test(value).ExtractMostSignificantBits();
 }
 
-/// <summary>256-bit lanes.</summary>
-internal readonly struct ProductLanes256 : IProductLanes<Vector256<float>>
+/// <summary>8 points per vector.</summary>
+internal readonly unsafe struct ProductLanes256 : IProductLanes<Vector256<float>>
 {
     public static int Width => Vector256<float>.Count;
 
     public static Vector256<float> Zero => Vector256<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load(ref float source, nint offset) => Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+    public static Vector256<float> Load(float* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadFrom(ref float source, nint offset, int firstLane) =>
-        Load(ref source, offset) & VectorMath.LanesFrom256<float>(firstLane);
+    public static Vector256<float> MultiplyAddBroadcast(Vector256<float> x, float* weight, Vector256<float> accumulator) =>
+        Vector256.FusedMultiplyAdd(x, Vector256.Create(*weight), accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => VectorMath.MultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fold(Vector256<float> v) => v.GetLower() + v.GetUpper();
+    public static ulong Matches(Vector256<float> value, in GreaterOrEqualPredicate<float> predicate) =>
+        predicate.Test(value).ExtractMostSignificantBits();
 }
 
-/// <summary>128-bit lanes.</summary>
-internal readonly struct ProductLanes128 : IProductLanes<Vector128<float>>
+/// <summary>4 points per vector.</summary>
+internal readonly unsafe struct ProductLanes128 : IProductLanes<Vector128<float>>
 {
     public static int Width => Vector128<float>.Count;
 
     public static Vector128<float> Zero => Vector128<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Load(ref float source, nint offset) => Vector128.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LoadFrom(ref float source, nint offset, int firstLane) =>
-        Load(ref source, offset) & VectorMath.LanesFrom128<float>(firstLane);
+    public static Vector128<float> MultiplyAddBroadcast(Vector128<float> x, float* weight, Vector128<float> accumulator) =>
+        Vector128.FusedMultiplyAdd(x, Vector128.Create(*weight), accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => VectorMath.MultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fold(Vector128<float> v) => v;
+    public static ulong Matches(Vector128<float> value, in GreaterOrEqualPredicate<float> predicate) =>
+        predicate.Test(value).ExtractMostSignificantBits();
 }
 
-/// <summary>One float per "vector", for runs without hardware intrinsics and for d below the narrowest vector.</summary>
-internal readonly struct ProductLanesScalar : IProductLanes<float>
+/// <summary>One point per "vector", for runs without hardware intrinsics.</summary>
+internal readonly unsafe struct ProductLanesScalar : IProductLanes<float>
 {
     public static int Width => 1;
 
     public static float Zero => 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Load(ref float source, nint offset) => Unsafe.Add(ref source, offset);
-
-    /// <summary>A one-lane vector never overlaps, so <paramref name="firstLane"/> is 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LoadFrom(ref float source, nint offset, int firstLane) => Unsafe.Add(ref source, offset);
+    public static float Load(float* source) => *source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float c) => VectorMath.MultiplyAdd(a, b, c);
+    public static float MultiplyAddBroadcast(float x, float* weight, float accumulator) => MathF.FusedMultiplyAdd(x, *weight, accumulator);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fold(float v) => Vector128.CreateScalar(v);
-}
-
-/// <summary>The sums of four folded vectors at once, for <see cref="ThresholdProducts"/>'s compare with τ.</summary>
-internal static class FoldedSums
-{
-    /// <summary>
-    /// Lane k holds the sum of the four lanes of the k-th argument: two rounds of pairwise horizontal adds where SSE3
-    /// has them (three instructions for four sums), else a fixed-order sum per vector. The order is fixed per machine,
-    /// so results do not depend on threads.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Of(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3)
-    {
-        if (Sse3.IsSupported)
-        {
-            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(v0, v1), Sse3.HorizontalAdd(v2, v3));
-        }
-        return Vector128.Create(Pairwise(v0), Pairwise(v1), Pairwise(v2), Pairwise(v3));
-    }
-
-    /// <summary>(v₀ + v₁) + (v₂ + v₃), the order of the SSE3 path.</summary>
-    private static float Pairwise(Vector128<float> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+    public static ulong Matches(float value, in GreaterOrEqualPredicate<float> predicate) => predicate.Test(value) ? 1ul : 0ul;
 }

@@ -101,8 +101,8 @@ public sealed partial class TwoLayerShiftedRelu
 
     /// <summary>
     /// Computes f(W, x_i) for every row x_i of <paramref name="inputs"/> (n × d) into <paramref name="predictions"/>
-    /// (length n): the active sets by all m·n inner products (Gemm in blocks of neurons, as dense Gauss-Newton finds
-    /// them), then <see cref="Output"/> of each. It allocates the active sets and one block of products.
+    /// (length n): the active sets by all m·n inner products (ThresholdProducts, reading W once, as dense Gauss-Newton
+    /// finds them), then <see cref="Output"/> of each. It allocates the active sets.
     /// </summary>
     /// <exception cref="ArgumentException">The inputs do not have d columns, or <paramref name="predictions"/> is not of length n.</exception>
     public void Predict(ReadOnlyMatrixView<float> inputs, Span<float> predictions, BlasOptions? options = null)
@@ -124,7 +124,7 @@ public sealed partial class TwoLayerShiftedRelu
     internal ActiveSets ActiveSetsOf(ReadOnlyMatrixView<float> inputs, BlasOptions? options)
     {
         var sets = new ActiveSets(inputs.Rows);
-        new DenseActiveSets(Width, inputs.Rows).Refresh(Weights, inputs, Shift, sets, options);
+        DenseActiveSets.Refresh(Weights, inputs, Shift, sets, options);
         return sets;
     }
 

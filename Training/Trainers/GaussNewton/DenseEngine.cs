@@ -8,9 +8,7 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <summary>Dense active sets (all m·n products each iteration) over the model's own W, updated in place.</summary>
 internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? options) : IActiveSetEngine
 {
-    private readonly DenseActiveSets _products = new(model.Width, data.Count);
-
-    public void Query(ActiveSets sets) => _products.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
+    public void Query(ActiveSets sets) => DenseActiveSets.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
     public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
     {

@@ -5,107 +5,123 @@ using Kernels.Verification.Infrastructure;
 namespace Kernels.Verification.Kernels.Activations;
 
 /// <summary>
-/// <see cref="ThresholdProducts"/> against Gemm followed by <see cref="Threshold.CompressGreaterOrEqual{T}"/> on each row
-/// of the n × m product: on small-integer data every sum is exact, so index sets and values must be identical bit for
-/// bit (thresholds taken from the products make ties, which count); on uniform data the sets agree wherever a product
-/// lies clearly away from τ and the values within the dot-product rounding bound.
+/// <see cref="ThresholdProducts"/> against the scalar chain s = fma(w[k], x[k], s) from s = 0 over k = 0 … d − 1 on
+/// each pair (<see cref="MathF.FusedMultiplyAdd"/>): <see cref="ThresholdProducts.All"/> must equal it bit for bit and
+/// <see cref="ThresholdProducts.CompressGreaterOrEqual"/> must report exactly the reference products ≥ τ, on every
+/// vector path CI runs, for shapes that cover whole and partial row blocks (12 rows) and point groups (16, 8, 4 points).
 /// </summary>
 public sealed class ThresholdProductsTests
 {
-    private static readonly int[] Neurons = [0, 1, 3, 4, 5, 9, 67];
-    private static readonly int[] Points = [1, 2, 3, 4, 5, 7, 64, 65, 70];
-    private static readonly int[] Dimensions = [0, 1, 3, 4, 5, 8, 15, 16, 17, 31, 33, 100];
-
-    [Fact]
-    public void Exact_data_gives_the_sets_and_values_of_Gemm_and_a_scan_for_every_shape()
+    /// <summary>A <see cref="MatrixCase"/> read as n = Rows points, m = Columns rows of W, d = Depth.</summary>
+    [KernelProperty(MaxTest = 60)]
+    public void All_equals_the_fused_scalar_chain_bit_for_bit(MatrixCase c)
     {
-        var sets = new ActiveSets(0);
-        foreach (int m in Neurons)
+        var problem = Problem.From(c);
+        float[] expected = problem.Reference();
+        int stride = problem.M + c.ExtraStride;
+        float[] products = new float[problem.N * stride];
+        Array.Fill(products, -7f);
+        ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, problem.N, problem.M, stride), BlasOptions.SingleThreaded);
+        for (int i = 0; i < problem.N; i++)
         {
-            foreach (int n in Points)
+            for (int r = 0; r < stride; r++)
             {
-                foreach (int d in Dimensions)
+                float want = r < problem.M ? expected[i * problem.M + r] : -7f;
+                Tolerance.AssertIdentical(want, products[i * stride + r], $"{c}: ({i}, {r})");
+            }
+        }
+    }
+
+    [KernelProperty(MaxTest = 60)]
+    public void CompressGreaterOrEqual_reports_exactly_the_reference_products_at_or_above_the_threshold(MatrixCase c)
+    {
+        var problem = Problem.From(c);
+        float[] expected = problem.Reference();
+        var sets = new ActiveSets(problem.N);
+        // 0, a threshold that makes ties with one product, and ±∞.
+        float tie = expected.Length == 0 ? 0.5f : expected[c.Seed % expected.Length];
+        foreach (float threshold in new[] { 0f, tie, float.NegativeInfinity, float.PositiveInfinity })
+        {
+            ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, threshold, sets, BlasOptions.SingleThreaded);
+            for (int i = 0; i < problem.N; i++)
+            {
+                var indices = new List<int>();
+                for (int r = 0; r < problem.M; r++)
                 {
-                    if (sets.Rows != n)
+                    if (expected[i * problem.M + r] >= threshold)
                     {
-                        sets = new ActiveSets(n);
+                        indices.Add(r);
                     }
-                    var problem = new Problem(m, n, d, extraStride: (m + n + d) % 3, ValueKind.SmallIntegers, seed: m * 1000 + n * 10 + d);
-                    foreach (float threshold in problem.Thresholds())
-                    {
-                        ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, threshold, sets, BlasOptions.SingleThreaded);
-                        problem.AssertExact(sets, threshold, $"m={m} n={n} d={d} τ={threshold}");
-                    }
+                }
+                Assert.Equal(indices, sets.Indices(i).ToArray());
+                for (int t = 0; t < indices.Count; t++)
+                {
+                    Tolerance.AssertIdentical(expected[i * problem.M + indices[t]], sets.Values(i)[t], $"{c} τ={threshold}: ({i}, {indices[t]})");
                 }
             }
         }
     }
 
     [Fact]
-    public void Rounded_data_agrees_with_Gemm_away_from_the_threshold()
+    public void Zero_dimension_gives_positive_zero_products()
     {
-        foreach ((int m, int n, int d) in new[] { (300, 16, 128), (257, 5, 33), (100, 64, 7), (64, 3, 200) })
-        {
-            var problem = new Problem(m, n, d, extraStride: 2, ValueKind.Uniform, seed: m + n + d);
-            var sets = new ActiveSets(n);
-            foreach (float threshold in new[] { -0.5f, 0f, 0.8f })
-            {
-                ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, threshold, sets);
-                problem.AssertClose(sets, threshold, $"m={m} n={n} d={d} τ={threshold}");
-            }
-        }
+        // d = 0 with row stride 0: empty sums, each +0 (the chain's start), for whole blocks and the rows after them.
+        float[] products = new float[5 * 13];
+        Array.Fill(products, 1f);
+        ThresholdProducts.All(new ReadOnlyMatrixView<float>([], 13, 0, 0), new ReadOnlyMatrixView<float>([], 5, 0, 0),
+            new MatrixView<float>(products, 5, 13));
+        Assert.All(products, value => Tolerance.AssertIdentical(0f, value, "d = 0"));
+        var sets = new ActiveSets(5);
+        ThresholdProducts.CompressGreaterOrEqual(new ReadOnlyMatrixView<float>([], 13, 0, 0), new ReadOnlyMatrixView<float>([], 5, 0, 0), 0f, sets);
+        Assert.Equal(5 * 13, sets.TotalCount);
     }
 
     [Fact]
     public void Results_do_not_depend_on_the_thread_count()
     {
-        var problem = new Problem(1003, 9, 37, extraStride: 1, ValueKind.Uniform, seed: 5);
-        var one = new ActiveSets(9);
+        var problem = new Problem(1003, 21, 37, extraStride: 1, seed: 5);
+        var one = new ActiveSets(21);
+        float[] allOne = new float[21 * 1003];
         ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.1f, one, BlasOptions.SingleThreaded);
+        ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(allOne, 21, 1003), BlasOptions.SingleThreaded);
         foreach (int threads in new[] { 2, 3, 7 })
         {
-            var many = new ActiveSets(9);
+            var options = new BlasOptions { MaxThreads = threads, ParallelThreshold = 0 };
+            var many = new ActiveSets(21);
             // Stale contents must be replaced, too.
             many.Set(0, [1, 2, 3], [9f, 9f, 9f]);
-            ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.1f, many, new BlasOptions { MaxThreads = threads, ParallelThreshold = 0 });
-            for (int i = 0; i < 9; i++)
+            ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.1f, many, options);
+            for (int i = 0; i < 21; i++)
             {
                 Assert.Equal(one.Indices(i).ToArray(), many.Indices(i).ToArray());
                 Assert.True(one.Values(i).SequenceEqual(many.Values(i)), $"{threads} threads, row {i}: values differ");
             }
+            float[] allMany = new float[21 * 1003];
+            ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(allMany, 21, 1003), options);
+            Assert.True(allOne.AsSpan().SequenceEqual(allMany), $"{threads} threads: products differ");
         }
-    }
-
-    [Fact]
-    public void Infinite_thresholds_select_all_or_nothing()
-    {
-        var problem = new Problem(37, 3, 5, extraStride: 0, ValueKind.Uniform, seed: 1);
-        var sets = new ActiveSets(3);
-        ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, float.NegativeInfinity, sets);
-        Assert.Equal(3 * 37, sets.TotalCount);
-        Assert.Equal(Enumerable.Range(0, 37), sets.Indices(2).ToArray());
-        ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, float.PositiveInfinity, sets);
-        Assert.Equal(0, sets.TotalCount);
     }
 
     [Fact]
     public void Calls_allocate_nothing_after_warm_up()
     {
-        var problem = new Problem(2000, 16, 40, extraStride: 0, ValueKind.Uniform, seed: 2);
+        var problem = new Problem(2000, 16, 40, extraStride: 0, seed: 2);
         var sets = new ActiveSets(16);
+        float[] products = new float[16 * 2000];
         var threaded = new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 };
         long allocated = Allocation.Measure(() =>
         {
             ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.2f, sets, BlasOptions.SingleThreaded);
             ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.2f, sets, threaded);
+            ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, 16, 2000), threaded);
         });
         Assert.Equal(0, allocated);
     }
 
     [Fact]
-    public void Bad_arguments_throw_before_writing()
+    public void Bad_arguments_to_CompressGreaterOrEqual_throw_before_writing()
     {
-        var problem = new Problem(10, 3, 4, extraStride: 0, ValueKind.Uniform, seed: 3);
+        var problem = new Problem(10, 3, 4, extraStride: 0, seed: 3);
         var sets = new ActiveSets(3);
         sets.Set(1, [7], [2f]);
         Assert.Equal("destination", Assert.Throws<ArgumentNullException>(() =>
@@ -123,100 +139,86 @@ public sealed class ThresholdProductsTests
         Assert.Equal(1, sets.TotalCount);
     }
 
+    [Fact]
+    public void Bad_arguments_to_All_throw_before_writing()
+    {
+        var problem = new Problem(10, 3, 4, extraStride: 0, seed: 3);
+        float[] products = new float[3 * 10];
+        Array.Fill(products, 5f);
+        Assert.Equal("points", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, new ReadOnlyMatrixView<float>(new float[9], 3, 3), new MatrixView<float>(products, 3, 10))).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, 3, 9))).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, 2, 10))).ParamName);
+        Assert.Equal("MaxThreads", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, 3, 10), new BlasOptions { MaxThreads = 0 })).ParamName);
+        Assert.All(products, value => Assert.Equal(5f, value));
+
+        // Destinations that share memory with an input (the exception names the destination and the input): W (10 × 4)
+        // and X (3 × 4) inside one array, the products after them.
+        float[] shared = new float[40 + 12 + 30];
+        ReadOnlyMatrixView<float> W() => new(shared.AsSpan(0, 40), 10, 4);
+        ReadOnlyMatrixView<float> X() => new(shared.AsSpan(40, 12), 3, 4);
+        Assert.Contains("weights", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(W(), X(), new MatrixView<float>(shared.AsSpan(10, 30), 3, 10))).Message);
+        Assert.Contains("points", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(W(), X(), new MatrixView<float>(shared.AsSpan(45, 30), 3, 10))).Message);
+        Assert.All(shared, value => Assert.Equal(0f, value));
+        ThresholdProducts.All(W(), X(), new MatrixView<float>(shared.AsSpan(52, 30), 3, 10));
+    }
+
     /// <summary>W (m × d) and X (n × d), stored with spare columns holding NaN so that reading past a row shows.</summary>
     private sealed class Problem
     {
         private readonly float[] _w, _x;
-        private readonly int _m, _n, _d, _strideW, _strideX;
+        private readonly int _d, _strideW, _strideX;
 
-        public Problem(int m, int n, int d, int extraStride, ValueKind kind, int seed)
+        public Problem(int m, int n, int d, int extraStride, int seed)
         {
-            (_m, _n, _d) = (m, n, d);
+            (M, N, _d) = (m, n, d);
             var random = new System.Random(seed);
             _strideW = d + extraStride;
             _strideX = d + (extraStride + 1) % 3;
-            _w = Fill(m, d, _strideW, kind, random);
-            _x = Fill(n, d, _strideX, kind, random);
+            _w = Fill(m, d, _strideW, random);
+            _x = Fill(n, d, _strideX, random);
         }
 
-        public ReadOnlyMatrixView<float> W => new(_w, _m, _d, _strideW);
+        public static Problem From(MatrixCase c) => new(c.Columns, c.Rows, c.Depth, c.ExtraStride, c.Seed);
 
-        public ReadOnlyMatrixView<float> X => new(_x, _n, _d, _strideX);
+        public int M { get; }
 
-        /// <summary>Thresholds that select nothing, everything and a few products exactly (ties).</summary>
-        public IEnumerable<float> Thresholds()
+        public int N { get; }
+
+        public ReadOnlyMatrixView<float> W => new(_w, M, _d, _strideW);
+
+        public ReadOnlyMatrixView<float> X => new(_x, N, _d, _strideX);
+
+        /// <summary>The n × m products, each the chain s = fma(w[k], x[k], s) from s = 0.</summary>
+        public float[] Reference()
         {
-            float[] products = Products();
-            yield return float.MaxValue;
-            yield return -float.MaxValue;
-            for (int t = 0; t < Math.Min(3, products.Length); t++)
+            var products = new float[N * M];
+            for (int i = 0; i < N; i++)
             {
-                yield return products[(t * 7919) % products.Length];
-            }
-        }
-
-        public void AssertExact(ActiveSets sets, float threshold, string context)
-        {
-            float[] products = Products();
-            int[] found = new int[_m];
-            for (int i = 0; i < _n; i++)
-            {
-                ReadOnlySpan<float> row = products.AsSpan(i * _m, _m);
-                int count = Threshold.CompressGreaterOrEqual(row, threshold, found);
-                Assert.True(found[..count].SequenceEqual(sets.Indices(i).ToArray()), $"{context}: indices of point {i}");
-                for (int t = 0; t < count; t++)
+                for (int r = 0; r < M; r++)
                 {
-                    Tolerance.AssertIdentical(row[found[t]], sets.Values(i)[t], $"{context}: value ({i}, {found[t]})");
-                }
-            }
-        }
-
-        public void AssertClose(ActiveSets sets, float threshold, string context)
-        {
-            for (int i = 0; i < _n; i++)
-            {
-                var reported = new Dictionary<int, float>();
-                for (int t = 0; t < sets.Count(i); t++)
-                {
-                    reported.Add(sets.Indices(i)[t], sets.Values(i)[t]);
-                }
-                for (int r = 0; r < _m; r++)
-                {
-                    double exact = 0, magnitude = 0;
+                    float s = 0f;
                     for (int k = 0; k < _d; k++)
                     {
-                        double p = (double)_w[r * _strideW + k] * _x[i * _strideX + k];
-                        exact += p;
-                        magnitude += Math.Abs(p);
+                        s = MathF.FusedMultiplyAdd(_w[r * _strideW + k], _x[i * _strideX + k], s);
                     }
-                    double bound = (_d + 2) * Tolerance.Epsilon<float>() * magnitude + 1e-30;
-                    if (reported.TryGetValue(r, out float value))
-                    {
-                        Tolerance.AssertClose(value, exact, magnitude, _d + 2, $"{context}: value ({i}, {r})");
-                        Assert.True(exact >= threshold - bound, $"{context}: ({i}, {r}) = {exact} reported below τ");
-                    }
-                    else
-                    {
-                        Assert.True(exact < threshold + bound, $"{context}: ({i}, {r}) = {exact} ≥ τ not reported");
-                    }
+                    products[i * M + r] = s;
                 }
             }
-        }
-
-        /// <summary>The n × m product X·Wᵀ by Gemm.</summary>
-        private float[] Products()
-        {
-            var products = new float[_n * _m];
-            Level3.Gemm(Transpose.None, Transpose.Transposed, 1f, X, W, 0f, new MatrixView<float>(products, _n, _m), BlasOptions.SingleThreaded);
             return products;
         }
 
-        private static float[] Fill(int rows, int columns, int stride, ValueKind kind, System.Random random)
+        private static float[] Fill(int rows, int columns, int stride, System.Random random)
         {
             var data = new float[rows * stride];
             for (int e = 0; e < data.Length; e++)
             {
-                data[e] = e % stride < columns ? SampleData.Draw<float>(random, kind) : float.NaN;
+                data[e] = e % stride < columns ? (float)(random.NextDouble() * 2 - 1) : float.NaN;
             }
             return data;
         }
