@@ -28,7 +28,7 @@ public sealed partial class Mlp
     internal static readonly ulong HashPurpose = CounterRandom.Purpose("mlphash");
 
     /// <summary>Rows per block of <see cref="Predict"/> and <see cref="ErrorRate"/>.</summary>
-    private const int InferenceBlock = 500;
+    internal const int InferenceBlock = 500;
 
     private readonly MlpLayer[] _layers;
     private readonly MlpLayerSpec[] _specs;

@@ -1,3 +1,4 @@
+using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Layers;
 using Kernels.Sketching.Hashing;
@@ -64,6 +65,28 @@ internal sealed class MlpLayer
         }
     }
 
+    /// <summary>
+    /// Output ← ReLU(input·Wᵀ + bias). A dense layer rectifies in its Gemm's store (<see cref="Level3.GemmBiasActivation{T}"/>),
+    /// so the batch's pre-activations are written once and never re-read; a hashed layer rectifies in place after its product.
+    /// </summary>
+    public void ForwardRelu(ReadOnlyMatrixView<float> input, MatrixView<float> output, BlasOptions? options)
+    {
+        if (_dense is not null)
+        {
+            Guard.RequireColumns<float>(input, Inputs, nameof(input), "batch × inputs");
+            Level3.GemmBiasActivation(Transpose.None, Transpose.Transposed, 1f, input, new ReadOnlyMatrixView<float>(_dense.Weights, Outputs, Inputs), 0f, output,
+                _dense.Bias, GemmActivation.Relu, 0f, options);
+        }
+        else
+        {
+            _hashed!.Forward(input, output, options);
+            for (int row = 0; row < output.Rows; row++)
+            {
+                Rectifiers.Relu<float>(output.Row(row), output.Row(row));
+            }
+        }
+    }
+
     public void BackwardInput(ReadOnlyMatrixView<float> outputGradient, MatrixView<float> inputGradient, BlasOptions? options)
     {
         if (_dense is not null)
@@ -76,15 +99,16 @@ internal sealed class MlpLayer
         }
     }
 
-    public void BackwardParameters(ReadOnlyMatrixView<float> input, ReadOnlyMatrixView<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, BlasOptions? options)
+    /// <summary>The parameter gradients plus <paramref name="beta"/> times the destinations (beta = μ makes them the momentum update v ← g + μ·v).</summary>
+    public void BackwardParameters(ReadOnlyMatrixView<float> input, ReadOnlyMatrixView<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, float beta, BlasOptions? options)
     {
         if (_dense is not null)
         {
-            _dense.BackwardParameters(input, outputGradient, weightGradient, biasGradient, 0f, options);
+            _dense.BackwardParameters(input, outputGradient, weightGradient, biasGradient, beta, options);
         }
         else
         {
-            _hashed!.BackwardParameters(input, outputGradient, weightGradient, biasGradient, 0f, options);
+            _hashed!.BackwardParameters(input, outputGradient, weightGradient, biasGradient, beta, options);
         }
     }
 

@@ -1,7 +1,7 @@
 using Kernels.Activations;
 using Kernels.Blas;
-using Kernels.Elementwise;
 using Kernels.Randomness;
+using Kernels.Simd;
 
 namespace Kernels.Training.Models;
 
@@ -19,17 +19,23 @@ internal readonly record struct Dropout(float KeepRate, ulong Seed, long Step)
 /// momentum buffers of SGD: everything a training step touches, allocated once, so a step allocates nothing.
 /// </summary>
 /// <remarks>
-/// Per hidden layer l: the pre-activations Z_l, the activations H_l = ReLU(Z_l) ⊙ M_l with the inverted-dropout mask
-/// M_l ∈ {0, 1/p} (all ones without dropout), and the gradients dH_l, dZ_l. The last layer's outputs Z_L are the logits;
-/// its gradient is (softmax(Z_L) − onehot(y)) / rows, the gradient of the mean cross-entropy.
+/// <para>Per hidden layer l: the rectified outputs R_l = ReLU(Z_l) (a dense layer rectifies in its Gemm's store, so Z_l is
+/// never stored), the activations H_l = R_l ⊙ M_l with the inverted-dropout mask M_l ∈ {0, 1/p} (without dropout H_l is
+/// R_l itself), the step's uniform draws U_l that define M_l (kept, so the backward pass recomputes the mask), and the
+/// gradients dH_l, dZ_l. The last layer's outputs Z_L are the logits; its gradient is (softmax(Z_L) − onehot(y)) / rows,
+/// the gradient of the mean cross-entropy.</para>
+/// <para>Training takes the momentum step of PyTorch's SGD, v ← μ·v + g, w ← w − η·v, without storing g: the weight
+/// gradient's Gemm adds its product to μ·v in its store (<see cref="BackwardIntoVelocity"/>, beta = μ), and
+/// <see cref="ApplyVelocity"/> is one Axpy per tensor. <see cref="Backward"/> writes g itself (for gradient checks).</para>
 /// </remarks>
 internal sealed class MlpWorkspace
 {
     private readonly Mlp _model;
-    private readonly float[][] _z, _h, _mask, _dz, _dh, _weightGradient, _biasGradient, _weightVelocity, _biasVelocity;
+    private readonly float[][] _z, _h, _draws, _dz, _dh;
+    private float[][]? _weightGradient, _biasGradient, _weightVelocity, _biasVelocity;
     private readonly float[] _probabilities, _logSumExp;
     private int _rows;
-    private bool _dropped;
+    private float _keep = 1f;
 
     public MlpWorkspace(Mlp model, int maxBatch)
     {
@@ -38,13 +44,9 @@ internal sealed class MlpWorkspace
         int n = model.Layers.Count;
         _z = new float[n][];
         _h = new float[n][];
-        _mask = new float[n][];
+        _draws = new float[n][];
         _dz = new float[n][];
         _dh = new float[n][];
-        _weightGradient = new float[n][];
-        _biasGradient = new float[n][];
-        _weightVelocity = new float[n][];
-        _biasVelocity = new float[n][];
         for (int l = 0; l < n; l++)
         {
             int width = model.Layers[l].Outputs;
@@ -52,7 +54,7 @@ internal sealed class MlpWorkspace
             _dz[l] = new float[maxBatch * width];
             bool hidden = l < n - 1;
             _h[l] = hidden ? new float[maxBatch * width] : [];
-            _mask[l] = hidden ? new float[maxBatch * width] : [];
+            _draws[l] = hidden ? new float[maxBatch * width] : [];
             _dh[l] = hidden ? new float[maxBatch * width] : [];
         }
         int classes = model.Classes;
@@ -62,57 +64,62 @@ internal sealed class MlpWorkspace
 
     public int MaxBatch { get; }
 
-    /// <summary>Allocates the gradient and momentum buffers (training only; inference never needs them).</summary>
-    public void AllocateTrainingBuffers()
+    /// <summary>
+    /// The bytes a workspace of <paramref name="maxBatch"/> rows allocates for <paramref name="model"/>: per layer of width
+    /// w its outputs and their gradient (2·batch·w floats), per hidden layer its activations, draws and their gradient
+    /// (3·batch·w more), the softmax buffers (batch·(classes + 1)), and with <paramref name="training"/> one momentum value
+    /// per parameter.
+    /// </summary>
+    public static long Bytes(Mlp model, int maxBatch, bool training)
     {
-        for (int l = 0; l < _z.Length; l++)
+        long floats = (long)maxBatch * (model.Classes + 1);
+        for (int l = 0; l < model.Layers.Count; l++)
         {
-            var layer = _model.LayerAt(l);
-            _weightGradient[l] = new float[layer.Weights.Length];
-            _biasGradient[l] = new float[layer.Bias.Length];
-            _weightVelocity[l] = new float[layer.Weights.Length];
-            _biasVelocity[l] = new float[layer.Bias.Length];
+            floats += (l < model.Layers.Count - 1 ? 5L : 2L) * maxBatch * model.Layers[l].Outputs;
         }
+        return (floats + (training ? model.ParameterCount : 0)) * sizeof(float);
     }
 
+    /// <summary>The elements of the largest buffer of a workspace of <paramref name="maxBatch"/> rows: one layer's batch × width.</summary>
+    public static long LargestBuffer(Mlp model, int maxBatch) => (long)maxBatch * model.Layers.Max(layer => layer.Outputs);
+
+    /// <summary>Allocates the momentum buffers, zero (training only; inference never needs them).</summary>
+    public void AllocateTrainingBuffers() => (_weightVelocity, _biasVelocity) = ParameterBuffers();
+
     /// <summary>The gradient of layer l's real weights from the last <see cref="Backward"/>.</summary>
-    public ReadOnlySpan<float> WeightGradient(int layer) => _weightGradient[layer];
+    public ReadOnlySpan<float> WeightGradient(int layer) => _weightGradient![layer];
 
     /// <summary>The gradient of layer l's bias from the last <see cref="Backward"/>.</summary>
-    public ReadOnlySpan<float> BiasGradient(int layer) => _biasGradient[layer];
+    public ReadOnlySpan<float> BiasGradient(int layer) => _biasGradient![layer];
+
+    /// <summary>Layer l's weight momentum v (after <see cref="AllocateTrainingBuffers"/>).</summary>
+    public ReadOnlySpan<float> WeightVelocity(int layer) => _weightVelocity![layer];
+
+    /// <summary>Layer l's bias momentum v (after <see cref="AllocateTrainingBuffers"/>).</summary>
+    public ReadOnlySpan<float> BiasVelocity(int layer) => _biasVelocity![layer];
 
     /// <summary>The forward pass of <paramref name="input"/> (at most <see cref="MaxBatch"/> rows), with or without dropout.</summary>
     public void Forward(ReadOnlyMatrixView<float> input, Dropout dropout, BlasOptions? options)
     {
         _rows = input.Rows;
-        _dropped = dropout.Enabled;
+        _keep = dropout.Enabled ? dropout.KeepRate : 1f;
         int last = _z.Length - 1;
         var x = input;
-        for (int l = 0; l <= last; l++)
+        for (int l = 0; l < last; l++)
         {
             var layer = _model.LayerAt(l);
-            var z = Matrix(_z[l], layer.Outputs);
-            layer.Forward(x, z, options);
-            if (l == last)
+            layer.ForwardRelu(x, Matrix(_z[l], layer.Outputs), options);
+            if (_keep < 1f)
             {
-                break;
+                int used = _rows * layer.Outputs;
+                Span<float> draws = _draws[l].AsSpan(0, used);
+                new CounterRandom(dropout.Seed, (ulong)dropout.Step * (ulong)_z.Length + (ulong)l).FillUniform(draws);
+                BinaryDriver.Run(_z[l].AsSpan(0, used), draws, _h[l].AsSpan(0, used), new DropoutOperator(_keep));
             }
-            int used = _rows * layer.Outputs;
-            Span<float> h = _h[l].AsSpan(0, used);
-            Rectifiers.Relu<float>(_z[l].AsSpan(0, used), h);
-            if (_dropped)
-            {
-                Span<float> mask = _mask[l].AsSpan(0, used);
-                new CounterRandom(dropout.Seed, (ulong)dropout.Step * (ulong)_z.Length + (ulong)l).FillUniform(mask);
-                float keep = dropout.KeepRate, scale = 1f / keep;
-                for (int k = 0; k < mask.Length; k++)
-                {
-                    mask[k] = mask[k] < keep ? scale : 0f;
-                }
-                Arithmetic.Hadamard<float>(h, mask, h);
-            }
-            x = Matrix(_h[l], layer.Outputs);
+            x = Matrix(Activations(l), layer.Outputs);
         }
+        var output = _model.LayerAt(last);
+        output.Forward(x, Matrix(_z[last], output.Outputs), options);
     }
 
     /// <summary>
@@ -151,51 +158,77 @@ internal sealed class MlpWorkspace
         }
     }
 
-    /// <summary>Every layer's parameter gradients from dZ_L, back through the ReLUs and dropout masks of the last forward pass of <paramref name="input"/>.</summary>
+    /// <summary>Every layer's parameter gradients g from dZ_L, back through the ReLUs and dropout masks of the last forward pass of <paramref name="input"/>, into the gradient buffers.</summary>
     public void Backward(ReadOnlyMatrixView<float> input, BlasOptions? options)
+    {
+        if (_weightGradient is null)
+        {
+            (_weightGradient, _biasGradient) = ParameterBuffers();
+        }
+        BackwardInto(input, _weightGradient, _biasGradient!, 0f, options);
+    }
+
+    /// <summary>v ← g + μ·v for every layer's weights and bias: the momentum buffers take the gradient in the weight Gemm's store, and g is never stored.</summary>
+    public void BackwardIntoVelocity(ReadOnlyMatrixView<float> input, float momentum, BlasOptions? options) =>
+        BackwardInto(input, _weightVelocity!, _biasVelocity!, momentum, options);
+
+    /// <summary>
+    /// w ← w − η·v and bias ← bias − η·v_bias for every layer, after <see cref="BackwardIntoVelocity"/>; with
+    /// <paramref name="scaleHashedSteps"/>, a hashed layer's buckets step with η·√(B/(inputs·outputs)) (see <see cref="Trainers.Sgd.SgdOptions.ScaleHashedSteps"/>).
+    /// </summary>
+    public void ApplyVelocity(float learningRate, bool scaleHashedSteps)
+    {
+        for (int l = 0; l < _z.Length; l++)
+        {
+            var layer = _model.LayerAt(l);
+            float rate = scaleHashedSteps && layer.Spec.IsHashed ? (float)(learningRate * Math.Sqrt((double)layer.Spec.Buckets / ((double)layer.Inputs * layer.Outputs))) : learningRate;
+            Level1.Axpy(-rate, _weightVelocity![l], layer.Weights);
+            Level1.Axpy(-learningRate, _biasVelocity![l], layer.Bias);
+        }
+    }
+
+    /// <summary>The parameter gradients plus <paramref name="beta"/> times <paramref name="weightTargets"/> and <paramref name="biasTargets"/>, layer by layer from the last.</summary>
+    private void BackwardInto(ReadOnlyMatrixView<float> input, float[][] weightTargets, float[][] biasTargets, float beta, BlasOptions? options)
     {
         for (int l = _z.Length - 1; l >= 0; l--)
         {
             var layer = _model.LayerAt(l);
             var dz = Matrix(_dz[l], layer.Outputs);
-            var x = l == 0 ? input : Matrix(_h[l - 1], layer.Inputs);
-            layer.BackwardParameters(x, dz, _weightGradient[l], _biasGradient[l], options);
+            var x = l == 0 ? input : Matrix(Activations(l - 1), layer.Inputs);
+            layer.BackwardParameters(x, dz, weightTargets[l], biasTargets[l], beta, options);
             if (l == 0)
             {
                 break;
             }
             int used = _rows * layer.Inputs;
             layer.BackwardInput(dz, Matrix(_dh[l - 1], layer.Inputs), options);
-            Span<float> dh = _dh[l - 1].AsSpan(0, used);
-            if (_dropped)
+            ReadOnlySpan<float> rectified = _z[l - 1].AsSpan(0, used), dh = _dh[l - 1].AsSpan(0, used);
+            Span<float> below = _dz[l - 1].AsSpan(0, used);
+            if (_keep < 1f)
             {
-                Arithmetic.Hadamard<float>(dh, _mask[l - 1].AsSpan(0, used), dh);
+                TernaryDriver.Run(rectified, dh, _draws[l - 1].AsSpan(0, used), below, new DropoutReluBackwardOperator(_keep));
             }
-            // dZ = dH where Z ≥ 0; at Z = 0 exactly (measure zero) the subgradient 1 is taken.
-            Rectifiers.ShiftedReluBackward<float>(_z[l - 1].AsSpan(0, used), dh, 0f, _dz[l - 1].AsSpan(0, used));
+            else
+            {
+                BinaryDriver.Run(rectified, dh, below, default(ReluBackwardOperator));
+            }
         }
     }
 
-    /// <summary>
-    /// SGD with momentum as PyTorch takes it: v ← μ·v + g, w ← w − η·v, for every layer's weights and bias; with
-    /// <paramref name="scaleHashedSteps"/>, a hashed layer's buckets step with η·√(B/(inputs·outputs)) (see <see cref="Trainers.Sgd.SgdOptions.ScaleHashedSteps"/>).
-    /// </summary>
-    public void Update(float learningRate, float momentum, bool scaleHashedSteps)
+    /// <summary>Hidden layer l's activations as the next layer reads them: after dropout, or the rectified outputs without it.</summary>
+    private float[] Activations(int layer) => _keep < 1f ? _h[layer] : _z[layer];
+
+    private (float[][] Weights, float[][] Biases) ParameterBuffers()
     {
+        var weights = new float[_z.Length][];
+        var biases = new float[_z.Length][];
         for (int l = 0; l < _z.Length; l++)
         {
             var layer = _model.LayerAt(l);
-            float rate = scaleHashedSteps && layer.Spec.IsHashed ? (float)(learningRate * Math.Sqrt((double)layer.Spec.Buckets / ((double)layer.Inputs * layer.Outputs))) : learningRate;
-            Step(layer.Weights, _weightGradient[l], _weightVelocity[l], rate, momentum);
-            Step(layer.Bias, _biasGradient[l], _biasVelocity[l], learningRate, momentum);
+            weights[l] = new float[layer.Weights.Length];
+            biases[l] = new float[layer.Bias.Length];
         }
-    }
-
-    private static void Step(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> velocity, float learningRate, float momentum)
-    {
-        Level1.Scale(momentum, velocity);
-        Level1.Axpy(1f, gradient, velocity);
-        Level1.Axpy(-learningRate, velocity, parameters);
+        return (weights, biases);
     }
 
     private MatrixView<float> Matrix(float[] data, int columns) => new(data.AsSpan(0, _rows * columns), _rows, columns);

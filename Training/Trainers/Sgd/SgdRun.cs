@@ -45,6 +45,9 @@ internal sealed class SgdRun
 
     public MlpWorkspace Workspace => _workspace;
 
+    /// <summary>The current epoch's order of the examples.</summary>
+    public ReadOnlySpan<int> Order => _order;
+
     public int BatchesPerEpoch => (_data.Count + _workspace.MaxBatch - 1) / _workspace.MaxBatch;
 
     /// <summary>The order of epoch <paramref name="epoch"/>: a Fisher–Yates shuffle with draws from stream <paramref name="epoch"/>.</summary>
@@ -79,8 +82,8 @@ internal sealed class SgdRun
         var dropout = new Dropout((float)_options.KeepRate, _dropoutSeed, _step++);
         _workspace.Forward(x, dropout, _options.Blas);
         double loss = _workspace.LossAndOutputGradient(_batchLabels.AsSpan(0, rows), out int errors);
-        _workspace.Backward(x, _options.Blas);
-        _workspace.Update(learningRate, (float)_options.Momentum, _options.ScaleHashedSteps);
+        _workspace.BackwardIntoVelocity(x, (float)_options.Momentum, _options.Blas);
+        _workspace.ApplyVelocity(learningRate, _options.ScaleHashedSteps);
         return (loss, errors, rows);
     }
 }

@@ -35,7 +35,8 @@ public sealed class SgdTrainer : ITrainer<Mlp, ClassificationSet, SgdEpoch>
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
-    /// <exception cref="ArgumentException">The data's (or the evaluation set's) dimension or class count differs from the model's.</exception>
+    /// <exception cref="ArgumentException">The data's (or the evaluation set's) dimension or class count differs from the model's,
+    /// or the training buffers (<see cref="WorkspaceBytes"/>) would not fit; the message gives the estimate in bytes.</exception>
     public TrainingResult<SgdEpoch> Train(Mlp model, ClassificationSet data, IProgress<SgdEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -44,6 +45,7 @@ public sealed class SgdTrainer : ITrainer<Mlp, ClassificationSet, SgdEpoch>
         {
             model.RequireCompatible(_evaluation, "evaluation");
         }
+        RequireFits(model, data);
         var setup = Stopwatch.StartNew();
         var run = new SgdRun(model, data, _options);
         setup.Stop();
@@ -75,4 +77,48 @@ public sealed class SgdTrainer : ITrainer<Mlp, ClassificationSet, SgdEpoch>
         }
         return new TrainingResult<SgdEpoch>(reports, StopReason.MaxIterations, setup.Elapsed);
     }
+
+    /// <summary>
+    /// Bytes the trainer allocates besides the model and the data, estimated before training starts: one momentum value
+    /// per parameter; per layer of width w, a batch's outputs and their gradient, and per hidden layer its activations,
+    /// dropout draws and their gradient (5·batch·w floats); the softmax buffers; the epoch's order and shuffle draws (8 bytes
+    /// per example) and a copy of one batch's inputs and labels; and, with an evaluation set, the inference buffers of
+    /// <see cref="Mlp.ErrorRate"/> (blocks of 500 rows) and its predicted classes. Gemm's pack buffers (native memory, a
+    /// few hundred KiB per thread) are not counted.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
+    public long WorkspaceBytes(Mlp model, ClassificationSet data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        int batch = BatchRows(data);
+        long bytes = MlpWorkspace.Bytes(model, batch, training: true)
+            + (long)data.Count * (sizeof(int) + sizeof(uint))
+            + (long)batch * (data.Dimension * sizeof(float) + sizeof(int));
+        if (_evaluation is not null)
+        {
+            bytes += MlpWorkspace.Bytes(model, EvaluationRows(_evaluation), training: false) + (long)_evaluation.Count * sizeof(int);
+        }
+        return bytes;
+    }
+
+    /// <summary>Throws, before anything is allocated, when the training buffers exceed the memory available or one of them exceeds the largest array.</summary>
+    private void RequireFits(Mlp model, ClassificationSet data)
+    {
+        long needed = WorkspaceBytes(model, data);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int batch = BatchRows(data);
+        long largest = Math.Max(MlpWorkspace.LargestBuffer(model, batch), (long)batch * data.Dimension);
+        if (needed > available || largest > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Training this {model.ParameterCount:N0}-parameter model with batches of {batch} needs about {needed:N0} bytes of buffers " +
+                $"({(largest > Array.MaxLength ? $"one of {largest:N0} elements, more than an array holds" : $"more than the {available:N0} bytes available to this process")}); nothing was changed.",
+                nameof(data));
+        }
+    }
+
+    private int BatchRows(ClassificationSet data) => Math.Min(_options.BatchSize, data.Count);
+
+    private static int EvaluationRows(ClassificationSet set) => Math.Min(Mlp.InferenceBlock, Math.Max(1, set.Count));
 }
