@@ -65,7 +65,7 @@ public static class CompareRnnCommand
         double theirs = peer.Select(Measure.Median).Min(), ratio = theirs / mine;
         // The step is compute-bound, so its floor is its flops at the FMA peak of all cores, measured in this run.
         AnsiConsole.MarkupLine("  FMA peak of all cores…");
-        double peak = MachineLimits.FloatGflopsAllCores(), floor = flops / (peak * 1e9);
+        double peak = MachineLimits.GflopsAllCores<float>(), floor = flops / (peak * 1e9);
         var timing = new MarkdownTable("Step (float32, 2 threads)", "Ours", "PyTorch", "Ratio (PyTorch / ours)", "Ours GFLOP/s", "FMA floor", "Best ratio the floor allows", "Target", "Met");
         for (int c = 0; c < configurations.Length; c++)
         {
@@ -85,7 +85,7 @@ public static class CompareRnnCommand
             + $"- Data: `SyntheticSequences.Separable` (unit-norm first tokens, later tokens of norm ≤ 1, N(0, 1/d) targets), model `ElmanRnn` from seed {Seed} (W, A ~ N(0, 2/m), B ~ N(0, 1/d))\n"
             + $"- Step: ours is one `ElmanGradientDescent` iteration (BPTT for ∂f/∂W, then W ← W − η·∂f/∂W, checked finite), the median of iterations 3–12 of each round; PyTorch's is zero_grad, forward, loss, backward and `SGD.step()` with only `weight_hh_l0` requiring a gradient, a median of 11 samples. {Rounds} rounds alternate ours and the peer; each figure is the median over rounds\n"
             + $"- Work per step: {flops / 1e9:F2} GFLOP (forward 2·L·N·m·(m + d_x) + output 2·(L−1)·N·m·d, backward 2·(L−1)·N·m·(2m + d) + 2·(L−1)·N·d·m)\n"
-            + $"- FMA peak of both cores, measured in this run after the timing rounds (`MachineLimits.FloatGflopsAllCores`): {peak:F1} GFLOP/s float, so no implementation can take a step in less than {Durations.Format(floor)} here (the FMA floor)\n"
+            + $"- FMA peak of both cores, measured in this run after the timing rounds (`MachineLimits.GflopsAllCores`): {peak:F1} GFLOP/s float, so no implementation can take a step in less than {Durations.Format(floor)} here (the FMA floor)\n"
             + $"- Load average (1, 5, 15 min) at the end of the run: {MachineInfo.LoadAverage()}\n\n"
             + "## Agreement (loss and ∂f/∂W, same weights and data)\n\n" + agreement.ToMarkdown()
             + "\n## One training step\n\n" + timing.ToMarkdown();

@@ -14,7 +14,7 @@ namespace Kernels.Bench.Experiments;
 /// sublinearly in the width m, measured against dense Gauss-Newton from the same seed on the same data, over
 /// n ∈ {4, 16, 64}, d ∈ {32, 128, 512} and m = 2¹² … 2²². For each configuration: the median time per iteration
 /// and its breakdown, the loss ratios, changed neurons, active-set sizes against m·Pr[N(0,1) ≥ b], and each side's
-/// time against its memory-traffic bound; then the fitted log–log slopes and the crossover map. Writes
+/// time against its bound (memory traffic, or the FLOPs where those take longer); then the fitted log–log slopes and the crossover map. Writes
 /// <c>docs/results/sublinear-scaling.md</c> and <c>.png</c> (partial results after every configuration), ending with
 /// the issue's targets, each marked met or not from the figures measured; <c>--quick</c> runs a small grid into
 /// <c>artifacts/</c> for CI, and <c>--n</c>/<c>--d</c> run only some of the grid's n and d, also into <c>artifacts/</c>.
@@ -50,9 +50,9 @@ public static class SublinearScalingExperiment
         string command = "dotnet run -c Release --project Bench -- experiment sublinear-scaling" + (quick ? " --quick" : "")
             + (onlyPoints is { Length: > 0 } ? " --n " + string.Join(' ', onlyPoints) : "")
             + (onlyDimensions is { Length: > 0 } ? " --d " + string.Join(' ', onlyDimensions) : "");
-        AnsiConsole.MarkupLine("[bold]Sublinear vs dense Gauss-Newton[/]: measuring this machine's read bandwidth for the bounds…");
-        double bandwidth = ReadBandwidth();
-        AnsiConsole.MarkupLine($"read bandwidth {bandwidth / 1e9:F1} GB/s");
+        AnsiConsole.MarkupLine("[bold]Sublinear vs dense Gauss-Newton[/]: measuring this machine's read bandwidth and FMA peak (all cores) for the bounds…");
+        var limits = new Limits(ReadBandwidth(), MachineLimits.GflopsAllCores<float>() * 1e9);
+        AnsiConsole.MarkupLine($"read bandwidth {limits.Bandwidth / 1e9:F1} GB/s, FMA peak {limits.Flops / 1e9:F0} GFLOP/s");
         var rows = new List<Row>();
         var skipped = new List<string>();
         var configurations = (from n in points from d in dimensions from log in Enumerable.Range(12, maxLog - 11) select (n, d, log)).ToList();
@@ -70,13 +70,13 @@ public static class SublinearScalingExperiment
                 }
                 else
                 {
-                    rows.Add(Measure(n, d, m, bandwidth));
-                    Write(folder, command, bandwidth, rows, skipped, quick);
+                    rows.Add(Measure(n, d, m, limits));
+                    Write(folder, command, limits, rows, skipped, quick);
                 }
                 task.Increment(1);
             }
         });
-        Write(folder, command, bandwidth, rows, skipped, quick);
+        Write(folder, command, limits, rows, skipped, quick);
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(folder, "sublinear-scaling.md"))} and the plot beside it.");
         return 0;
     }
@@ -93,7 +93,10 @@ public static class SublinearScalingExperiment
         return bytes > 0.7 * available ? $"needs about {bytes / 1e9:F1} GB (W and the trees), more than 70 % of the {available / 1e9:F1} GB available" : null;
     }
 
-    private static Row Measure(int n, int d, int m, double bandwidth)
+    /// <summary>The machine's limits the bounds are taken against, both for all cores at once: read bytes per second and float FLOP per second.</summary>
+    private sealed record Limits(double Bandwidth, double Flops);
+
+    private static Row Measure(int n, int d, int m, Limits limits)
     {
         var data = SyntheticRegression.Sphere(n, d, Seed + (ulong)n);
         var options = new GaussNewtonOptions { MaxIterations = Iterations };
@@ -102,8 +105,8 @@ public static class SublinearScalingExperiment
         double b = TwoLayerShiftedRelu.DefaultShift(m);
         double expectedActive = m * 0.5 * Erfc(b / Math.Sqrt(2));
         return new Row(n, d, m, dense, sublinear, expectedActive,
-            DenseBound: (double)m * d * sizeof(float) / bandwidth,
-            RepairBound: (double)n * m * sizeof(float) * 16 / 15 / bandwidth);
+            DenseBound: Math.Max((double)m * d * sizeof(float) / limits.Bandwidth, 2.0 * n * m * d / limits.Flops),
+            RepairBound: (double)n * m * sizeof(float) * 16 / 15 / limits.Bandwidth);
     }
 
     private static TrainingResult<GaussNewtonIteration> Train(ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer,
@@ -136,14 +139,14 @@ public static class SublinearScalingExperiment
             Harness.Measure.Median(Steady(run).Select(r => part(r).TotalSeconds));
     }
 
-    private static void Write(string folder, string command, double bandwidth, List<Row> rows, List<string> skipped, bool quick)
+    private static void Write(string folder, string command, Limits limits, List<Row> rows, List<string> skipped, bool quick)
     {
         var text = new StringBuilder();
         text.Append(MachineInfo.Header("Sublinear vs dense Gauss-Newton (seed 002)", command));
         text.Append(CultureInfo.InvariantCulture, $"- Load average at the end: {MachineInfo.LoadAverage()}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Read bandwidth measured at the start: {bandwidth / 1e9:F1} GB/s (bounds below are bytes ÷ this)\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Measured at the start, every core at once: read bandwidth {limits.Bandwidth / 1e9:F1} GB/s, float FMA peak {limits.Flops / 1e9:F0} GFLOP/s (`MachineLimits`; the bounds below are bytes ÷ the bandwidth, FLOPs ÷ the peak)\n");
         text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; times are medians of iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets); exact regression solve (Cholesky of G).\n");
-        text.Append("- Dense bound: reading W once (m·d·4 bytes). Repair bound: touching the whole forest once (n·m·4·16/15 bytes).\n");
+        text.Append("- Dense bound: reading W once (m·d·4 bytes) or the 2·n·m·d FLOPs of the products, whichever takes longer (the FLOPs do from n = 16 at d ≥ 32 on this machine). Repair bound: touching the whole forest once (n·m·4·16/15 bytes).\n");
         text.Append("- Sublinear update = new rows of the changed neurons (read from W) + repair; repair = the forest's `UpdateMany` (leaf products, the rows written into W, the trees repaired).\n\n");
         text.Append("| n | d | m | dense / iter | dense products | bound | sublinear / iter | forest query | update | repair | repair bound | repair ÷ bound | speed-up | changed | mean \\|Q_i\\| at init | m·Pr[N ≥ b] | mean \\|Q_i\\| later | worst ratio | same losses |\n");
         text.Append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -239,7 +242,7 @@ public static class SublinearScalingExperiment
                 $"| Sublinear ≥ 3× faster than a near-bound dense per iteration (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {speedup:F1}× ({Durations.Format(largest.DenseTime)} against {Durations.Format(largest.SublinearTime)}; dense products at {largest.DenseQuery / largest.DenseBound:F1}× their bound) | {MetIf(speedup >= 3 && largest.M == top)}{NearBound(largest)} |\n");
             double dense = largest.DenseQuery / largest.DenseBound;
             text.Append(CultureInfo.InvariantCulture,
-                $"| Dense inner products ≤ 1.5× reading W once (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {Durations.Format(largest.DenseQuery)} against {Durations.Format(largest.DenseBound)}: {dense:F1}× | {MetIf(dense <= 1.5 && largest.M == top)} |\n");
+                $"| Dense inner products ≤ 1.5× their bound (reading W once, or their FLOPs where those take longer; n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {Durations.Format(largest.DenseQuery)} against {Durations.Format(largest.DenseBound)}: {dense:F1}× | {MetIf(dense <= 1.5 && largest.M == top)} |\n");
         }
         var wide = rows.Where(r => r.N == 16 && r.D == 512).OrderBy(r => r.M).ToList();
         if (wide.Count > 0)
@@ -278,12 +281,12 @@ public static class SublinearScalingExperiment
     private static double Slope(List<Row> rows, Func<Row, double> time) =>
         LinearFit.Line(rows.Select(r => Math.Log(r.M)).ToList(), rows.Select(r => Math.Log(time(r))).ToList()).Coefficients[1];
 
+    /// <summary>Read bandwidth of every core at once over 256 MiB: both trainers read with every core.</summary>
     private static double ReadBandwidth()
     {
-        const int bytes = 256 << 20;
-        var buffer = new long[bytes / sizeof(long)];
+        var buffer = new long[MachineLimits.BandwidthBytes / sizeof(long)];
         Array.Fill(buffer, 1);
-        return bytes / Harness.Measure.MedianSeconds(() => MachineLimits.ReadAll(buffer), 0.2, 5);
+        return MachineLimits.ReadBytesPerSecondAllCores(buffer);
     }
 
     /// <summary>erfc by the Numerical Recipes Chebyshev fit (relative error below 1.2e-7), enough for an expected count.</summary>
