@@ -79,6 +79,9 @@ public sealed class ThresholdForest
     /// <summary>Scratch for the n new leaves of <see cref="Update"/>, so that it does not allocate.</summary>
     private readonly float[] _column;
 
+    /// <summary>Scratch of <see cref="UpdateMany"/>, grown to the largest batch seen.</summary>
+    private readonly BatchScratch _scratch = new();
+
     /// <summary>
     /// Builds the forest for <paramref name="weights"/> W (m × d, row j is neuron w_j) and <paramref name="data"/>
     /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ (<see cref="ThresholdProducts.All"/>) and every internal maximum.
@@ -385,38 +388,44 @@ public sealed class ThresholdForest
             return;
         }
         int batch = Math.Min(_batchNeurons, neurons.Length);
-        var scratch = new BatchScratch(batch, DataPoints, _layout.MaxPlanLength(batch));
-        try
+        _scratch.Reserve(batch, DataPoints, _layout.MaxPlanLength(batch));
+        // Consecutive batches in input order have the same effect as one.
+        for (int start = 0; start < neurons.Length; start += batch)
         {
-            // Consecutive batches in input order have the same effect as one.
-            for (int start = 0; start < neurons.Length; start += batch)
-            {
-                int count = Math.Min(batch, neurons.Length - start);
-                UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension), scratch);
-            }
-        }
-        finally
-        {
-            scratch.Return();
+            int count = Math.Min(batch, neurons.Length - start);
+            UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension), _scratch);
         }
     }
 
-    /// <summary>The pooled arrays of <see cref="UpdateMany"/>, rented once per call for its largest batch.</summary>
-    private readonly struct BatchScratch(int batch, int points, int planLength)
+    /// <summary>
+    /// The arrays of <see cref="UpdateMany"/>, kept by the forest and grown to its largest batch. Not pooled: a call
+    /// needs several arrays of one size at once, and all but one of them would come from the pool's shared stacks,
+    /// which other threads can empty, so a call could allocate after warm-up.
+    /// </summary>
+    private sealed class BatchScratch
     {
-        public readonly int[] Changed = ArrayPool<int>.Shared.Rent(batch);
-        public readonly int[] Sources = ArrayPool<int>.Shared.Rent(batch);
-        public readonly int[] Order = ArrayPool<int>.Shared.Rent(2 * batch);
-        public readonly float[] Leaves = ArrayPool<float>.Shared.Rent(batch * points);
-        public readonly int[] Plan = ArrayPool<int>.Shared.Rent(planLength);
+        public int[] Changed { get; private set; } = [];
+        public int[] Sources { get; private set; } = [];
+        public int[] Order { get; private set; } = [];
+        public float[] Leaves { get; private set; } = [];
+        public int[] Plan { get; private set; } = [];
 
-        public void Return()
+        public void Reserve(int batch, int points, int planLength)
         {
-            ArrayPool<int>.Shared.Return(Changed);
-            ArrayPool<int>.Shared.Return(Sources);
-            ArrayPool<int>.Shared.Return(Order);
-            ArrayPool<float>.Shared.Return(Leaves);
-            ArrayPool<int>.Shared.Return(Plan);
+            if (Changed.Length < batch)
+            {
+                Changed = new int[batch];
+                Sources = new int[batch];
+                Order = new int[2 * batch];
+            }
+            if (Leaves.Length < (long)batch * points)
+            {
+                Leaves = new float[batch * points];
+            }
+            if (Plan.Length < planLength)
+            {
+                Plan = new int[planLength];
+            }
         }
     }
 
