@@ -24,6 +24,9 @@ public static class SublinearScalingExperiment
     private const int Iterations = 4;
     private const ulong Seed = 2002;
 
+    /// <summary>The n at which the sublinear trainer also runs with the <see cref="RegressionSolver.Sketched"/> solve.</summary>
+    private const int SketchedPoints = 16;
+
     /// <summary>Runs the grid, or the part of it that <paramref name="onlyPoints"/> and <paramref name="onlyDimensions"/> select.</summary>
     public static int Run(bool quick, int[]? onlyPoints = null, int[]? onlyDimensions = null)
     {
@@ -102,9 +105,13 @@ public static class SublinearScalingExperiment
         var options = new GaussNewtonOptions { MaxIterations = Iterations };
         var dense = Train(new GaussNewtonDense(options), new TwoLayerShiftedRelu(m, d, Seed), data);
         var sublinear = Train(new GaussNewtonSublinear(options), new TwoLayerShiftedRelu(m, d, Seed), data);
+        // Algorithm 5 as written (the sketched solve) beside the exact one, on the n of the headline claims.
+        var sketched = n == SketchedPoints
+            ? Train(new GaussNewtonSublinear(options with { Solver = RegressionSolver.Sketched }), new TwoLayerShiftedRelu(m, d, Seed), data)
+            : null;
         double b = TwoLayerShiftedRelu.DefaultShift(m);
         double expectedActive = m * 0.5 * Erfc(b / Math.Sqrt(2));
-        return new Row(n, d, m, dense, sublinear, expectedActive,
+        return new Row(n, d, m, dense, sublinear, sketched, expectedActive,
             DenseBound: Math.Max((double)m * d * sizeof(float) / limits.Bandwidth, 2.0 * n * m * d / limits.Flops),
             RepairBound: (double)n * m * sizeof(float) * 16 / 15 / limits.Bandwidth);
     }
@@ -119,7 +126,7 @@ public static class SublinearScalingExperiment
 
     /// <summary>One configuration's figures; iteration 0 (when most neurons leave their initial active sets) is left out of the medians.</summary>
     private sealed record Row(int N, int D, int M, TrainingResult<GaussNewtonIteration> Dense, TrainingResult<GaussNewtonIteration> Sublinear,
-        double ExpectedActive, double DenseBound, double RepairBound)
+        TrainingResult<GaussNewtonIteration>? Sketched, double ExpectedActive, double DenseBound, double RepairBound)
     {
         public double DenseTime => Median(Dense, r => r.Total);
         public double SublinearTime => Median(Sublinear, r => r.Total);
@@ -131,11 +138,16 @@ public static class SublinearScalingExperiment
         public double InitialActive => Sublinear.Iterations[0].ActiveMean;
         public double Active => Harness.Measure.Median(Steady(Sublinear).Select(r => r.ActiveMean));
         public double WorstRatio => Sublinear.Iterations.Where(r => r.ResidualBefore > 1e-4 * Sublinear.Iterations[0].ResidualBefore).Max(r => r.Ratio);
-        public bool SameLosses => Dense.Iterations.Zip(Sublinear.Iterations).All(p => Math.Abs(p.First.ResidualAfter - p.Second.ResidualAfter) <= 1e-4 * p.First.ResidualBefore);
+        public bool SameLosses => SameSteps(Dense, Sublinear);
+
+        /// <summary>Whether two runs from the same seed took the same steps: every residual after a step within 1e-4 of the residual before it.</summary>
+        public static bool SameSteps(TrainingResult<GaussNewtonIteration> a, TrainingResult<GaussNewtonIteration> b) =>
+            a.Iterations.Count == b.Iterations.Count
+            && a.Iterations.Zip(b.Iterations).All(p => Math.Abs(p.First.ResidualAfter - p.Second.ResidualAfter) <= 1e-4 * p.First.ResidualBefore);
 
         private static IEnumerable<GaussNewtonIteration> Steady(TrainingResult<GaussNewtonIteration> run) => run.Iterations.Count > 1 ? run.Iterations.Skip(1) : run.Iterations;
 
-        private static double Median(TrainingResult<GaussNewtonIteration> run, Func<GaussNewtonIteration, TimeSpan> part) =>
+        public static double Median(TrainingResult<GaussNewtonIteration> run, Func<GaussNewtonIteration, TimeSpan> part) =>
             Harness.Measure.Median(Steady(run).Select(r => part(r).TotalSeconds));
     }
 
@@ -145,7 +157,7 @@ public static class SublinearScalingExperiment
         text.Append(MachineInfo.Header("Sublinear vs dense Gauss-Newton (seed 002)", command));
         text.Append(CultureInfo.InvariantCulture, $"- Load average at the end: {MachineInfo.LoadAverage()}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Measured at the start, every core at once: read bandwidth {limits.Bandwidth / 1e9:F1} GB/s, float FMA peak {limits.Flops / 1e9:F0} GFLOP/s (`MachineLimits`; the bounds below are bytes ÷ the bandwidth, FLOPs ÷ the peak)\n");
-        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; times are medians of iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets); exact regression solve (Cholesky of G).\n");
+        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; times are medians of iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets); exact regression solve (Cholesky of G) in the main table, the sketched one beside it at n = {SketchedPoints} (its own table).\n");
         text.Append("- Dense bound: reading W once (m·d·4 bytes) or the 2·n·m·d FLOPs of the products, whichever takes longer (the FLOPs do from n = 16 at d ≥ 32 on this machine). Repair bound: touching the whole forest once (n·m·4·16/15 bytes).\n");
         text.Append("- Sublinear update = new rows of the changed neurons (read from W) + repair; repair = the forest's `UpdateMany` (leaf products, the rows written into W, the trees repaired).\n\n");
         text.Append("| n | d | m | dense / iter | dense products | bound | sublinear / iter | forest query | update | repair | repair bound | repair ÷ bound | speed-up | changed | mean \\|Q_i\\| at init | m·Pr[N ≥ b] | mean \\|Q_i\\| later | worst ratio | same losses |\n");
@@ -154,6 +166,20 @@ public static class SublinearScalingExperiment
         {
             text.Append(CultureInfo.InvariantCulture,
                 $"| {r.N} | {r.D} | 2^{Math.Log2(r.M):F0} | {Durations.Format(r.DenseTime)} | {Durations.Format(r.DenseQuery)} | {Durations.Format(r.DenseBound)} | {Durations.Format(r.SublinearTime)} | {Durations.Format(r.SublinearQuery)} | {Durations.Format(r.SublinearUpdate)} | {Durations.Format(r.SublinearRepair)} | {Durations.Format(r.RepairBound)} | {r.SublinearRepair / r.RepairBound:F1}× | {r.DenseTime / r.SublinearTime:F2}× | {r.Changed / r.M:P1} | {r.InitialActive:F0} | {r.ExpectedActive:F0} | {r.Active:F0} | {r.WorstRatio:F3} | {(r.SameLosses ? "yes" : "**no**")} |\n");
+        }
+        var withSketch = rows.Where(r => r.Sketched is not null).ToList();
+        if (withSketch.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n## Exact and Sketched regression solves, sublinear trainer, n = {SketchedPoints}\n\n");
+            text.Append("`Exact`: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| and its Cholesky. `Sketched` (Algorithm 5 as written): Jᵀ on the changed neurons as a sparse |∪Q_i|·d × n matrix, a fresh OSNAP sketch (s = 4n rows, 4 nonzeros per column), QR of S·Jᵀ, then CG on J·Jᵀ·g = f − y preconditioned by RᵀR to 1e-10. Form = building G, or Jᵀ with its sketch and QR; solve = Cholesky, or CG. Same seed, data and forest; same steps = every residual within 1e-4 of the exact run's.\n\n");
+            text.Append("| d | m | Exact form + solve | Sketched form + solve | Exact / iter | Sketched / iter | CG iterations (median) | all solved | same steps |\n|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var r in withSketch)
+            {
+                var sketched = r.Sketched!;
+                bool solved = sketched.Iterations.All(i => i.Status == RegressionStatus.Solved);
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {r.D} | 2^{Math.Log2(r.M):F0} | {Durations.Format(Row.Median(r.Sublinear, i => i.Form + i.Solve))} | {Durations.Format(Row.Median(sketched, i => i.Form + i.Solve))} | {Durations.Format(r.SublinearTime)} | {Durations.Format(Row.Median(sketched, i => i.Total))} | {Harness.Measure.Median(sketched.Iterations.Select(i => (double)i.SolverIterations)):F0} | {(solved ? "yes" : "**no**")} | {(Row.SameSteps(r.Sublinear, sketched) ? "yes" : "**no**")} |\n");
+            }
         }
         text.Append("\n## Log–log slopes of time per iteration against m\n\n| n | d | m range | dense slope | sublinear slope |\n|---|---|---|---|---|\n");
         foreach (var group in rows.GroupBy(r => (r.N, r.D)))
