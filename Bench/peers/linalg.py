@@ -1,7 +1,9 @@
 """Peer side of `compare linalg`: SciPy and NumPy (LAPACK on OpenBLAS) on the same matrices as the C# side.
 
 Usage: /usr/bin/python3 linalg.py CASE [CASE ...]
-  cholesky:N        scipy.linalg.cho_factor on the N x N matrix A[i, j] = 0.5^|i - j|
+  cholesky:N[:DTYPE:SAMPLES]
+                    scipy.linalg.cho_factor on the N x N matrix A[i, j] = 0.5^|i - j| in float64 (default) or
+                    float32 (LAPACK dpotrf / spotrf), the median of SAMPLES samples (default 7)
   qr_raw:M:N        scipy.linalg.qr(mode='raw'), LAPACK geqrf: R and the reflectors, on the hashed M x N matrix
   qr_reduced:M:N    numpy.linalg.qr(mode='reduced'): R and the thin Q, on the same matrix
   cg:G:RTOL:RUNS    scipy.sparse.linalg.cg with a Jacobi preconditioner (r / diag) on the 2-D Poisson matrix of a
@@ -81,8 +83,10 @@ def run(case):
     parts = case.split(":")
     op = parts[0]
     if op == "cholesky":
-        a = kms(int(parts[1]))
-        return median_seconds(lambda: scipy.linalg.cho_factor(a, lower=True, check_finite=False), sample_time=0.3, samples=7)
+        dtype = np.dtype(parts[2]) if len(parts) > 2 else np.float64
+        samples = int(parts[3]) if len(parts) > 3 else 7
+        a = kms(int(parts[1])).astype(dtype)
+        return median_seconds(lambda: scipy.linalg.cho_factor(a, lower=True, check_finite=False), sample_time=0.3, samples=samples)
     if op == "qr_raw":
         a = hashed(int(parts[1]), int(parts[2]))
         return median_seconds(lambda: scipy.linalg.qr(a, mode="raw", check_finite=False), sample_time=0.3, samples=7)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Simd;
@@ -51,7 +52,7 @@ internal static class BlockedTriangularSolve
             }
             else
             {
-                SubstituteRight(triangle, transpose, diagonal, t, b, scratch);
+                SubstituteRight(triangle, transpose, diagonal, t, b, scratch, options);
             }
             return;
         }
@@ -148,20 +149,66 @@ internal static class BlockedTriangularSolve
     /// X·op(T) = B for an order up to <see cref="BaseOrder"/>: equivalently op(T)ᵀ·Xᵀ = Bᵀ, so each block of rows of
     /// B is transposed into scratch, solved on the left with the transpose flag flipped, and transposed back.
     /// </summary>
-    private static void SubstituteRight<T>(Triangle triangle, Transpose transpose, Diagonal diagonal,
-        ReadOnlyMatrixView<T> t, MatrixView<T> b, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>
+    /// The chunks are independent, so when <paramref name="options"/> allows threads and there is more than one chunk,
+    /// the chunks are split among threads (<see cref="ChunkParts{T}"/>, each with scratch rented from the pool); every
+    /// chunk is solved by the same operations either way. In a large Cholesky factorization this substitution is the
+    /// only part of the panel solve outside Gemm (about 64/k of its flops for a triangle of order k), and one thread
+    /// would leave the other core idle while it runs.
+    /// </remarks>
+    private static unsafe void SubstituteRight<T>(Triangle triangle, Transpose transpose, Diagonal diagonal,
+        ReadOnlyMatrixView<T> t, MatrixView<T> b, Span<T> scratch, BlasOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = t.Rows, chunks = (b.Rows + ChunkRows - 1) / ChunkRows;
+        int threads = options.ThreadsFor((long)b.Rows * k * k / 2, chunks);
+        if (threads == 1)
+        {
+            SubstituteChunks(triangle, transpose, diagonal, t, b, 0, b.Rows, scratch);
+            return;
+        }
+        fixed (T* pt = t.Data)
+        fixed (T* pb = b.Data)
+        {
+            ParallelParts.Run(new ChunkParts<T>(triangle, transpose, diagonal, (nint)pt, t.Stride, k, (nint)pb, b.Stride, b.Rows, chunks, threads), threads);
+        }
+    }
+
+    /// <summary>Solves rows [<paramref name="first"/>, <paramref name="end"/>) of X·op(T) = B, <see cref="ChunkRows"/> rows at a time.</summary>
+    private static void SubstituteChunks<T>(Triangle triangle, Transpose transpose, Diagonal diagonal,
+        ReadOnlyMatrixView<T> t, MatrixView<T> b, int first, int end, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = t.Rows;
         Transpose flipped = transpose == Transpose.None ? Transpose.Transposed : Transpose.None;
         Span<T> columnScratch = scratch[(BaseOrder * ChunkRows)..];
-        for (int r0 = 0; r0 < b.Rows; r0 += ChunkRows)
+        for (int r0 = first; r0 < end; r0 += ChunkRows)
         {
-            int rows = Math.Min(ChunkRows, b.Rows - r0);
+            int rows = Math.Min(ChunkRows, end - r0);
             MatrixView<T> chunk = b.Slice(r0, 0, rows, k);
             var transposed = new MatrixView<T>(scratch[..(k * rows)], k, rows);
             MatrixTranspose.Copy(chunk, transposed);
             SubstituteLeft(triangle, flipped, diagonal, t, transposed, columnScratch);
             MatrixTranspose.Copy(transposed, chunk);
+        }
+    }
+
+    /// <summary>Part p solves chunks [p·chunks/threads, (p+1)·chunks/threads) of B's rows, with its own pooled scratch.</summary>
+    private readonly unsafe struct ChunkParts<T>(Triangle triangle, Transpose transpose, Diagonal diagonal,
+        nint t, int ldt, int k, nint b, int ldb, int rows, int chunks, int threads) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
+        {
+            int first = (int)((long)part * chunks / threads) * ChunkRows;
+            int end = Math.Min(rows, (int)((long)(part + 1) * chunks / threads) * ChunkRows);
+            if (first >= end)
+            {
+                return;
+            }
+            var triangleView = new ReadOnlyMatrixView<T>(new ReadOnlySpan<T>((T*)t, (k - 1) * ldt + k), k, k, ldt);
+            var bView = new MatrixView<T>(new Span<T>((T*)b, (rows - 1) * ldb + k), rows, k, ldb);
+            T[] scratch = ArrayPool<T>.Shared.Rent(ScratchLength);
+            SubstituteChunks(triangle, transpose, diagonal, triangleView, bView, first, end, scratch);
+            ArrayPool<T>.Shared.Return(scratch);
         }
     }
 }

@@ -17,7 +17,8 @@ namespace Kernels.Linalg;
 /// (<see cref="TriangularSolve"/>, right side), update A₂₂ ← A₂₂ − L₂₁·L₂₁ᵀ on its lower triangle only
 /// (<see cref="SymmetricRankUpdate"/>, half the flops of a Gemm), and factor A₂₂. Blocks of order at most
 /// <see cref="BaseOrder"/> are factored by the dot-product (Cholesky–Banachiewicz) loop. All but O(n²·64) of the
-/// n³/3 multiply-adds run in <see cref="Level3.Gemm{T}"/>, threaded by <see cref="BlasOptions"/>; the result is
+/// n³/3 multiply-adds run in <see cref="Level3.Gemm{T}"/>, threaded by <see cref="BlasOptions"/>; the rest, the
+/// substitutions at the base of the panel solves, split the panel's rows among the same threads. The result is
 /// bitwise independent of the thread count.</para>
 /// <para><b>Failure.</b> A pivot A[k,k] − Σⱼ L[k,j]² that is zero, negative, infinite or NaN stops the factorization at
 /// k: <see cref="Factor{T}"/> throws <see cref="MatrixNotPositiveDefiniteException"/> naming k and the value,

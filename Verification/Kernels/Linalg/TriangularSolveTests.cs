@@ -59,6 +59,25 @@ public sealed class TriangularSolveTests
     }
 
     [Fact]
+    public void Right_side_chunks_split_among_threads_give_identical_bits()
+    {
+        // 700 rows are three 256-row chunks, which the substitution at the 64 base splits among the threads.
+        var c = new TriangularCase(150, 700, Side.Right, Triangle.Lower, Transpose.Transposed, Diagonal.NonUnit, 0, 13);
+        T[] Run<T>(BlasOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T[] t = c.StoredTriangle<T>();
+            T[] b = SampleData.Matrix<T>(c.Count, c.Order, 14);
+            TriangularSolve.Solve(c.Side, c.Triangle, c.Transpose, c.Diagonal, new ReadOnlyMatrixView<T>(t, c.Order, c.Order), new MatrixView<T>(b, c.Count, c.Order), options);
+            return b;
+        }
+        double[] one = Run<double>(BlasOptions.SingleThreaded);
+        Assert.Equal(one, Run<double>(new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }));
+        Assert.Equal(one, Run<double>(new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 }));
+        float[] oneFloat = Run<float>(BlasOptions.SingleThreaded);
+        Assert.Equal(oneFloat, Run<float>(new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }));
+    }
+
+    [Fact]
     public void Bad_shapes_and_aliasing_throw_before_anything_is_written()
     {
         double[] t = new double[16], b = SampleData.Matrix<double>(4, 3, 1), before = b.ToArray();
