@@ -14,7 +14,7 @@ internal static class ForestGuard
     /// <summary>
     /// Largest allowed bound d·max|w|·max|x| on an inner product. Every partial sum of a d-term dot product is at
     /// most (1 + 2⁻²⁴)^d times that bound, and (1 + 2⁻²⁴)^d &lt; 2 for any d an array allows, so no leaf and no
-    /// intermediate of Gemm or Gemv can overflow to ±∞ (which would break the max order like NaN).
+    /// intermediate of the leaves' fused dot products can overflow to ±∞ (which would break the max order like NaN).
     /// </summary>
     public const double InnerProductLimit = float.MaxValue / 2.0;
 

@@ -370,7 +370,8 @@ public sealed class ThresholdForest
     /// <remarks>Passing the neurons in ascending order keeps each batch's leaves together in the trees (a trainer's
     /// changed neurons are); any order gives the same result. With n = 16 and d = 32 this beats <see cref="UpdateAll"/>
     /// up to U/m = 25 % (in about 0.6–0.75 of its time); the crossover lies near 40 % for m = 2²⁰ and near 50 % for
-    /// m = 2¹⁶ (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>).</remarks>
+    /// m = 2¹⁶ (<c>Bench/results/amd-epyc-f25m17-2c/trees.md</c>, measured when both computed their leaves with Gemm
+    /// and before the batched repair; not re-measured since).</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A neuron index is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is not U × d, holds NaN or infinity, could make an
     /// inner product overflow, or shares memory with <see cref="Weights"/>. Nothing changes.</exception>

@@ -9,8 +9,8 @@ namespace Kernels.Trees;
 /// floats of one tree (<see cref="TreeLength"/> of them, 64-byte aligned and pinned).
 /// </summary>
 /// <remarks>
-/// <para>Every layout stores the leaves contiguously, leaf j at <c>LeafOffset + j</c>, so that one Gemm can write
-/// the leaves of many trees as a strided matrix. Unused leaf slots (past m) hold −∞, which no threshold a query
+/// <para>Every layout stores the leaves contiguously, leaf j at <c>LeafOffset + j</c>, so that one product call
+/// (<c>ThresholdProducts.All</c>) can write the leaves of many trees as a strided matrix. Unused leaf slots (past m) hold −∞, which no threshold a query
 /// accepts can reach, so they are never reported.</para>
 /// <para>Values are finite (the forest rejects inputs whose inner products could overflow), so max is exact and
 /// its result does not depend on the order of the comparisons: both layouts hold the same leaves and return the

@@ -5,7 +5,7 @@ namespace Kernels.Trees;
 /// <summary>
 /// The floats of n equally sized trees, laid end to end in pinned, 64-byte aligned arrays ("slabs"). Tree i starts
 /// at a multiple of 64 bytes, so a 16-float node of the wide layout is exactly one cache line, and the leaves of
-/// consecutive trees form a strided matrix that one Gemm call can fill.
+/// consecutive trees form a strided matrix that one product call can fill.
 /// </summary>
 /// <remarks>
 /// A .NET array holds at most <see cref="Array.MaxLength"/> elements, while n·(tree length) may exceed 2³¹, so the

@@ -154,7 +154,8 @@ public class InnerProductBenchmarks
     {
         public void Run(int part)
         {
-            long start = length * part / parts / 16 * 16, end = length * (part + 1) / parts / 16 * 16;
+            // Whole 64-float steps only: the loop reads k … k + 63, so a part's end must not fall inside a step.
+            long start = length * part / parts / 64 * 64, end = length * (part + 1) / parts / 64 * 64;
             Vector512<float> a = default, b = default, c = default, e = default;
             for (long k = start; k < end; k += 64)
             {

@@ -75,7 +75,7 @@ public class ThresholdForestBenchmarks
     [Benchmark(OperationsPerInvoke = ForestWorkload.DataPoints), BenchmarkCategory(Query)]
     public int QueryBinary() => QueryAllTrees(_binary);
 
-    /// <summary><see cref="ThresholdForest.Update"/> on the binary reference layout: one Gemv and 16 root paths.</summary>
+    /// <summary><see cref="ThresholdForest.Update"/> on the binary reference layout: one product call for its 16 leaves and 16 root paths.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = UpdatesPerInvoke), BenchmarkCategory(Update)]
     public float UpdateBinary() => UpdateNeurons(_binary);
 

@@ -8,8 +8,8 @@ namespace Kernels.Bench.Micro;
 
 /// <summary>
 /// Refreshing a wide <see cref="ThresholdForest"/> of n = 16 trees (<see cref="ForestWorkload"/>) after U of its m
-/// neurons changed: <see cref="ThresholdForest.UpdateMany"/> (one Gemm for the U·n new leaves, then a level-by-level
-/// repair) against the baseline <see cref="ThresholdForest.UpdateAll"/> (one Gemm for all n·m leaves, then a full
+/// neurons changed: <see cref="ThresholdForest.UpdateMany"/> (one product call for the U·n new leaves, then a level-by-level
+/// repair) against the baseline <see cref="ThresholdForest.UpdateAll"/> (one product call for all n·m leaves, then a full
 /// rebuild). The sweep over U/m locates the crossover.
 /// </summary>
 [MemoryDiagnoser]
@@ -48,7 +48,7 @@ public class ThresholdForestRefreshBenchmarks
         _rows = ForestWorkload.Weights(updated, 5);
     }
 
-    /// <summary>The baseline: recompute every leaf with one Gemm and rebuild every tree.</summary>
+    /// <summary>The baseline: recompute every leaf with one product call and rebuild every tree.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(Refresh)]
     public float RecomputeAll()
     {

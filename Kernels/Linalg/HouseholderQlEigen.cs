@@ -28,6 +28,9 @@ public static class HouseholderQlEigen
     /// Computes the eigenvalues (ascending) and unit eigenvectors of the symmetric matrix whose lower triangle is
     /// <paramref name="a"/>: A·V[:, j] = λⱼ·V[:, j].
     /// </summary>
+    /// <param name="a">The symmetric n × n matrix; only its lower triangle is read.</param>
+    /// <param name="eigenvalues">n elements: the eigenvalues, ascending.</param>
+    /// <param name="eigenvectors">n × n: column j is the unit eigenvector of eigenvalue j. Must not share memory with <paramref name="a"/>.</param>
     /// <exception cref="ArgumentException">A is not square or holds a NaN or infinity, a destination has the wrong shape, or the eigenvectors share memory with A.</exception>
     /// <exception cref="InvalidOperationException">The QL iteration did not converge (not observed for finite input).</exception>
     public static void Decompose<T>(ReadOnlyMatrixView<T> a, Span<T> eigenvalues, MatrixView<T> eigenvectors) where T : unmanaged, IFloatingPointIeee754<T>

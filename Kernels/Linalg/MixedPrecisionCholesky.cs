@@ -13,7 +13,7 @@ namespace Kernels.Linalg;
 /// <remarks>
 /// <para><b>Method.</b> A_f = fl32(A) is factored A_f = L·Lᵀ in float (<see cref="Cholesky.TryFactor{T}"/>). From X = 0
 /// and R = B each step solves L·Lᵀ·D = fl32(R) in float, adds X += D in double, and recomputes R = B − A·X with the double
-/// A (one Gemm). It stops when every column satisfies ‖r‖∞ ≤ ‖x‖∞·‖A‖∞·ε·√n (dsposv's test, ε the double unit
+/// A (one pass over A by rows for all c columns, <c>FewColumnSolves</c>). It stops when every column satisfies ‖r‖∞ ≤ ‖x‖∞·‖A‖∞·ε·√n (dsposv's test, ε the double unit
 /// roundoff): a backward error at double-precision level.</para>
 /// <para><b>When it fails.</b> Each step shrinks the error by about c·n·κ(A)·ε_float, so refinement converges only when
 /// κ(A)·ε_float is well below one (ε_float ≈ 6·10⁻⁸). Otherwise the float factorization fails
@@ -21,8 +21,8 @@ namespace Kernels.Linalg;
 /// (<see cref="MixedPrecisionOutcome.NotConverged"/>). The caller then factors A in double — the answer is never less
 /// accurate than the double Cholesky's, only the time of the float attempt is lost.</para>
 /// <para><b>Storage.</b> The factor needs n² floats from the caller (half the bytes of A); A is read in full by the
-/// residual Gemm, so both triangles must hold the symmetric matrix; only its lower triangle is rounded into the factor.
-/// Working storage (2·n·c doubles and n·c floats) comes from <see cref="ArrayPool{T}"/>.</para>
+/// residual product, so both triangles must hold the symmetric matrix; only its lower triangle is rounded into the factor.
+/// Working storage (3·n·c doubles and n·c floats) comes from <see cref="ArrayPool{T}"/>.</para>
 /// </remarks>
 public static class MixedPrecisionCholesky
 {

@@ -6,7 +6,8 @@ namespace Kernels.Solvers;
 
 /// <summary>
 /// Preconditioned conjugate gradient on the c columns of A·X = B at once: c independent CG iterations (each with its
-/// own α, β, residual and stopping test, exactly as <see cref="ConjugateGradient.Solve{T}"/> runs them) that share each
+/// own α, β, residual and stopping test, the recurrences of <see cref="ConjugateGradient.Solve{T}"/>, though not its
+/// bits: no power-of-two rescaling of b, and the direction update is not fused the same way) that share each
 /// operator application as one block product A·[p₁ … p_k] over the columns not yet converged. For an operator whose
 /// product is bound by reading it — a dense n × n kernel matrix — a block of k columns costs far less than k products.
 /// </summary>
