@@ -43,15 +43,3 @@ internal readonly struct DropoutReluBackwardOperator(float keep) : ITernaryOpera
     public Vector512<float> Invoke(Vector512<float> r, Vector512<float> dh, Vector512<float> u) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(r, Vector512<float>.Zero) & Vector512.LessThan(u, Vector512.Create(keep)), dh * _scale, Vector512<float>.Zero);
 }
-
-/// <summary>The gradient through ReLU alone (no dropout): dZ = dH where the rectified output r &gt; 0, else +0.</summary>
-internal readonly struct ReluBackwardOperator : IBinaryOperator<float>
-{
-    public float Invoke(float r, float dh) => r > 0f ? dh : 0f;
-
-    public Vector128<float> Invoke(Vector128<float> r, Vector128<float> dh) => Vector128.ConditionalSelect(Vector128.GreaterThan(r, Vector128<float>.Zero), dh, Vector128<float>.Zero);
-
-    public Vector256<float> Invoke(Vector256<float> r, Vector256<float> dh) => Vector256.ConditionalSelect(Vector256.GreaterThan(r, Vector256<float>.Zero), dh, Vector256<float>.Zero);
-
-    public Vector512<float> Invoke(Vector512<float> r, Vector512<float> dh) => Vector512.ConditionalSelect(Vector512.GreaterThan(r, Vector512<float>.Zero), dh, Vector512<float>.Zero);
-}

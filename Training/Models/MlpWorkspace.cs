@@ -210,7 +210,8 @@ internal sealed class MlpWorkspace
             }
             else
             {
-                BinaryDriver.Run(rectified, dh, below, default(ReluBackwardOperator));
+                // r ≥ the smallest subnormal is r > 0 for a rectified r: PyTorch's threshold_backward, as in ElmanRnn.
+                Rectifiers.ShiftedReluBackward(rectified, dh, float.Epsilon, below);
             }
         }
     }
