@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Kernels.Blas;
 
 namespace Kernels.Linalg;
@@ -52,7 +53,15 @@ public static class MixedPrecisionCholesky
         Guard.RequireShape<float>(factor, n, n, nameof(factor), "n × n, the shape of a");
         Guard.RequireDisjoint<double>(a, nameof(a), x, nameof(x));
         Guard.RequireDisjoint<double>(b, nameof(b), x, nameof(x));
+        RequireDisjointFactor(factor, a, nameof(a));
+        RequireDisjointFactor(factor, b, nameof(b));
+        RequireDisjointFactor(factor, x, nameof(x));
         Guard.RequireAtLeast(maxSteps, 1, nameof(maxSteps));
+        if (3L * n * c > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"b has {c} columns of {n}: the working storage (3·n·c doubles, {3L * n * c * sizeof(double):N0} bytes) exceeds one array; solve fewer columns at a time.", nameof(b));
+        }
         options ??= BlasOptions.Default;
         options.Validate();
         double normA = InfinityNorm(a);
@@ -106,6 +115,15 @@ public static class MixedPrecisionCholesky
         {
             ArrayPool<double>.Shared.Return(transposed);
             ArrayPool<float>.Shared.Return(correction);
+        }
+    }
+
+    /// <summary>Throws when the float factor shares memory with a double operand (the element types differ, so the bytes are compared).</summary>
+    private static void RequireDisjointFactor(MatrixView<float> factor, ReadOnlyMatrixView<double> other, string otherName)
+    {
+        if (MemoryMarshal.AsBytes(factor.Data).Overlaps(MemoryMarshal.AsBytes(other.Data)))
+        {
+            throw new ArgumentException($"factor shares memory with {otherName}; the float factor needs its own n × n storage.", nameof(factor));
         }
     }
 

@@ -37,7 +37,8 @@ public static class ConjugateGradientBatch
     /// <param name="options">Stopping rule and history; null for <see cref="ConjugateGradientOptions.Default"/>. <see cref="ConjugateGradientOptions.Progress"/> must be null.</param>
     /// <returns>One result per column: status, iterations, final residual and the optional history.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="op"/> is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match the operator, X overlaps B, or a progress callback is given.</exception>
+    /// <exception cref="ArgumentException">A shape does not match the operator, X overlaps B, a progress callback is given,
+    /// or n·c exceeds one array's length (the working storage is eight n × c arrays, allocated per call).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static ConjugateGradientResult[] Solve<T>(ILinearOperator<T> op, ReadOnlyMatrixView<T> b, MatrixView<T> x,
         IPreconditioner<T>? preconditioner = null, ConjugateGradientOptions? options = null)
@@ -58,6 +59,11 @@ public static class ConjugateGradientBatch
         if (options.Progress is not null)
         {
             throw new ArgumentException("ConjugateGradientBatch does not report per-iteration progress; leave Progress null.", nameof(options));
+        }
+        if ((long)n * c > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"b has {c} columns of {n}: each of the eight n·c working arrays ({8L * n * c * System.Runtime.CompilerServices.Unsafe.SizeOf<T>():N0} bytes in all) would exceed one array; solve fewer columns at a time.", nameof(b));
         }
         var state = new Columns<T>(n, c);
         MatrixTranspose.Copy(b, new MatrixView<T>(state.B, c, n));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Verification.Infrastructure;
@@ -131,6 +132,12 @@ public sealed class MixedPrecisionCholeskyTests
             new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(x, n, 1), new MatrixView<float>(factor, 3, 3))).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
             new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(b, n, 1), new MatrixView<float>(factor, n, n))).ParamName);
+        // The float factor laid over the double solution's memory (different element types, same bytes).
+        double[] shared = new double[n * n];
+        Assert.Equal("factor", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),
+            new ReadOnlyMatrixView<double>(b, n, 1), new MatrixView<double>(shared, n, 1),
+            new MatrixView<float>(MemoryMarshal.Cast<double, float>(shared.AsSpan()), n, n))).ParamName);
+        Assert.All(shared, v => Assert.Equal(0.0, v));
         Assert.Equal([7.0, 7, 7, 7], x);
         Assert.All(factor, v => Assert.Equal(0f, v));
     }
