@@ -8,7 +8,7 @@ namespace Kernels.Verification.Trees;
 [Collection(WholeProcessAllocation.Name)]
 public sealed class ThreadedAllocationTests
 {
-    /// <summary>Two threads and no size threshold, so the Gemm, the Gemv and the per-tree loops all split their work.</summary>
+    /// <summary>Two threads and no size threshold, so the leaf products and the per-tree loops all split their work.</summary>
     private static readonly BlasOptions TwoThreads = new() { MaxThreads = 2, ParallelThreshold = 0 };
 
     [Theory]

@@ -14,9 +14,9 @@ public sealed partial class ThresholdForestTests
 {
     /// <summary>
     /// Every update step of a script, applied as one <c>UpdateMany</c> batch to one forest and as single <c>Update</c>
-    /// calls, in the same order, to another: both keep the max order and match the model; on exact data they cache
-    /// the same bits and answer every query identically. (On real-valued data Gemm and Gemv may round differently, so
-    /// there both are held to the model's tolerance instead, and each answers from its own values.)
+    /// calls, in the same order, to another: both keep the max order and match the model, and — since every leaf, whichever
+    /// update wrote it, is the same fused chain (<see cref="ThresholdProducts"/>) — they cache the same bits and answer
+    /// every query identically, on real-valued data as on exact data.
     /// </summary>
     [KernelProperty(MaxTest = 60)]
     public void UpdateMany_equals_the_same_updates_applied_one_by_one(ForestScript script)
@@ -45,19 +45,13 @@ public sealed partial class ThresholdForestTests
                 string context = $"{layout} after {op}";
                 ForestAssert.MatchesModel(batched, model, context);
                 ForestAssert.MatchesModel(single, model, context);
-                if (model.Exact)
-                {
-                    ForestAssert.SameValues(batched, single, context);
-                }
+                ForestAssert.SameValues(batched, single, context);
                 for (int i = 0; i < model.Points; i++)
                 {
                     float threshold = ForestAssert.PickThreshold(batched, i, op.Seed + i);
                     int[] fromBatch = ForestAssert.Query(batched, model, i, threshold, context);
                     int[] fromSingles = ForestAssert.Query(single, model, i, threshold, context);
-                    if (model.Exact)
-                    {
-                        Assert.Equal(fromBatch, fromSingles);
-                    }
+                    Assert.Equal(fromBatch, fromSingles);
                 }
             }
         }
@@ -95,7 +89,7 @@ public sealed partial class ThresholdForestTests
     }
 
     /// <summary>
-    /// QueryAll and UpdateMany run the trees in parallel, and construction runs Gemm threaded; with every threshold
+    /// QueryAll and UpdateMany run the trees in parallel, and construction computes its leaves threaded; with every threshold
     /// forced to zero, the forest on two threads must equal the forest on one, bit for bit.
     /// </summary>
     [Fact]
@@ -163,8 +157,8 @@ public sealed partial class ThresholdForestTests
     }
     /// <summary>
     /// The two producers of active sets a Gauss-Newton trainer chooses between, <see cref="ThresholdForest.QueryAll"/>
-    /// and <see cref="ThresholdProducts"/>, give the same sets and value bits on exact data (every sum is an exact small
-    /// integer, so Gemm's leaves and the streaming dot products agree), after updates as well, thresholds at ties included.
+    /// and <see cref="ThresholdProducts"/>, give the same sets and value bits, here on exact data so that thresholds can sit
+    /// exactly at ties, after updates as well (<c>ThresholdForestTests.LeafProducts</c> checks the bits on real-valued data).
     /// </summary>
     [Fact]
     public void QueryAll_equals_the_dense_producer_on_exact_data()

@@ -86,7 +86,7 @@ public sealed partial class ThresholdForestTests
     }
 
     /// <summary>The wide layout, the binary reference, and the wide layout in arrays of two trees each with every
-    /// per-tree loop and Gemm threaded regardless of size.</summary>
+    /// per-tree loop and leaf product threaded regardless of size.</summary>
     internal static ThresholdForest[] Forests(ForestModel model)
     {
         var weights = new ReadOnlyMatrixView<float>(model.Weights, model.Neurons, model.Dimension);

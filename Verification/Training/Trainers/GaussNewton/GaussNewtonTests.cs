@@ -10,8 +10,8 @@ public sealed class GaussNewtonTests
 {
     /// <summary>
     /// Dense (all m·n products) and sublinear (threshold forest) Gauss-Newton run the same step on the same active
-    /// sets; their products may differ in the last bits (different Gemm shapes), which moves f by rounding only, so
-    /// after 5 iterations W agrees to a relative 1e-4. At d = 1024 a chunk of new rows holds 1,024 neurons, fewer than
+    /// sets, and both take their products from <c>ThresholdProducts</c> (the forest's leaves are its bits), so after 5
+    /// iterations every residual and every weight are the same bits. At d = 1024 a chunk of new rows holds 1,024 neurons, fewer than
     /// the 1,500 or so of 8,192 that 12 points activate, so the rows are computed and applied in two chunks. The repair is part of the update's time.
     /// </summary>
     [Theory]
@@ -38,16 +38,10 @@ public sealed class GaussNewtonTests
             Assert.InRange(b.Repair, TimeSpan.FromTicks(1), b.Update);
             Assert.Equal(a.ActiveMin, b.ActiveMin);
             Assert.Equal(a.ActiveMax, b.ActiveMax);
-            Assert.InRange(b.ResidualAfter, a.ResidualAfter - 1e-4 * a.ResidualBefore, a.ResidualAfter + 1e-4 * a.ResidualBefore);
+            Assert.Equal(a.ResidualBefore, b.ResidualBefore);
+            Assert.Equal(a.ResidualAfter, b.ResidualAfter);
         }
-        double difference = 0, norm = 0;
-        for (int c = 0; c < dense.Weights.Data.Length; c++)
-        {
-            double delta = dense.Weights.Data[c] - sublinear.Weights.Data[c];
-            difference += delta * delta;
-            norm += (double)dense.Weights.Data[c] * dense.Weights.Data[c];
-        }
-        Assert.True(Math.Sqrt(difference) <= 1e-4 * Math.Sqrt(norm), $"‖W_dense − W_sublinear‖ = {Math.Sqrt(difference)} against ‖W‖ = {Math.Sqrt(norm)}");
+        Assert.True(dense.Weights.Data.SequenceEqual(sublinear.Weights.Data), "W differs between the dense and the sublinear trainer");
         // The trainers really trained: the residual fell.
         Assert.True(denseRun.Iterations[^1].ResidualAfter < 0.1 * denseRun.Iterations[0].ResidualBefore);
     }
@@ -94,16 +88,24 @@ public sealed class GaussNewtonTests
     public void AStepAllocatesNothingAfterTheFirstIteration()
     {
         var data = SyntheticRegression.Sphere(6, 16, 8);
+        // The least over up to three runs, as Allocation.Measure does: the kernels' pooled scratch can come from
+        // ArrayPool's shared stacks, which tests on other threads may empty (seen once: 6.4 kB in a run beside others);
+        // an allocation made by every step shows in every run.
         foreach (var sublinear in new[] { false, true })
         {
-            var model = new TwoLayerShiftedRelu(1 << 14, 16, 8);
-            var probe = new AllocationProbe();
-            var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded };
-            ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer =
-                sublinear ? new GaussNewtonSublinear(options) : new GaussNewtonDense(options);
-            trainer.Train(model, data, probe);
-            Assert.Equal(5, probe.Count);
-            Assert.True(probe.AllocatedAfterSecond == 0, $"{(sublinear ? "sublinear" : "dense")}: {probe.AllocatedAfterSecond} bytes after iteration 1");
+            var least = long.MaxValue;
+            for (int run = 0; run < 3 && least > 0; run++)
+            {
+                var model = new TwoLayerShiftedRelu(1 << 14, 16, 8);
+                var probe = new AllocationProbe();
+                var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded };
+                ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer =
+                    sublinear ? new GaussNewtonSublinear(options) : new GaussNewtonDense(options);
+                trainer.Train(model, data, probe);
+                Assert.Equal(5, probe.Count);
+                least = Math.Min(least, probe.AllocatedAfterSecond);
+            }
+            Assert.True(least == 0, $"{(sublinear ? "sublinear" : "dense")}: at least {least} bytes after iteration 1 in each of three runs");
         }
     }
 
