@@ -11,7 +11,10 @@ public sealed record LeverageSamplingOptions
     /// <summary>The candidate pool holds this many times m weights drawn from p = N(0, I); at least 1.</summary>
     public int PoolFactor { get; init; } = 8;
 
-    /// <summary>ℓ, the rank of the Nyström approximation of K behind the scores; at least 1 (capped at n).</summary>
+    /// <summary>How the scores replace (K + λI)⁻¹: exactly (the default) or through a rank-ℓ Nyström approximation; see <see cref="LeverageScores"/>.</summary>
+    public LeverageScoreEstimator Estimator { get; init; } = LeverageScoreEstimator.Exact;
+
+    /// <summary>ℓ, the rank of the Nyström approximation of K behind the scores when <see cref="Estimator"/> is <see cref="LeverageScoreEstimator.Nystrom"/>; at least 1 (capped at n).</summary>
     public int NystromRank { get; init; } = 64;
 
     /// <summary>The user seed (pool, Nyström test matrix and resampling derive their streams from it).</summary>
@@ -21,7 +24,7 @@ public sealed record LeverageSamplingOptions
     public BlasOptions? Blas { get; init; }
 
     /// <summary>Throws when an option is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 among them).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 or an undefined estimator among them).</exception>
     public void Validate()
     {
         if (!(double.IsFinite(Lambda) && Lambda > 0))
@@ -32,6 +35,7 @@ public sealed record LeverageSamplingOptions
         {
             throw new ArgumentOutOfRangeException(nameof(PoolFactor), PoolFactor, "PoolFactor must be at least 1.");
         }
+        Guard.RequireDefined(Estimator, nameof(Estimator));
         if (NystromRank < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(NystromRank), NystromRank, "NystromRank must be at least 1.");
