@@ -8,7 +8,12 @@ public sealed record LeverageSamplingOptions
     /// <summary>λ &gt; 0, the ridge of the leverage scores τ_λ(w) = tr(φ_w(X)ᵀ(K + λI)⁻¹φ_w(X)).</summary>
     public double Lambda { get; init; } = 1e-3;
 
-    /// <summary>The candidate pool holds this many times m weights drawn from p = N(0, I); at least 1.</summary>
+    /// <summary>
+    /// The candidate pool holds this many times m weights drawn from p = N(0, I); at least 1. The m draws are with replacement,
+    /// so about m·E[τ²]/(2·PoolFactor·E[τ]²) of them repeat a candidate, and a repeat is one feature of twice the weight:
+    /// where the spectral error is set by the largest single feature (ε ≫ 1, see docs/results/ntk-leverage.md) a small pool
+    /// costs more than the scores gain. The scores cost 2n²·M flops for a pool of M.
+    /// </summary>
     public int PoolFactor { get; init; } = 8;
 
     /// <summary>How the scores replace (K + λI)⁻¹: exactly (the default) or through a rank-ℓ Nyström approximation; see <see cref="LeverageScores"/>.</summary>
