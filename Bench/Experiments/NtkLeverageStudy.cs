@@ -1,5 +1,7 @@
 using System.Globalization;
 using Kernels.Bench.Harness;
+using Kernels.Blas;
+using Kernels.Linalg;
 using Kernels.Solvers;
 using Kernels.Training.Ntk;
 using Spectre.Console;
@@ -65,7 +67,7 @@ internal static class NtkLeverageStudy
         {
             factor[i, i] += lambda;
         }
-        Kernels.Linalg.Cholesky.Factor(factor.View);
+        Cholesky.Factor(factor.View);
         int unconverged = 0;
         for (int w = 0; w < widths.Length; w++)
         {
@@ -162,9 +164,9 @@ internal static class NtkLeverageStudy
             var op = new DelegateOperator<double>(n, (v, y) =>
             {
                 v.CopyTo(scratch);
-                Kernels.Linalg.TriangularSolve.Solve(Kernels.Linalg.Triangle.Lower, Kernels.Blas.Transpose.Transposed, Kernels.Linalg.Diagonal.NonUnit, factor.ReadOnlyView, scratch);
+                TriangularSolve.Solve(Triangle.Lower, Transpose.Transposed, Diagonal.NonUnit, factor.ReadOnlyView, scratch);
                 gram.Apply(1.0, scratch, 0.0, y);
-                Kernels.Linalg.TriangularSolve.Solve(Kernels.Linalg.Triangle.Lower, Kernels.Blas.Transpose.None, Kernels.Linalg.Diagonal.NonUnit, factor.ReadOnlyView, y);
+                TriangularSolve.Solve(Triangle.Lower, Transpose.None, Diagonal.NonUnit, factor.ReadOnlyView, y);
             });
             largest = Math.Max(largest, Lanczos.ExtremeEigenvalues(op, new LanczosOptions { MaxIterations = 60, RelativeTolerance = 1e-4 }).Largest);
         }

@@ -99,7 +99,8 @@ public static class LeverageScores
         NeuralTangentKernel.RequireFinite(kernel, nameof(kernel));
         blas?.Validate();
         MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI");
-        var factor = Factor(kernel, T.CreateChecked(lambda), blas);
+        var factor = new Matrix<T>(n, n);
+        Factor(kernel, T.CreateChecked(lambda), factor, blas);
         // tr((K + λI)⁻¹) = ‖L⁻¹‖_F² = Σ_i ‖L⁻¹e_i‖²; L⁻¹e_i vanishes above row i, so each solve runs on the trailing
         // (n − i)-block: n³/3 flops in all.
         var column = new T[n];
@@ -126,10 +127,11 @@ public static class LeverageScores
         int n = points.Rows, pool = candidates.Rows;
         var blas = options.Blas;
         T lambda = T.CreateChecked(options.Lambda);
-        var weights = options.Estimator == LeverageScoreEstimator.Exact ? ExactInverse(kernel, lambda, blas) : NystromInverse(kernel, lambda, options, blas);
+        // The exact path factors K + λI in the storage that then holds G, so two n × n matrices suffice.
+        var gram = new Matrix<T>(n, n);
+        var weights = options.Estimator == LeverageScoreEstimator.Exact ? ExactInverse(kernel, lambda, gram, blas) : NystromInverse(kernel, lambda, options, blas);
 
         // weights ← G ⊙ A.
-        var gram = new Matrix<T>(n, n);
         Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, points, points, T.Zero, gram.View, blas);
         for (int i = 0; i < n; i++)
         {
@@ -165,11 +167,11 @@ public static class LeverageScores
         }
     }
 
-    /// <summary>(K + λI)⁻¹ from the Cholesky factor, by solving against the identity (2n³ flops).</summary>
-    private static Matrix<T> ExactInverse<T>(ReadOnlyMatrixView<T> kernel, T lambda, BlasOptions? blas) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>(K + λI)⁻¹ from the Cholesky factor (formed in <paramref name="factor"/>), by solving against the identity (2n³ flops).</summary>
+    private static Matrix<T> ExactInverse<T>(ReadOnlyMatrixView<T> kernel, T lambda, Matrix<T> factor, BlasOptions? blas) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = kernel.Rows;
-        var factor = Factor(kernel, lambda, blas);
+        Factor(kernel, lambda, factor, blas);
         var inverse = new Matrix<T>(n, n);
         for (int i = 0; i < n; i++)
         {
@@ -179,11 +181,14 @@ public static class LeverageScores
         return inverse;
     }
 
-    /// <summary>The Cholesky factor of K + λI, or an exception naming the kernel when it does not factor.</summary>
-    private static Matrix<T> Factor<T>(ReadOnlyMatrixView<T> kernel, T lambda, BlasOptions? blas) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The Cholesky factor of K + λI in <paramref name="factor"/> (n × n), or an exception naming the kernel when it does not factor.</summary>
+    private static void Factor<T>(ReadOnlyMatrixView<T> kernel, T lambda, Matrix<T> factor, BlasOptions? blas) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = kernel.Rows;
-        var factor = new Matrix<T>(kernel);
+        for (int i = 0; i < n; i++)
+        {
+            kernel.Row(i).CopyTo(factor.Row(i));
+        }
         for (int i = 0; i < n; i++)
         {
             factor[i, i] += lambda;
@@ -194,7 +199,6 @@ public static class LeverageScores
                 $"K + λI (λ = {lambda}) did not factor at pivot {pivot}: K is not positive semidefinite, or λ is too small for {typeof(T).Name} precision (use double or a larger λ).",
                 nameof(kernel));
         }
-        return factor;
     }
 
     /// <summary>(K̂ + λI)⁻¹ = (I − Z·Zᵀ)/λ for the rank-ℓ Nyström K̂ (see the remarks).</summary>
