@@ -118,8 +118,8 @@ public static class CompareNtkCommand
             + $"- Load average (1, 5, 15 min) at the start and end of the run: {loadAtStart}; {MachineInfo.LoadAverage()} (shared machine: ours and the peer alternate)\n"
             + $"- Data: the hashed {n + TestPoints} × {Dimension} matrix of `LinalgProblems.Hashed` (entries in [−0.5, 0.5), the same bits on both sides); the first {n} rows train, the last {TestPoints} test; "
             + $"targets one-hot over {Classes} classes (class of point i = ((37·i) mod 101) mod {Classes}); λ = {Lambda}; double precision\n"
-            + "- Ours: `NeuralTangentKernel.Build` (Gemm on the lower block triangle + SIMD arccos) and `KernelRidge.Fit` with `KernelRidgeSolver.MixedPrecisionCholesky` (Cholesky of a float copy of K + λI, "
-            + "then refinement with the double K until the residual is at double-precision level; it falls back to the double Cholesky when float does not suffice, and the solve path is reported below); peer: the same formula in NumPy (`X @ X.T`, `np.arccos`) and `KernelRidge.fit` (LAPACK Cholesky through `scipy.linalg.solve(assume_a='pos')`)\n"
+            + "- Ours: `NeuralTangentKernel.BuildLower` (one Gemm per block row of the lower triangle, each transformed by the SIMD arccos on both cores while in cache; no mirroring, since the solver reads only the lower triangle) and `KernelRidge.Fit` with `KernelRidgeSolver.MixedPrecisionCholesky` (Cholesky of a float copy of K + λI, "
+            + "then refinement with the double K's lower triangle (symmetric residual products) until the residual is at double-precision level; it falls back to the double Cholesky when float does not suffice, and the solve path is reported below); peer: the same formula in NumPy (`X @ X.T`, `np.arccos`) and `KernelRidge.fit` (LAPACK Cholesky through `scipy.linalg.solve(assume_a='pos')`)\n"
             + $"- {Rounds} rounds, ours and the peer alternating, one run each per round; medians over rounds\n\n"
             + "## Exact KRR, n = " + n.ToString("N0", CultureInfo.InvariantCulture) + "\n\n" + table.ToMarkdown() + $"\n{verdict}\n\n"
             + $"Per round (build + solve): ours {string.Join(", ", ours.Select(t => Durations.Format(t.Build + t.Solve)))}; peer {string.Join(", ", peer.Select(t => Durations.Format(t.Build + t.Solve)))}.\n\n"
@@ -136,7 +136,7 @@ public static class CompareNtkCommand
         var x = new ReadOnlyMatrixView<double>(all, n, Dimension);
         var clock = Stopwatch.StartNew();
         var kernel = new Matrix<double>(n, n);
-        NeuralTangentKernel.Build(x, kernel.View);
+        NeuralTangentKernel.BuildLower(x, kernel.View);                      // the Cholesky solvers read only the lower triangle
         double build = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var model = KernelRidge<double>.Fit(x, kernel, new ReadOnlyMatrixView<double>(targets, n, Classes),

@@ -14,16 +14,19 @@ namespace Kernels.Linalg;
 /// <remarks>
 /// <para><b>Method.</b> A_f = fl32(A) is factored A_f = L·Lᵀ in float (<see cref="Cholesky.TryFactor{T}"/>). From X = 0
 /// and R = B each step solves L·Lᵀ·D = fl32(R) in float, adds X += D in double, and recomputes R = B − A·X with the double
-/// A (one pass over A by rows for all c columns, <c>FewColumnSolves</c>). It stops when every column satisfies ‖r‖∞ ≤ ‖x‖∞·‖A‖∞·ε·√n (dsposv's test, ε the double unit
+/// A (one pass over A's lower triangle by rows for all c columns, <c>FewColumnSolves</c>). It stops when every column satisfies ‖r‖∞ ≤ ‖x‖∞·‖A‖∞·ε·√n (dsposv's test, ε the double unit
 /// roundoff): a backward error at double-precision level.</para>
 /// <para><b>When it fails.</b> Each step shrinks the error by about c·n·κ(A)·ε_float, so refinement converges only when
 /// κ(A)·ε_float is well below one (ε_float ≈ 6·10⁻⁸). Otherwise the float factorization fails
 /// (<see cref="MixedPrecisionOutcome.NotPositiveDefinite"/>) or the residual stops shrinking or the steps run out
 /// (<see cref="MixedPrecisionOutcome.NotConverged"/>). The caller then factors A in double — the answer is never less
 /// accurate than the double Cholesky's, only the time of the float attempt is lost.</para>
-/// <para><b>Storage.</b> The factor needs n² floats from the caller (half the bytes of A); A is read in full by the
-/// residual product, so both triangles must hold the symmetric matrix; only its lower triangle is rounded into the factor.
-/// Working storage (3·n·c doubles and n·c floats) comes from <see cref="ArrayPool{T}"/>.</para>
+/// <para><b>Storage.</b> The factor needs n² floats from the caller (half the bytes of A). Only the lower triangle of A
+/// (diagonal included) is read — by the norm, the rounding and the residual products, which use the symmetry — so the
+/// strictly upper triangle may hold anything (<c>NeuralTangentKernel.BuildLower</c> leaves it as scratch). Working storage
+/// (3·n·c doubles, n·c floats and 4·n·c elements for the residual's partial sums) comes from <see cref="ArrayPool{T}"/>.</para>
+/// <para><b>Threads.</b> The factorization, the solves, the residual products and the rounding split their work among
+/// the threads of <see cref="BlasOptions"/>; the result is bitwise independent of the thread count.</para>
 /// </remarks>
 public static class MixedPrecisionCholesky
 {
@@ -34,14 +37,14 @@ public static class MixedPrecisionCholesky
     /// Solves A·X = B by a float Cholesky factor of A and refinement in double; on any outcome but
     /// <see cref="MixedPrecisionOutcome.Converged"/> the caller should factor A in double instead.
     /// </summary>
-    /// <param name="a">A, n × n symmetric positive definite, both triangles stored, finite; not modified.</param>
+    /// <param name="a">A, n × n symmetric positive definite, of which only the lower triangle (diagonal included) is read; finite there; not modified.</param>
     /// <param name="b">B, n × c, finite; not modified.</param>
     /// <param name="x">X, n × c, not sharing memory with A or B; overwritten by the solution (the last iterate when not converged).</param>
     /// <param name="factor">n × n floats, not sharing memory with X; its lower triangle receives the float factor L (the upper is not touched).</param>
     /// <param name="maxSteps">The most refinement steps, at least 1.</param>
     /// <param name="options">Threads for the factorization, the solves and the residual products; null for <see cref="BlasOptions.Default"/>.</param>
     /// <returns>The outcome, the steps taken and the final backward error.</returns>
-    /// <exception cref="ArgumentException">A shape does not match, an output overlaps an input, or A or B holds a NaN or infinity.</exception>
+    /// <exception cref="ArgumentException">A shape does not match, an output overlaps an input, or A's lower triangle or B holds a NaN or infinity.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSteps"/> is below 1, or an option is out of range.</exception>
     public static MixedPrecisionResult TrySolve(ReadOnlyMatrixView<double> a, ReadOnlyMatrixView<double> b, MatrixView<double> x, MatrixView<float> factor,
         int maxSteps = DefaultMaxSteps, BlasOptions? options = null)
@@ -71,7 +74,7 @@ public static class MixedPrecisionCholesky
             return new MixedPrecisionResult(MixedPrecisionOutcome.Converged, 0, 0);
         }
 
-        RoundLowerTriangle(a, factor);
+        RoundLowerTriangle(a, factor, options);
         if (!Cholesky.TryFactor(factor, out _, options))
         {
             return new MixedPrecisionResult(MixedPrecisionOutcome.NotPositiveDefinite, 0, double.NaN);
@@ -127,31 +130,55 @@ public static class MixedPrecisionCholesky
         }
     }
 
-    /// <summary>‖A‖∞, the largest absolute row sum; throws naming the argument when A holds a NaN or infinity.</summary>
+    /// <summary>
+    /// ‖A‖∞, the largest absolute row sum of the symmetric A, from its lower triangle in one pass: row i's prefix gives its
+    /// own part of the sum and, by symmetry, each column k &lt; i's part right of the diagonal (accumulated in a vector of n).
+    /// Throws naming the argument when the triangle holds a NaN or infinity.
+    /// </summary>
     private static double InfinityNorm(ReadOnlyMatrixView<double> a)
     {
-        double norm = 0;
-        for (int i = 0; i < a.Rows; i++)
+        int n = a.Rows;
+        double[] columnSums = ArrayPool<double>.Shared.Rent(n);
+        try
         {
-            ReadOnlySpan<double> row = a.Row(i);
-            var sums = Vector<double>.Zero;
-            int j = 0;
-            for (; j <= row.Length - Vector<double>.Count; j += Vector<double>.Count)
+            Span<double> columns = columnSums.AsSpan(0, n);
+            columns.Clear();
+            double norm = 0;
+            for (int i = 0; i < n; i++)
             {
-                sums += Vector.Abs(new Vector<double>(row[j..]));
+                ReadOnlySpan<double> row = a.Row(i)[..(i + 1)];
+                var sums = Vector<double>.Zero;
+                int j = 0;
+                for (; j <= i - Vector<double>.Count; j += Vector<double>.Count)
+                {
+                    var magnitudes = Vector.Abs(new Vector<double>(row[j..]));
+                    sums += magnitudes;
+                    (new Vector<double>(columns[j..]) + magnitudes).CopyTo(columns[j..]);
+                }
+                double sum = Vector.Sum(sums);
+                for (; j < i; j++)
+                {
+                    sum += Math.Abs(row[j]);
+                    columns[j] += Math.Abs(row[j]);
+                }
+                sum += Math.Abs(row[i]);
+                if (!double.IsFinite(sum))
+                {
+                    throw new ArgumentException($"a holds a NaN or infinity in row {i} of its lower triangle; expected a finite symmetric positive definite matrix.", nameof(a));
+                }
+                // Row i's sum is complete once the rows below have added their column i: add it to columns[i] now and take the maximum at the end.
+                columns[i] += sum;
             }
-            double sum = Vector.Sum(sums);
-            for (; j < row.Length; j++)
+            foreach (double total in columns)
             {
-                sum += Math.Abs(row[j]);
+                norm = Math.Max(norm, total);
             }
-            if (!double.IsFinite(sum))
-            {
-                throw new ArgumentException($"a holds a NaN or infinity in row {i}; expected a finite symmetric positive definite matrix.", nameof(a));
-            }
-            norm = Math.Max(norm, sum);
+            return norm;
         }
-        return norm;
+        finally
+        {
+            ArrayPool<double>.Shared.Return(columnSums);
+        }
     }
 
     private static void RequireFinite(ReadOnlyMatrixView<double> b, string name)
@@ -168,12 +195,28 @@ public static class MixedPrecisionCholesky
         }
     }
 
-    /// <summary>Rounds the lower triangle of A (diagonal included) to float, row by row.</summary>
-    private static void RoundLowerTriangle(ReadOnlyMatrixView<double> a, MatrixView<float> factor)
+    /// <summary>Rounds the lower triangle of A (diagonal included) to float, row by row, the rows split among threads in parts of equal area.</summary>
+    private static unsafe void RoundLowerTriangle(ReadOnlyMatrixView<double> a, MatrixView<float> factor, BlasOptions options)
     {
-        for (int i = 0; i < a.Rows; i++)
+        int n = a.Rows;
+        int threads = options.ThreadsFor((long)n * n / 2, n);
+        fixed (double* pa = a.Data)
+        fixed (float* pf = factor.Data)
         {
-            Round(a.Row(i)[..(i + 1)], factor.Row(i)[..(i + 1)]);
+            ParallelParts.Run(new RoundParts((nint)pa, a.Stride, (nint)pf, factor.Stride, n, threads), threads);
+        }
+    }
+
+    /// <summary>Part p rounds rows [n·√(p/P), n·√((p + 1)/P)): equal areas of the triangle.</summary>
+    private readonly unsafe struct RoundParts(nint a, int lda, nint factor, int ldf, int n, int threads) : IParts
+    {
+        public void Run(int part)
+        {
+            int first = (int)(n * Math.Sqrt(part / (double)threads)), end = part == threads - 1 ? n : (int)(n * Math.Sqrt((part + 1) / (double)threads));
+            for (int i = first; i < end; i++)
+            {
+                Round(new ReadOnlySpan<double>((double*)a + (long)i * lda, i + 1), new Span<float>((float*)factor + (long)i * ldf, i + 1));
+            }
         }
     }
 

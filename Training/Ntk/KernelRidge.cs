@@ -94,13 +94,20 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         MemoryBudget.Require((long)x.Rows * x.Rows, System.Runtime.CompilerServices.Unsafe.SizeOf<T>() + (floatCopy ? sizeof(float) : 0),
             floatCopy ? $"The {x.Rows} × {x.Rows} kernel matrix and its float factor" : $"The {x.Rows} × {x.Rows} kernel matrix");
         var kernel = new Matrix<T>(x.Rows, x.Rows);
-        NeuralTangentKernel.Build(x, kernel.View, options.Blas);
+        if (Resolve(options, x.Rows) == KernelRidgeSolver.NystromPcg)
+        {
+            NeuralTangentKernel.Build(x, kernel.View, options.Blas);
+        }
+        else
+        {
+            NeuralTangentKernel.BuildLower(x, kernel.View, options.Blas);                  // the Cholesky solvers read only the lower triangle
+        }
         return Solve(x, kernel, targets, options);
     }
 
     /// <summary>Solves (K + λI)·α = Y for a kernel matrix the caller built, taking it over.</summary>
     /// <param name="x">X, n × d, finite; copied (the points <see cref="Predict"/> measures against).</param>
-    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite; overwritten by the Cholesky factor, left holding K + λI after a converged mixed-precision solve, or kept as the PCG operator.</param>
+    /// <param name="kernel">K(X, X), n × n, symmetric positive semidefinite, finite; overwritten by the Cholesky factor, left holding K + λI after a converged mixed-precision solve, or kept as the PCG operator. The Cholesky solvers read only its lower triangle (diagonal included), so <see cref="NeuralTangentKernel.BuildLower{T}"/> suffices for them; PCG needs both triangles.</param>
     /// <param name="targets">Y, n × c with c ≥ 1, finite.</param>
     /// <param name="options">λ, solver and threads; null for the defaults.</param>
     /// <returns>The fitted model.</returns>
@@ -113,12 +120,44 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         options ??= new KernelRidgeOptions();
         Validate(x, targets, options);
         Guard.RequireShape(kernel.ReadOnlyView, x.Rows, x.Rows, nameof(kernel), "n × n for the n points of x");
-        NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel));
+        RequireFiniteKernel(kernel.ReadOnlyView, Resolve(options, x.Rows) != KernelRidgeSolver.NystromPcg);
         if (UsesFloatFactor(options))
         {
             MemoryBudget.Require((long)x.Rows * x.Rows, sizeof(float), $"The float factor of the {x.Rows} × {x.Rows} kernel matrix");
         }
         return Solve(x, kernel, targets, options);
+    }
+
+    /// <summary>The solver that <see cref="KernelRidgeSolver.Auto"/> stands for at n points, or the one chosen.</summary>
+    private static KernelRidgeSolver Resolve(KernelRidgeOptions options, int n) => options.Solver == KernelRidgeSolver.Auto
+        ? (n <= options.CholeskyLimit ? KernelRidgeSolver.Cholesky : KernelRidgeSolver.NystromPcg)
+        : options.Solver;
+
+    /// <summary>
+    /// Throws naming the kernel and the first row with a NaN or infinity, looking at the lower triangle only when
+    /// <paramref name="lowerOnly"/> (what the Cholesky solvers read): one vectorized pass, x·0 being 0 for finite x and NaN otherwise.
+    /// </summary>
+    private static void RequireFiniteKernel(ReadOnlyMatrixView<T> kernel, bool lowerOnly)
+    {
+        for (int i = 0; i < kernel.Rows; i++)
+        {
+            ReadOnlySpan<T> row = lowerOnly ? kernel.Row(i)[..(i + 1)] : kernel.Row(i);
+            var zeros = Vector<T>.Zero;
+            int j = 0;
+            for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                zeros += new Vector<T>(row[j..]) * Vector<T>.Zero;
+            }
+            T zero = Vector.Sum(zeros);
+            for (; j < row.Length; j++)
+            {
+                zero += row[j] * T.Zero;
+            }
+            if (zero != T.Zero)
+            {
+                throw new ArgumentException($"kernel holds a NaN or infinity in row {i}{(lowerOnly ? " of its lower triangle" : "")}; expected a finite kernel matrix.", "kernel");
+            }
+        }
     }
 
     /// <summary>Whether the solve will attempt a float factor (mixed precision with double elements).</summary>
@@ -146,9 +185,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, c = targets.Columns;
         T lambda = T.CreateChecked(options.Lambda);
-        var solver = options.Solver == KernelRidgeSolver.Auto
-            ? (n <= options.CholeskyLimit ? KernelRidgeSolver.Cholesky : KernelRidgeSolver.NystromPcg)
-            : options.Solver;
+        var solver = Resolve(options, n);
         var coefficients = new Matrix<T>(targets);
         var iterations = new int[c];
         var statuses = new SolverStatus[c];
@@ -205,9 +242,18 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = shifted.Rows;
         var targets = new Matrix<double>(coefficients.ReadOnlyView);
-        float[] factor = GC.AllocateUninitializedArray<float>(n * n);
-        return MixedPrecisionCholesky.TrySolve(shifted.ReadOnlyView, targets.ReadOnlyView, coefficients.View, new MatrixView<float>(factor, n, n),
-            MixedPrecisionCholesky.DefaultMaxSteps, blas);
+        // From the pool: a repeated fit (validation over λ, a benchmark) then reuses pages already mapped instead of
+        // faulting in n²·4 fresh bytes each time.
+        float[] factor = ArrayPool<float>.Shared.Rent(n * n);
+        try
+        {
+            return MixedPrecisionCholesky.TrySolve(shifted.ReadOnlyView, targets.ReadOnlyView, coefficients.View, new MatrixView<float>(factor, n, n),
+                MixedPrecisionCholesky.DefaultMaxSteps, blas);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(factor);
+        }
     }
 
     /// <summary>Writes f(p) = K(P, X)·α for the rows of P.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Kernels.Blas;
 using Kernels.Linalg;
@@ -13,15 +14,22 @@ namespace Kernels.Training.Ntk;
 /// <remarks>
 /// <para><b>Building K.</b> The inner products come from <see cref="Level3.Gemm{T}"/> (2·n²·d flops, the whole cost for
 /// d in the hundreds); the arc-cosine step is one SIMD pass per row (<see cref="ArcCosineTransform{T}"/>). For K(X, X)
-/// only the blocks on and below the diagonal are multiplied and transformed, and the upper triangle is mirrored from
-/// them, so the matrix is exactly symmetric and its diagonal is exactly ‖x_i‖²/2. The norms are the square roots of the
-/// Gram diagonal, so u = 1 on the diagonal up to one rounding.</para>
+/// only the block rows up to the diagonal are multiplied (one Gemm per block row of <see cref="Block"/> rows, about
+/// n²·d flops in all), each transformed right after its Gemm while it is in cache, the rows split among threads;
+/// <see cref="Build{T}(ReadOnlyMatrixView{T}, MatrixView{T}, BlasOptions?)"/> then mirrors the upper triangle from the lower
+/// one, so the matrix is exactly symmetric, while <see cref="BuildLower{T}"/> stops there for solvers that read only the
+/// lower triangle. The diagonal is exactly ‖x_i‖²/2. The norms are the square roots of the Gram diagonal, so u = 1 on the
+/// diagonal up to one rounding.</para>
 /// <para>Memory: the caller owns the result (<see cref="RequiredBytes{T}"/> gives its size); nothing else of size n² is
 /// allocated. Deterministic: the same bits for any thread count, since Gemm is.</para>
 /// </remarks>
 public static class NeuralTangentKernel
 {
-    /// <summary>Rows and columns of X multiplied per Gemm for K(X, X): large enough for Gemm's blocking, small enough that the skipped upper blocks save work.</summary>
+    /// <summary>
+    /// Rows of X multiplied per Gemm for K(X, X): large enough for Gemm's blocking, small enough that the skipped upper blocks
+    /// save work (the Gemm computes Block/2 · n entries above the diagonal, about Block/(2n) of the total) and that a block row
+    /// of K stays in the last-level cache for its transform.
+    /// </summary>
     private const int Block = 512;
 
     /// <summary>K(x, z) for two points, in double precision with <see cref="Math.Acos(double)"/>: the scalar reference.</summary>
@@ -63,9 +71,26 @@ public static class NeuralTangentKernel
     /// <summary>Writes K(X, X), the n × n kernel matrix of the rows of X.</summary>
     /// <param name="x">X, n × d, one point per row; finite.</param>
     /// <param name="kernel">K, n × n, not overlapping X; fully overwritten.</param>
-    /// <param name="options">Threads for the Gemm products.</param>
+    /// <param name="options">Threads for the Gemm products, the transform and the mirroring.</param>
     /// <exception cref="ArgumentException">K is not n × n, overlaps X, or X holds a NaN or infinity.</exception>
     public static void Build<T>(ReadOnlyMatrixView<T> x, MatrixView<T> kernel, BlasOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        BuildLower(x, kernel, options);
+        Mirror(kernel, options ?? BlasOptions.Default);
+    }
+
+    /// <summary>
+    /// Writes the lower triangle of K(X, X), diagonal included — all that <see cref="Cholesky"/>,
+    /// <see cref="MixedPrecisionCholesky"/> and <see cref="KernelRidge{T}"/>'s Cholesky solvers read — without the pass that
+    /// mirrors it into the upper triangle.
+    /// </summary>
+    /// <param name="x">X, n × d, one point per row; finite.</param>
+    /// <param name="kernel">K, n × n, not overlapping X. On return its lower triangle holds K; its strictly upper triangle is
+    /// scratch (the parts inside the diagonal blocks of the Gemm hold intermediate products) and must not be read as K.</param>
+    /// <param name="options">Threads for the Gemm products and the transform.</param>
+    /// <exception cref="ArgumentException">K is not n × n, overlaps X, or X holds a NaN or infinity.</exception>
+    public static void BuildLower<T>(ReadOnlyMatrixView<T> x, MatrixView<T> kernel, BlasOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ElementType.Require<T>();
@@ -73,41 +98,99 @@ public static class NeuralTangentKernel
         Guard.RequireShape<T>(kernel, n, n, nameof(kernel), "n × n for the n points of x");
         Guard.RequireDisjoint(x, nameof(x), kernel, nameof(kernel));
         RequireFinite(x, nameof(x));
-        options?.Validate();
+        options ??= BlasOptions.Default;
+        options.Validate();
 
-        for (int bi = 0; bi < n; bi += Block)
+        T[] inverseNorms = ArrayPool<T>.Shared.Rent(n);
+        try
         {
-            int rows = Math.Min(Block, n - bi);
-            // One Gemm for the whole block row left of and including the diagonal block.
-            Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, x.Slice(bi, 0, rows, x.Columns), x.Slice(0, 0, bi + rows, x.Columns),
-                T.Zero, kernel.Slice(bi, 0, rows, bi + rows), options);
+            for (int bi = 0; bi < n; bi += Block)
+            {
+                int rows = Math.Min(Block, n - bi);
+                // One Gemm for the whole block row left of and including the diagonal block, then its transform while the
+                // block row is still in the last-level cache; the rows' own norms come from the diagonal block just computed.
+                Level3.Gemm(Transpose.None, Transpose.Transposed, T.One, x.Slice(bi, 0, rows, x.Columns), x.Slice(0, 0, bi + rows, x.Columns),
+                    T.Zero, kernel.Slice(bi, 0, rows, bi + rows), options);
+                for (int i = bi; i < bi + rows; i++)
+                {
+                    T norm = T.Sqrt(kernel[i, i]);
+                    inverseNorms[i] = norm > T.Zero ? T.One / norm : T.Zero;
+                }
+                TransformRows(kernel.Slice(bi, 0, rows, bi + rows), bi, inverseNorms, options);
+            }
         }
-        var inverseNorms = new T[n];
-        for (int i = 0; i < n; i++)
+        finally
         {
-            T norm = T.Sqrt(kernel[i, i]);
-            inverseNorms[i] = norm > T.Zero ? T.One / norm : T.Zero;
+            ArrayPool<T>.Shared.Return(inverseNorms);
         }
-        for (int i = 0; i < n; i++)
+    }
+
+    /// <summary>
+    /// The arc-cosine step on rows bi … bi + rows − 1 of K, each on its prefix up to the diagonal (the diagonal itself becomes
+    /// ‖x_i‖²/2 exactly), the rows split among threads: each element is transformed by the same operations on any thread.
+    /// </summary>
+    private static unsafe void TransformRows<T>(MatrixView<T> blockRow, int bi, T[] inverseNorms, BlasOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = blockRow.Rows;
+        // About 40 flops per element (the rational arccos with a division and a square root).
+        int threads = options.ThreadsFor(40L * rows * (bi + rows), rows);
+        fixed (T* k = blockRow.Data)
+        fixed (T* norms = inverseNorms)
         {
-            T diagonal = kernel[i, i];
-            Span<T> row = kernel.Row(i)[..(i + 1)];
-            BinaryDriver.Run<T, ArcCosineTransform<T>>(row, inverseNorms.AsSpan(0, i + 1), row, new ArcCosineTransform<T>(inverseNorms[i]));
-            row[i] = diagonal / T.CreateChecked(2);
+            ParallelParts.Run(new TransformParts<T>((nint)k, blockRow.Stride, bi, rows, (nint)norms, threads), threads);
         }
-        for (int bi = 0; bi < n; bi += Block)
+    }
+
+    private readonly unsafe struct TransformParts<T>(nint kernel, int stride, int bi, int rows, nint inverseNorms, int threads) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
         {
+            int first = (int)((long)part * rows / threads), end = (int)((long)(part + 1) * rows / threads);
+            var norms = new ReadOnlySpan<T>((T*)inverseNorms, bi + rows);
+            for (int r = first; r < end; r++)
+            {
+                int i = bi + r;
+                var row = new Span<T>((T*)kernel + (long)r * stride, i + 1);
+                T diagonal = row[i];
+                BinaryDriver.Run<T, ArcCosineTransform<T>>(row, norms[..(i + 1)], row, new ArcCosineTransform<T>(norms[i]));
+                row[i] = diagonal / T.CreateChecked(2);
+            }
+        }
+    }
+
+    /// <summary>Copies the strictly lower triangle of K onto the upper one, in Block × Block tiles, the block rows split among threads.</summary>
+    private static unsafe void Mirror<T>(MatrixView<T> kernel, BlasOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = kernel.Rows, blocks = (n + Block - 1) / Block;
+        int threads = options.ThreadsFor((long)n * n / 2, blocks);
+        fixed (T* k = kernel.Data)
+        {
+            ParallelParts.Run(new MirrorParts<T>((nint)k, kernel.Stride, n, blocks), blocks, threads);
+        }
+    }
+
+    /// <summary>Part p mirrors block row p: its blocks left of the diagonal and the strictly lower half of its diagonal block.</summary>
+    private readonly unsafe struct MirrorParts<T>(nint kernel, int stride, int n, int blocks) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
+        {
+            var k = new MatrixView<T>(new Span<T>((T*)kernel, (n - 1) * stride + n), n, n, stride);
+            // Block rows are uneven in work (block row p has p off-diagonal blocks); taking them from both ends keeps
+            // the parts of a two-way split even without knowing the thread count.
+            int bi = (part % 2 == 0 ? part / 2 : blocks - 1 - part / 2) * Block;
             int rows = Math.Min(Block, n - bi);
             for (int bj = 0; bj < bi; bj += Block)
             {
-                int columns = Math.Min(Block, bi - bj);
-                MatrixTranspose.Copy<T>(kernel.Slice(bi, bj, rows, columns), kernel.Slice(bj, bi, columns, rows));
+                MatrixTranspose.Copy<T>(k.Slice(bi, bj, rows, Block), k.Slice(bj, bi, Block, rows));
             }
             for (int i = bi; i < bi + rows; i++)
             {
                 for (int j = bi; j < i; j++)
                 {
-                    kernel[j, i] = kernel[i, j];
+                    k[j, i] = k[i, j];
                 }
             }
         }

@@ -59,6 +59,81 @@ public sealed class MixedPrecisionCholeskyTests
         }
     }
 
+    [KernelProperty(MaxTest = 20)]
+    public void Reads_only_the_lower_triangle_and_gives_the_same_bits_for_any_thread_count(SpdCase c)
+    {
+        c = c.Capped(3);
+        int n = c.Order;
+        double[] a = c.Matrix();
+        double[] lowerOnly = a.ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            lowerOnly.AsSpan(i * n + i + 1, n - i - 1).Fill(double.NaN);
+        }
+        double[] b = SampleData.Matrix<double>(n, Columns, c.Seed + 2);
+        var (full, fullX) = Solve(a, n, b, BlasOptions.SingleThreaded);
+        var (lower, lowerX) = Solve(lowerOnly, n, b, new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 });
+        Assert.Equal(full, lower);
+        for (int i = 0; i < fullX.Length; i++)
+        {
+            Tolerance.AssertIdentical(fullX[i], lowerX[i], $"x[{i}], {c}");
+        }
+    }
+
+    [Fact]
+    public void Large_orders_use_every_block_and_chunk_and_keep_the_same_bits_for_any_thread_count()
+    {
+        // n = 700 spans three blocks of the substitutions (256 rows) and two chunks of a row (512), and every part of the
+        // residual; A = GᵀG/n + I has κ ≤ (1 + √(n/n))²·… ≈ 5, so refinement converges in a few steps.
+        const int n = 700, columns = 10;
+        double[] g = SampleData.Matrix<double>(n, n, 41);
+        double[] a = new double[n * n];
+        Level3.Gemm(Transpose.Transposed, Transpose.None, 1.0 / n, new ReadOnlyMatrixView<double>(g, n, n), new ReadOnlyMatrixView<double>(g, n, n),
+            0.0, new MatrixView<double>(a, n, n));
+        for (int i = 0; i < n; i++)
+        {
+            a[i * n + i] += 1;
+        }
+        double[] b = SampleData.Matrix<double>(n, columns, 42);
+        var (one, oneX) = Solve(a, n, b, BlasOptions.SingleThreaded, columns);
+        var (many, manyX) = Solve(a, n, b, new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 }, columns);
+        Assert.Equal(MixedPrecisionOutcome.Converged, one.Outcome);
+        Assert.Equal(one, many);
+        for (int i = 0; i < oneX.Length; i++)
+        {
+            Tolerance.AssertIdentical(oneX[i], manyX[i], $"x[{i}]");
+        }
+        // The backward error the solver reports, re-checked by a scalar residual loop over the whole matrix.
+        double normA = 0;
+        for (int i = 0; i < n; i++)
+        {
+            normA = Math.Max(normA, a.AsSpan(i * n, n).ToArray().Sum(Math.Abs));
+        }
+        for (int k = 0; k < columns; k++)
+        {
+            double xMax = 0, rMax = 0;
+            for (int i = 0; i < n; i++)
+            {
+                xMax = Math.Max(xMax, Math.Abs(oneX[i * columns + k]));
+                double residual = b[i * columns + k];
+                for (int j = 0; j < n; j++)
+                {
+                    residual -= a[i * n + j] * oneX[j * columns + k];
+                }
+                rMax = Math.Max(rMax, Math.Abs(residual));
+            }
+            Assert.True(rMax <= (Math.Sqrt(n) / 2 + n) * Tolerance.Epsilon<double>() * normA * xMax * 1.01, $"column {k}: residual {rMax:E3}");
+        }
+    }
+
+    private static (MixedPrecisionResult Result, double[] X) Solve(double[] a, int n, double[] b, BlasOptions options, int columns = Columns)
+    {
+        double[] x = new double[n * columns];
+        var result = MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n), new ReadOnlyMatrixView<double>(b, n, columns),
+            new MatrixView<double>(x, n, columns), new MatrixView<float>(new float[n * n], n, n), MixedPrecisionCholesky.DefaultMaxSteps, options);
+        return (result, x);
+    }
+
     [Fact]
     public void An_ill_conditioned_matrix_is_reported_for_the_double_fallback()
     {
@@ -122,8 +197,9 @@ public sealed class MixedPrecisionCholeskyTests
             new ReadOnlyMatrixView<double>(bb, n, 1), new MatrixView<double>(x, n, 1), new MatrixView<float>(factor, n, n), maxSteps);
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => Call(a, b, 3)).ParamName);
         double[] nan = a.ToArray();
-        nan[1] = double.NaN;                                   // upper triangle: read by the residual product
+        nan[n * (n - 1) + 1] = double.NaN;                     // lower triangle, last row: found by the norm pass before anything is written
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => Call(nan, b, n)).ParamName);
+        Assert.All(x, v => Assert.Equal(7.0, v));
         Assert.Equal("b", Assert.Throws<ArgumentException>(() => Call(a, [1, double.PositiveInfinity, 3, 4], n)).ParamName);
         Assert.Equal("maxSteps", Assert.Throws<ArgumentOutOfRangeException>(() => Call(a, b, n, 0)).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => MixedPrecisionCholesky.TrySolve(new ReadOnlyMatrixView<double>(a, n, n),

@@ -99,6 +99,46 @@ public sealed class KernelRidgeTests
     }
 
     [Fact]
+    public void Cholesky_solvers_read_only_the_lower_triangle_of_a_given_kernel()
+    {
+        var (x, y) = Problem();
+        var xs = new ReadOnlyMatrixView<double>(x, N, D);
+        var ys = new ReadOnlyMatrixView<double>(y, N, C);
+        foreach (var solver in new[] { KernelRidgeSolver.Cholesky, KernelRidgeSolver.MixedPrecisionCholesky })
+        {
+            var options = new KernelRidgeOptions { Lambda = 0.05, Solver = solver };
+            var full = new Matrix<double>(N, N);
+            NeuralTangentKernel.Build(xs, full.View);
+            var lower = new Matrix<double>(N, N);
+            NeuralTangentKernel.BuildLower(xs, lower.View);
+            for (int i = 0; i < N; i++)
+            {
+                lower.Row(i)[(i + 1)..].Fill(double.NaN);
+            }
+            var reference = KernelRidge<double>.Fit(xs, full, ys, options);
+            var fitted = KernelRidge<double>.Fit(xs, lower, ys, options);
+            Assert.Equal(reference.Solver, fitted.Solver);
+            for (int i = 0; i < N; i++)
+            {
+                for (int j = 0; j < C; j++)
+                {
+                    Tolerance.AssertIdentical(reference.Coefficients[i, j], fitted.Coefficients[i, j], $"{solver}: α[{i}, {j}]");
+                }
+            }
+            // A NaN in the lower triangle is still rejected, naming the kernel, before anything is solved.
+            var bad = new Matrix<double>(N, N);
+            NeuralTangentKernel.Build(xs, bad.View);
+            bad[N - 1, 3] = double.NaN;
+            Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), bad, new ReadOnlyMatrixView<double>(y, N, C), options));
+        }
+        // PCG reads both triangles, so it checks both.
+        var pcgKernel = new Matrix<double>(N, N);
+        NeuralTangentKernel.Build(xs, pcgKernel.View);
+        pcgKernel[3, N - 1] = double.PositiveInfinity;
+        Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), pcgKernel, new ReadOnlyMatrixView<double>(y, N, C), new KernelRidgeOptions { Lambda = 0.05, Solver = KernelRidgeSolver.NystromPcg }));
+    }
+
+    [Fact]
     public void Mixed_precision_matches_Cholesky_when_float_suffices_and_falls_back_to_it_when_not()
     {
         var (x, y) = Problem();

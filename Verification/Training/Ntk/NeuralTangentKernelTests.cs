@@ -1,4 +1,5 @@
 using System.Numerics;
+using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Training.Ntk;
 using Kernels.Verification.Infrastructure;
@@ -58,6 +59,83 @@ public sealed class NeuralTangentKernelTests
         if (!(error <= bound))
         {
             throw new XunitException($"{context}: got {actual}, exact {exact:R}, error {error:E3} > bound {bound:E3}.");
+        }
+    }
+
+    [Fact]
+    public void Lower_build_is_the_lower_triangle_of_the_full_build_for_any_thread_count()
+    {
+        // 1,100 points: three block rows (the last one partial), so the block Gemms, the per-block transform and the
+        // mirroring across blocks all run; one thread against threads forced even for small work.
+        const int n = 1100, d = 5;
+        double[] x = NtkTestData.Points<double>(n, d, 31);
+        var view = new ReadOnlyMatrixView<double>(x, n, d);
+        var full = new double[n * n];
+        NeuralTangentKernel.Build(view, new MatrixView<double>(full, n, n), BlasOptions.SingleThreaded);
+        var lower = new double[n * n];
+        NeuralTangentKernel.BuildLower(view, new MatrixView<double>(lower, n, n), new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 });
+        var threaded = new double[n * n];
+        NeuralTangentKernel.Build(view, new MatrixView<double>(threaded, n, n), new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 });
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                Tolerance.AssertIdentical(full[i * n + j], lower[i * n + j], $"lower ({i}, {j})");
+            }
+            for (int j = 0; j < n; j++)
+            {
+                Tolerance.AssertIdentical(full[i * n + j], threaded[i * n + j], $"threaded ({i}, {j})");
+            }
+        }
+        for (int i = 0; i < n; i += 97)
+        {
+            for (int j = 0; j <= i; j += 13)
+            {
+                AssertEntry(lower[i * n + j], view.Row(i), view.Row(j), $"K[{i}, {j}]");
+            }
+        }
+        Assert.Throws<ArgumentException>("kernel", () => NeuralTangentKernel.BuildLower(new ReadOnlyMatrixView<double>(x, n, d), new MatrixView<double>(lower, n - 1, n - 1)));
+        x[3] = double.PositiveInfinity;
+        Assert.Throws<ArgumentException>("x", () => NeuralTangentKernel.BuildLower(new ReadOnlyMatrixView<double>(x, n, d), new MatrixView<double>(lower, n, n)));
+    }
+
+    /// <summary>
+    /// The SIMD arccos of the transform, through every lane of <see cref="Simd.BinaryDriver"/> (whichever vector width this
+    /// run uses, and the scalar tail), against <see cref="Math.Acos(double)"/> at random cosines. The arccos itself is within
+    /// 4·π·ε of acos (the sweep above); the transform's output K = u·(π − acos u)/(2π) carries 3 more roundings, and recovering
+    /// acos u = π − 2π·K/u in double adds 3 more relative to π − acos u ≤ π and one of π: in all at most 11·π·ε, so 12·π·ε
+    /// bounds the recovered value in either precision (ε of the transform's type).
+    /// </summary>
+    [KernelProperty(MaxTest = 200)]
+    public void Vectorized_arccos_stays_within_four_ulps_of_pi_of_Math_Acos(int seed)
+    {
+        var random = new Random(seed);
+        const int length = 67;
+        double[] u = Enumerable.Range(0, length).Select(_ => random.Next(4) switch
+        {
+            0 => 1 - random.NextDouble() * 1e-6,                       // near 1, where arccos is steep
+            1 => -1 + random.NextDouble() * 1e-6,
+            2 => random.NextDouble() - 0.5,                             // the |u| < ½ branch
+            _ => 2 * random.NextDouble() - 1,
+        }).ToArray();
+        double[] ones = Enumerable.Repeat(1.0, length).ToArray();
+        double[] kernel = new double[length];
+        Simd.BinaryDriver.Run<double, ArcCosineTransform<double>>(u, ones, kernel, new ArcCosineTransform<double>(1.0));
+        float[] uf = u.Select(v => (float)v).ToArray(), onesf = Enumerable.Repeat(1f, length).ToArray(), kernelf = new float[length];
+        Simd.BinaryDriver.Run<float, ArcCosineTransform<float>>(uf, onesf, kernelf, new ArcCosineTransform<float>(1f));
+        for (int i = 0; i < length; i++)
+        {
+            // The transform returns g·(π − acos u)/(2π) with g = u here, so acos u = π − 2π·K/u.
+            if (Math.Abs(u[i]) < 1e-3)
+            {
+                continue;                                               // K underflows towards u·¼, and K/u would lose digits to subnormal-free but tiny products
+            }
+            double acos = Math.PI - 2 * Math.PI * kernel[i] / u[i];
+            double bound = 12 * Math.PI * Tolerance.Epsilon<double>();
+            Assert.True(Math.Abs(acos - Math.Acos(u[i])) <= bound, $"double lane {i}: u = {u[i]:R}, acos {acos:R} against {Math.Acos(u[i]):R}");
+            double acosf = Math.PI - 2 * Math.PI * kernelf[i] / uf[i];
+            double boundf = 12 * Math.PI * Tolerance.Epsilon<float>();
+            Assert.True(Math.Abs(acosf - Math.Acos(uf[i])) <= boundf, $"float lane {i}: u = {uf[i]:R}, acos {acosf:R} against {Math.Acos(uf[i]):R}");
         }
     }
 
