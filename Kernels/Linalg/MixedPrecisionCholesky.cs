@@ -60,10 +60,11 @@ public static class MixedPrecisionCholesky
         RequireDisjointFactor(factor, b, nameof(b));
         RequireDisjointFactor(factor, x, nameof(x));
         Guard.RequireAtLeast(maxSteps, 1, nameof(maxSteps));
-        if (3L * n * c > Array.MaxLength)
+        // The largest working array is the residual's partial sums, 4·n·c doubles (the transposed B, X and R take 3·n·c).
+        if (4L * n * c > Array.MaxLength)
         {
             throw new ArgumentException(
-                $"b has {c} columns of {n}: the working storage (3·n·c doubles, {3L * n * c * sizeof(double):N0} bytes) exceeds one array; solve fewer columns at a time.", nameof(b));
+                $"b has {c} columns of {n}: the residual's partial sums (4·n·c doubles, {4L * n * c * sizeof(double):N0} bytes) exceed one array; solve fewer columns at a time.", nameof(b));
         }
         options ??= BlasOptions.Default;
         options.Validate();
