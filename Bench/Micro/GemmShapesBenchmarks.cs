@@ -22,6 +22,7 @@ public class GemmShapesBenchmarks
 
     private int _m, _n, _k;
     private Transpose _ta, _tb;
+    private BlasOptions _options = BlasOptions.Default;
 
     [GlobalSetup]
     public void Setup()
@@ -35,6 +36,7 @@ public class GemmShapesBenchmarks
         _a = Enumerable.Range(0, _m * _k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         _b = Enumerable.Range(0, _k * _n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         _c = new float[_m * _n];
+        _options = new BlasOptions { MaxThreads = Threads };
     }
 
     [Benchmark]
@@ -42,7 +44,7 @@ public class GemmShapesBenchmarks
     {
         var a = _ta == Transpose.None ? new ReadOnlyMatrixView<float>(_a, _m, _k) : new ReadOnlyMatrixView<float>(_a, _k, _m);
         var b = _tb == Transpose.None ? new ReadOnlyMatrixView<float>(_b, _k, _n) : new ReadOnlyMatrixView<float>(_b, _n, _k);
-        Level3.Gemm(_ta, _tb, 1f, a, b, 0f, new MatrixView<float>(_c, _m, _n), new BlasOptions { MaxThreads = Threads });
+        Level3.Gemm(_ta, _tb, 1f, a, b, 0f, new MatrixView<float>(_c, _m, _n), _options);
         return _c[0];
     }
 }
