@@ -108,12 +108,12 @@ internal sealed class MlpWorkspace
     /// <summary>The forward pass of <paramref name="input"/> (at most <see cref="MaxBatch"/> rows), with or without dropout.</summary>
     public void Forward(ReadOnlyMatrixView<float> input, Dropout dropout, BlasOptions? options)
     {
-        _rows = input.Rows;
-        _keep = dropout.Enabled ? dropout.KeepRate : 1f;
-        if (_keep < 1f && !_training)
+        if (dropout.Enabled && !_training)
         {
             throw new InvalidOperationException("An inference workspace has no dropout buffers.");
         }
+        _rows = input.Rows;
+        _keep = dropout.Enabled ? dropout.KeepRate : 1f;
         int last = _z.Length - 1;
         var x = input;
         for (int l = 0; l < last; l++)
