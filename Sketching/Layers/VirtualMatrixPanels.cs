@@ -67,6 +67,11 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
     /// Lines (rows of V) <paramref name="firstLine"/>… cross the panels: line a is lane a mod P of panel ⌊a/P⌋, and its
     /// entry b lands at b·P within the panel. Lanes past the last line of a partial panel are zeroed.
     /// </summary>
+    /// <remarks>
+    /// Lines are hashed <see cref="Group"/> at a time and gathered entry by entry across the group, so each panel row
+    /// receives <see cref="Group"/> adjacent values at once: one cache line is written per entry of the group instead of
+    /// one per line (a panel, P·KC entries, outgrows L1, and stores spread over P-entry strides miss it).
+    /// </remarks>
     [SkipLocalsInit]
     private void PackAcross(int firstLine, int lines, int firstRun, int runLength, int panel, Span<T> destination)
     {
@@ -75,20 +80,62 @@ internal readonly unsafe struct VirtualMatrixPanels<T> : IPanelSource<T> where T
         {
             destination.Slice(lines / panel * panelSize, panelSize).Clear();
         }
-        int* indices = stackalloc int[HashedWeightMap<T>.Run];
+        int* indices = stackalloc int[Group * HashedWeightMap<T>.Run];
+        // A group never straddles two panels: P is a multiple of the group for every microkernel but the narrowest.
+        int group = panel % Group == 0 ? Group : 1;
         fixed (T* d = destination)
         {
-            for (int a = 0; a < lines; a++)
+            for (int a = 0; a < lines; a += group)
             {
-                T* line = d + (nint)(a / panel) * panelSize + a % panel;
-                uint key = Key(firstLine + a, firstRun);
+                int count = Math.Min(group, lines - a);
+                T* lane = d + (nint)(a / panel) * panelSize + a % panel;
                 for (int b0 = 0; b0 < runLength; b0 += HashedWeightMap<T>.Run)
                 {
                     int n = Math.Min(HashedWeightMap<T>.Run, runLength - b0);
-                    _map.Indices(key + (uint)b0, new Span<int>(indices, n));
-                    HashedWeightMap<T>.Gather(_table, indices, line + (nint)b0 * panel, panel, n);
+                    for (int g = 0; g < count; g++)
+                    {
+                        _map.Indices(Key(firstLine + a + g, firstRun) + (uint)b0, new Span<int>(indices + g * HashedWeightMap<T>.Run, n));
+                    }
+                    T* row = lane + (nint)b0 * panel;
+                    if (count == Group)
+                    {
+                        GatherGroup(indices, row, panel, n);
+                    }
+                    else
+                    {
+                        for (int g = 0; g < count; g++)
+                        {
+                            HashedWeightMap<T>.Gather(_table, indices + g * HashedWeightMap<T>.Run, row + g, panel, n);
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>Lines of <see cref="HashedWeightMap{T}.Run"/>-strided indices whose entries are gathered together: the panel rows get this many adjacent lanes per store burst.</summary>
+    private const int Group = 8;
+
+    /// <summary>destination[t·P + g] ← table[indices[g·Run + t]] for the <see cref="Group"/> lines g and t &lt; <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void GatherGroup(int* indices, T* destination, int panel, int count)
+    {
+        const int run = HashedWeightMap<T>.Run;
+        T* table = _table;
+        for (int t = 0; t < count; t++)
+        {
+            int* at = indices + t;
+            T* to = destination + (nint)t * panel;
+            T v0 = table[(uint)at[0]], v1 = table[(uint)at[run]], v2 = table[(uint)at[2 * run]], v3 = table[(uint)at[3 * run]];
+            T v4 = table[(uint)at[4 * run]], v5 = table[(uint)at[5 * run]], v6 = table[(uint)at[6 * run]], v7 = table[(uint)at[7 * run]];
+            to[0] = v0;
+            to[1] = v1;
+            to[2] = v2;
+            to[3] = v3;
+            to[4] = v4;
+            to[5] = v5;
+            to[6] = v6;
+            to[7] = v7;
         }
     }
 

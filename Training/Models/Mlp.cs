@@ -131,7 +131,7 @@ public sealed partial class Mlp
         Guard.RequireLength(classes.Length, inputs.Rows, nameof(classes), "one class per row of inputs");
         RequireFinite(inputs);
         (options ?? BlasOptions.Default).Validate();
-        var workspace = new MlpWorkspace(this, Math.Min(InferenceBlock, Math.Max(1, inputs.Rows)));
+        var workspace = new MlpWorkspace(this, Math.Min(InferenceBlock, Math.Max(1, inputs.Rows)), training: false);
         for (int start = 0; start < inputs.Rows; start += workspace.MaxBatch)
         {
             int rows = Math.Min(workspace.MaxBatch, inputs.Rows - start);
@@ -163,7 +163,7 @@ public sealed partial class Mlp
     {
         RequireCompatible(set);
         (options ?? BlasOptions.Default).Validate();
-        var workspace = new MlpWorkspace(this, Math.Min(InferenceBlock, set.Count));
+        var workspace = new MlpWorkspace(this, Math.Min(InferenceBlock, set.Count), training: false);
         double total = 0;
         for (int start = 0; start < set.Count; start += workspace.MaxBatch)
         {

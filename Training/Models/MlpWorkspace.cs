@@ -34,13 +34,20 @@ internal sealed class MlpWorkspace
     private readonly float[][] _z, _h, _draws, _dz, _dh;
     private float[][]? _weightGradient, _biasGradient, _weightVelocity, _biasVelocity;
     private readonly float[] _probabilities, _logSumExp;
+    private readonly bool _training;
     private int _rows;
     private float _keep = 1f;
 
-    public MlpWorkspace(Mlp model, int maxBatch)
+    /// <summary>
+    /// The buffers for batches of up to <paramref name="maxBatch"/> rows. An inference workspace (<paramref name="training"/>
+    /// false) holds only what a forward pass without dropout and <see cref="LossAndOutputGradient"/> touch: the outputs of
+    /// every layer and the last layer's gradient, a fifth of a training workspace's hidden-layer buffers.
+    /// </summary>
+    public MlpWorkspace(Mlp model, int maxBatch, bool training = true)
     {
         _model = model;
         MaxBatch = maxBatch;
+        _training = training;
         int n = model.Layers.Count;
         _z = new float[n][];
         _h = new float[n][];
@@ -50,12 +57,12 @@ internal sealed class MlpWorkspace
         for (int l = 0; l < n; l++)
         {
             int width = model.Layers[l].Outputs;
+            bool hidden = l < n - 1, backward = training && hidden;
             _z[l] = new float[maxBatch * width];
-            _dz[l] = new float[maxBatch * width];
-            bool hidden = l < n - 1;
-            _h[l] = hidden ? new float[maxBatch * width] : [];
-            _draws[l] = hidden ? new float[maxBatch * width] : [];
-            _dh[l] = hidden ? new float[maxBatch * width] : [];
+            _dz[l] = hidden && !training ? [] : new float[maxBatch * width];
+            _h[l] = backward ? new float[maxBatch * width] : [];
+            _draws[l] = backward ? new float[maxBatch * width] : [];
+            _dh[l] = backward ? new float[maxBatch * width] : [];
         }
         int classes = model.Classes;
         _probabilities = new float[maxBatch * classes];
@@ -65,17 +72,17 @@ internal sealed class MlpWorkspace
     public int MaxBatch { get; }
 
     /// <summary>
-    /// The bytes a workspace of <paramref name="maxBatch"/> rows allocates for <paramref name="model"/>: per layer of width
-    /// w its outputs and their gradient (2·batch·w floats), per hidden layer its activations, draws and their gradient
-    /// (3·batch·w more), the softmax buffers (batch·(classes + 1)), and with <paramref name="training"/> one momentum value
-    /// per parameter.
+    /// The bytes a workspace of <paramref name="maxBatch"/> rows allocates for <paramref name="model"/>: the last layer's
+    /// outputs and their gradient (2·batch·classes floats), per hidden layer of width w its outputs (batch·w) and, with
+    /// <paramref name="training"/>, their gradient, activations, draws and activations' gradient (4·batch·w more), the
+    /// softmax buffers (batch·(classes + 1)), and with <paramref name="training"/> one momentum value per parameter.
     /// </summary>
     public static long Bytes(Mlp model, int maxBatch, bool training)
     {
         long floats = (long)maxBatch * (model.Classes + 1);
         for (int l = 0; l < model.Layers.Count; l++)
         {
-            floats += (l < model.Layers.Count - 1 ? 5L : 2L) * maxBatch * model.Layers[l].Outputs;
+            floats += (l == model.Layers.Count - 1 ? 2L : training ? 5L : 1L) * maxBatch * model.Layers[l].Outputs;
         }
         return (floats + (training ? model.ParameterCount : 0)) * sizeof(float);
     }
@@ -101,6 +108,10 @@ internal sealed class MlpWorkspace
     /// <summary>The forward pass of <paramref name="input"/> (at most <see cref="MaxBatch"/> rows), with or without dropout.</summary>
     public void Forward(ReadOnlyMatrixView<float> input, Dropout dropout, BlasOptions? options)
     {
+        if (dropout.Enabled && !_training)
+        {
+            throw new InvalidOperationException("An inference workspace has no dropout buffers.");
+        }
         _rows = input.Rows;
         _keep = dropout.Enabled ? dropout.KeepRate : 1f;
         int last = _z.Length - 1;
@@ -190,6 +201,10 @@ internal sealed class MlpWorkspace
     /// <summary>The parameter gradients plus <paramref name="beta"/> times <paramref name="weightTargets"/> and <paramref name="biasTargets"/>, layer by layer from the last.</summary>
     private void BackwardInto(ReadOnlyMatrixView<float> input, float[][] weightTargets, float[][] biasTargets, float beta, BlasOptions? options)
     {
+        if (!_training)
+        {
+            throw new InvalidOperationException("An inference workspace has no gradient buffers.");
+        }
         for (int l = _z.Length - 1; l >= 0; l--)
         {
             var layer = _model.LayerAt(l);

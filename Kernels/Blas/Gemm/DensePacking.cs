@@ -2,8 +2,9 @@ namespace Kernels.Blas;
 
 /// <summary>
 /// Packing of a dense matrix addressed as <c>M[r, c] = origin[r·rowStride + c·columnStride]</c>, which covers both
-/// a row-major matrix (column stride 1) and its transpose (row stride 1) without copying. The inner loops always
-/// walk the source along its unit stride; the scattered writes land inside one panel, which stays in L1.
+/// a row-major matrix (column stride 1) and its transpose (row stride 1) without copying; one of the two strides is
+/// always 1. The source is always read along its unit stride: where that stride runs along the panel rows the copy is a
+/// plain memory copy, and where it runs across the panel lanes it is a <see cref="BlockTranspose"/> in registers.
 /// </summary>
 internal static unsafe class DensePacking
 {
@@ -33,26 +34,13 @@ internal static unsafe class DensePacking
                     // A panel column is a contiguous run of the source.
                     for (int c = 0; c < columnCount; c++)
                     {
-                        T* s = block + c * columnStride;
-                        T* d = panel + c * panelRows;
-                        for (int r = 0; r < rows; r++)
-                        {
-                            d[r] = s[r];
-                        }
+                        Buffer.MemoryCopy(block + c * columnStride, panel + c * panelRows, (long)rows * sizeof(T), (long)rows * sizeof(T));
                     }
                 }
                 else
                 {
-                    // A source row is read in order and scattered with stride panelRows.
-                    for (int r = 0; r < rows; r++)
-                    {
-                        T* s = block + r * rowStride;
-                        T* d = panel + r;
-                        for (int c = 0; c < columnCount; c++)
-                        {
-                            d[c * panelRows] = s[c * columnStride];
-                        }
-                    }
+                    // The column stride is 1: each source row, read in order, becomes one lane of the panel.
+                    BlockTranspose.Copy(block, rowStride, rows, columnCount, panel, panelRows);
                 }
             }
         }
@@ -89,16 +77,8 @@ internal static unsafe class DensePacking
                 }
                 else
                 {
-                    // A source column (contiguous when the row stride is 1) is scattered with stride panelColumns.
-                    for (int c = 0; c < cols; c++)
-                    {
-                        T* s = block + c * columnStride;
-                        T* d = panel + c;
-                        for (int r = 0; r < rowCount; r++)
-                        {
-                            d[r * panelColumns] = s[r * rowStride];
-                        }
-                    }
+                    // The row stride is 1: each source column, read in order, becomes one lane of the panel.
+                    BlockTranspose.Copy(block, columnStride, cols, rowCount, panel, panelColumns);
                 }
             }
         }

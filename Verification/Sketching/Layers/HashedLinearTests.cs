@@ -69,6 +69,18 @@ public sealed class HashedLinearTests
         }
     }
 
+    [Theory]
+    [InlineData(HashFamily.MultiplyShift)]
+    [InlineData(HashFamily.Polynomial61Pairwise)]
+    public void Passes_match_the_dense_reference_across_hash_runs_depth_blocks_and_line_groups(HashFamily family)
+    {
+        // 700 inputs: three hash runs of 256 keys per row of V, and two (float) or three (double) depth blocks of Gemm;
+        // 45 outputs: five groups of 8 lines gathered together and a partial group of 5, in a partial last panel.
+        var c = new HashedLinearCase(700, 45, 997, 7, true, true, family, 5);
+        Check<double>(c);
+        Check<float>(c);
+    }
+
     [Fact]
     public void Bucket_gradient_is_the_scatter_of_the_dense_virtual_gradient_across_tiles_and_runs()
     {

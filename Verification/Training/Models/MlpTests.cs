@@ -15,6 +15,28 @@ public sealed class MlpTests : IDisposable
     /// <summary>A 6 → 5 (hashed) → 4 (dense) → 3 (hashed) net: both layer kinds, two hidden layers.</summary>
     private static Mlp Tiny(ulong seed) => new(6, [new MlpLayerSpec(5, 12), new MlpLayerSpec(4), new MlpLayerSpec(3, 7)], seed);
 
+    [Fact]
+    public void AnInferenceWorkspaceGivesTheTrainingWorkspacesOutputsAndRefusesTrainingPasses()
+    {
+        // Same logits and loss bits as a training workspace without dropout; dropout and backward passes need the
+        // buffers it does not have, and must say so instead of writing anywhere.
+        var model = Tiny(5);
+        var data = ClassificationSamples.Random(11, 6, 3, 23);
+        var training = new MlpWorkspace(model, data.Count);
+        var inference = new MlpWorkspace(model, data.Count, training: false);
+        training.Forward(data.Inputs, dropout: default, null);
+        inference.Forward(data.Inputs, dropout: default, null);
+        Assert.Equal(training.LossAndOutputGradient(data.Labels, out int trainingErrors), inference.LossAndOutputGradient(data.Labels, out int inferenceErrors));
+        Assert.Equal(trainingErrors, inferenceErrors);
+        int[] expected = new int[data.Count], actual = new int[data.Count];
+        training.ArgMax(data.Count, expected);
+        inference.ArgMax(data.Count, actual);
+        Assert.Equal(expected, actual);
+        Assert.Throws<InvalidOperationException>(() => inference.Forward(data.Inputs, new Dropout(0.5f, 1, 0), null));
+        Assert.Throws<InvalidOperationException>(() => inference.Backward(data.Inputs, null));
+        Assert.True(MlpWorkspace.Bytes(model, 500, training: false) < MlpWorkspace.Bytes(model, 500, training: true));
+    }
+
     [Theory]
     [InlineData(1f)]
     [InlineData(0.7f)]
