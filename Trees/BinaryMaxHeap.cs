@@ -27,7 +27,7 @@ internal sealed class BinaryMaxHeap : TreeLayout
     public BinaryMaxHeap(int leaves) : base(leaves)
     {
         long firstLeaf = (long)BitOperations.RoundUpToPowerOf2((uint)leaves);
-        long length = (2 * firstLeaf + TreeStorage.LineFloats - 1) / TreeStorage.LineFloats * TreeStorage.LineFloats;
+        long length = Length(leaves);
         if (length > int.MaxValue)
         {
             throw new ArgumentException($"A binary heap over {leaves} leaves needs {length} floats, more than an array can hold.", "weights");
@@ -35,6 +35,13 @@ internal sealed class BinaryMaxHeap : TreeLayout
         _firstLeaf = (int)firstLeaf;
         TreeLength = (int)length;
     }
+
+    /// <summary>Floats of a tree over <paramref name="leaves"/> leaves (≥ 1): 2·2^⌈log₂ m⌉, rounded up to a cache line.</summary>
+    public static long Length(int leaves) =>
+        (2 * (long)BitOperations.RoundUpToPowerOf2((uint)leaves) + TreeStorage.LineFloats - 1) / TreeStorage.LineFloats * TreeStorage.LineFloats;
+
+    /// <summary>Levels of internal nodes above the leaves of a tree over <paramref name="leaves"/> leaves.</summary>
+    public static int InternalLevels(int leaves) => BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)leaves));
 
     /// <inheritdoc/>
     public override int FanOut => 2;

@@ -56,6 +56,17 @@ internal static class ForestGuard
         return max;
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="magnitude"/>, the largest |element| of an
+    /// argument measured elsewhere, is NaN or infinite (some element was).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireFinite(float magnitude, string name)
+    {
+        if (!float.IsFinite(magnitude))
+        {
+            ThrowNotFinite(name, "an element");
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> when d·max|w|·max|x| exceeds <see cref="InnerProductLimit"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RequireNoOverflow(int dimension, float weightMagnitude, float dataMagnitude, string name)

@@ -13,11 +13,11 @@ namespace Kernels.Trees;
 /// </summary>
 /// <remarks>
 /// <para><b>Operations and costs.</b> Construction (the paper's Init) and <see cref="UpdateAll"/> compute all n·m
-/// leaves with one <see cref="ThresholdProducts.All"/> per storage array (one, unless n·m approaches 2³¹) and build
+/// leaves with one <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> per storage array (one, unless n·m approaches 2³¹) and build
 /// the maxima bottom-up: O(nmd).
-/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="ThresholdProducts.All"/> and repairs the n
+/// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> and repairs the n
 /// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one
-/// <see cref="ThresholdProducts.All"/> computes the batch's leaves, and each tree is repaired level by level, touching
+/// <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> computes the batch's leaves, and each tree is repaired level by level, touching
 /// every affected ancestor once.
 /// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
@@ -60,6 +60,7 @@ public sealed class ThresholdForest
     private readonly BlasOptions _options;
     private readonly Memory<float> _weights;
     private readonly float[] _data;
+    private readonly PackedPoints _packed;
     private readonly float _dataMagnitude;
 
     /// <summary>
@@ -73,6 +74,12 @@ public sealed class ThresholdForest
     /// <summary>Most neurons one <see cref="UpdateMany"/> batch updates.</summary>
     private readonly int _batchNeurons;
 
+    /// <summary>
+    /// Rows per block of <see cref="LeafProducts"/>: 16 KiB of rows at d = 128 (L1 holds them and their products), a
+    /// multiple of the product kernel's twelve-row blocks.
+    /// </summary>
+    private const int LeafBlockRows = 96;
+
     /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches the rows it copies.</summary>
     private const int CopyDistance = 16;
 
@@ -84,7 +91,7 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Builds the forest for <paramref name="weights"/> W (m × d, row j is neuron w_j) and <paramref name="data"/>
-    /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ (<see cref="ThresholdProducts.All"/>) and every internal maximum.
+    /// X (n × d, row i is data point x_i): computes every leaf ⟨w_j, x_i⟩ (<see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/>) and every internal maximum.
     /// Both matrices are copied; <see cref="Borrow"/> builds a forest that works on the caller's W instead.
     /// </summary>
     /// <param name="weights">The m × d weights, m ≥ 1.</param>
@@ -175,13 +182,62 @@ public sealed class ThresholdForest
         Layout = layout;
         _weights = borrowed.IsEmpty ? Dense(weights) : borrowed;
         _data = Dense(data);
+        _packed = new PackedPoints(Data);
         // Both the rows and the new leaves of a batch bounded by BatchBytes; at least 64 rows so that a batch's fixed
         // costs (the sort, the plan's top levels, starting the threads) stay small beside its work.
-        _batchNeurons = batchNeurons > 0 ? batchNeurons
-            : Math.Max(64, BatchBytes / (sizeof(float) * Math.Max(Dimension, DataPoints)));
+        _batchNeurons = batchNeurons > 0 ? batchNeurons : DefaultBatchNeurons(Dimension, DataPoints);
         _column = new float[DataPoints];
         _storage = new TreeStorage(DataPoints, _layout.TreeLength, maxSlabLength);
         Recompute();
+    }
+
+    /// <summary>Most neurons one <see cref="UpdateMany"/> batch takes for dimension d and n data points: both the rows
+    /// and the new leaves within <see cref="BatchBytes"/>, and at least 64.</summary>
+    private static int DefaultBatchNeurons(int dimension, int points) =>
+        Math.Max(64, BatchBytes / (sizeof(float) * Math.Max(Math.Max(dimension, points), 1)));
+
+    /// <summary>
+    /// The bytes a forest over <paramref name="neurons"/> neurons and <paramref name="dataPoints"/> points of dimension
+    /// <paramref name="dimension"/> allocates at most, without building it, so that a caller can refuse a problem that
+    /// would not fit before allocating anything: the n trees (<see cref="TreeBytes"/>, plus the alignment of their
+    /// arrays), the copy of X and its packed form, the scratch of <see cref="Update"/> and of <see cref="UpdateMany"/>
+    /// (its batch of neurons, their n leaves each and its repair plan), and the copy of W unless the forest borrows it
+    /// (<see cref="Borrow"/>).
+    /// </summary>
+    /// <param name="neurons">m ≥ 1.</param>
+    /// <param name="dataPoints">n ≥ 1.</param>
+    /// <param name="dimension">d ≥ 0.</param>
+    /// <param name="layout">How each tree is stored.</param>
+    /// <param name="borrowsWeights">True for a forest made by <see cref="Borrow"/>, which keeps no copy of W.</param>
+    /// <param name="options">The options the forest will be built with (the thread count sizes a little scratch);
+    /// <see cref="BlasOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">m or n is below 1, d is negative, <paramref name="layout"/> is not
+    /// defined, or an option is out of range.</exception>
+    public static long EstimateBytes(int neurons, int dataPoints, int dimension, ForestLayout layout = ForestLayout.Wide,
+        bool borrowsWeights = false, BlasOptions? options = null)
+    {
+        Guard.RequireAtLeast(neurons, 1, nameof(neurons));
+        Guard.RequireAtLeast(dataPoints, 1, nameof(dataPoints));
+        Guard.RequireAtLeast(dimension, 0, nameof(dimension));
+        options ??= BlasOptions.Default;
+        options.Validate();
+        (long treeLength, int levels) = layout switch
+        {
+            ForestLayout.Wide => (WideMaxTree.Length(neurons), WideMaxTree.InternalLevels(neurons)),
+            ForestLayout.Binary => (BinaryMaxHeap.Length(neurons), BinaryMaxHeap.InternalLevels(neurons)),
+            _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown layout."),
+        };
+        long n = dataPoints, d = dimension;
+        // Each tree array may start up to a line early for alignment: at most one line per tree.
+        long trees = n * (treeLength + TreeStorage.LineFloats);
+        // X, and its packed groups of up to 16 points (the last group zero-padded).
+        long data = n * d + (n + 15) / 16 * 16 * d;
+        long batch = Math.Min(DefaultBatchNeurons(dimension, dataPoints), neurons);
+        // Changed, sources and the sort's two orders; the batch's leaves; a plan pair per changed node and level;
+        // one magnitude per thread; Update's column.
+        long scratch = 4 * batch + batch * n + 2 * batch * levels + options.MaxThreads + n;
+        long weights = borrowsWeights ? 0 : (long)neurons * d;
+        return (trees + data + scratch + weights) * sizeof(float);
     }
 
     /// <summary>Number of neurons m: leaves per tree.</summary>
@@ -336,7 +392,7 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Sets neuron <paramref name="j"/>'s weights to <paramref name="row"/>: recomputes its n leaves
-    /// (<see cref="ThresholdProducts.All"/>) and repairs each tree's root path, stopping where an ancestor's value does not change. O(n(d + log m)).
+    /// (<see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/>) and repairs each tree's root path, stopping where an ancestor's value does not change. O(n(d + log m)).
     /// Needs exclusive access; does not allocate.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="j"/> is out of range.</exception>
@@ -348,7 +404,7 @@ public sealed class ThresholdForest
         Guard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
 
-        ThresholdProducts.All(new ReadOnlyMatrixView<float>(row, 1, Dimension), Data, new MatrixView<float>(_column, DataPoints, 1), _options);
+        ThresholdProducts.All(new ReadOnlyMatrixView<float>(row, 1, Dimension), _packed, new MatrixView<float>(_column, DataPoints, 1), _options);
         row.CopyTo(_weights.Span.Slice(j * Dimension, Dimension));
         int leaf = _layout.LeafOffset + j;
         for (int i = 0; i < DataPoints; i++)
@@ -383,18 +439,24 @@ public sealed class ThresholdForest
             Guard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
         }
         ForestGuard.RequireDisjoint(rows.Data, _weights.Span, nameof(rows));
-        ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(rows, nameof(rows)), _dataMagnitude, nameof(rows));
         if (neurons.IsEmpty)
         {
             return;
         }
         int batch = Math.Min(_batchNeurons, neurons.Length);
-        _scratch.Reserve(batch, DataPoints, _layout.MaxPlanLength(batch));
+        bool oneBatch = batch == neurons.Length;
+        if (!oneBatch)
+        {
+            // Every row is checked before the first batch writes anything; a single batch checks its rows as it
+            // computes their leaves, before it writes.
+            ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(rows, nameof(rows)), _dataMagnitude, nameof(rows));
+        }
+        _scratch.Reserve(batch, DataPoints, _layout.MaxPlanLength(batch), _options.MaxThreads);
         // Consecutive batches in input order have the same effect as one.
         for (int start = 0; start < neurons.Length; start += batch)
         {
             int count = Math.Min(batch, neurons.Length - start);
-            UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension), _scratch);
+            UpdateBatch(neurons.Slice(start, count), rows.Slice(start, 0, count, Dimension), _scratch, check: oneBatch);
         }
     }
 
@@ -411,8 +473,15 @@ public sealed class ThresholdForest
         public float[] Leaves { get; private set; } = [];
         public int[] Plan { get; private set; } = [];
 
-        public void Reserve(int batch, int points, int planLength)
+        /// <summary>Per part of the leaf products: the largest |w| of its rows, or NaN when one is not finite.</summary>
+        public float[] Magnitudes { get; private set; } = [];
+
+        public void Reserve(int batch, int points, int planLength, int threads)
         {
+            if (Magnitudes.Length < threads)
+            {
+                Magnitudes = new float[threads];
+            }
             if (Changed.Length < batch)
             {
                 Changed = new int[batch];
@@ -437,7 +506,7 @@ public sealed class ThresholdForest
     /// distinct neurons in ascending order, each with the position of its last row ("source"); the weights are copied
     /// from the sources, and each tree writes leaf changed[t] from its product column sources[t].
     /// </summary>
-    private unsafe void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows, BatchScratch scratch)
+    private unsafe void UpdateBatch(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows, BatchScratch scratch, bool check)
     {
         int updates = neurons.Length;
         int[] changed = scratch.Changed;
@@ -447,7 +516,7 @@ public sealed class ThresholdForest
         int distinct = NeuronOrder.Sort(neurons, Neurons, changed, sources, scratch.Order);
 
         // Row i of the n × U product: point i against the updated rows, in the caller's order.
-        ThresholdProducts.All(rows, Data, new MatrixView<float>(leaves, DataPoints, updates), _options);
+        LeafProducts(rows, leaves, scratch.Magnitudes, check);
 
         int planLength = _layout.PlanRepairs(changed.AsSpan(0, distinct), plan);
         // The n trees (parts 0 … n − 1) and the copy of the rows into W (parts n … n + CopyParts − 1) share the threads.
@@ -470,6 +539,43 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
+    /// The n × U leaves of a batch's U rows (row i: point i against the rows, in the caller's order) into
+    /// <paramref name="leaves"/>, and, when <paramref name="check"/> is set, the check of those rows that
+    /// <see cref="UpdateMany"/> makes: finite, no inner product that could overflow. Both in one pass, parts of
+    /// <see cref="LeafBlockRows"/> rows at a time, so that each block of rows is read once (it is in L1 when its
+    /// products are computed) and the packed points are never repacked. Writes only the scratch: it throws before the
+    /// forest changes.
+    /// </summary>
+    private unsafe void LeafProducts(ReadOnlyMatrixView<float> rows, float[] leaves, float[] magnitudes, bool check)
+    {
+        int blocks = (rows.Rows + LeafBlockRows - 1) / LeafBlockRows;
+        int threads = _options.ThreadsFor((long)rows.Rows * DataPoints * Dimension, blocks);
+        fixed (float* first = rows.Data)
+        {
+            var work = new LeafParts(this, first, rows.Rows, rows.Stride, leaves, magnitudes, check, threads);
+            if (threads == 1)
+            {
+                work.Run(0);
+            }
+            else
+            {
+                ParallelParts.Run(work, threads);
+            }
+        }
+        if (!check)
+        {
+            return;
+        }
+        float max = 0;
+        for (int part = 0; part < threads; part++)
+        {
+            max = MathF.Max(max, magnitudes[part]);
+        }
+        ForestGuard.RequireFinite(max, nameof(rows));
+        ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, nameof(rows));
+    }
+
+    /// <summary>
     /// Copies row <paramref name="sources"/>[t] of the pinned rows at <paramref name="rows"/> (row stride
     /// <paramref name="stride"/>) to the weights of neuron <paramref name="changed"/>[t]. The sources are in no
     /// particular order, so rows are prefetched a few ahead to keep the copies off memory latency; the destinations ascend.
@@ -489,7 +595,7 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// Replaces all weights with <paramref name="weights"/> and rebuilds every tree as the constructor does: all
-    /// n·m leaves (<see cref="ThresholdProducts.All"/>), then the maxima bottom-up. O(nmd). The better choice than <see cref="UpdateMany"/>
+    /// n·m leaves (<see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/>), then the maxima bottom-up. O(nmd). The better choice than <see cref="UpdateMany"/>
     /// once a large share of the neurons changed. Needs exclusive access.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="weights"/> is not m × d, holds NaN or infinity, could make an
@@ -532,7 +638,7 @@ public sealed class ThresholdForest
     /// <summary>For the tests: how many arrays hold the trees.</summary>
     internal int StorageArrays => _storage.SlabCount;
 
-    /// <summary>Every leaf from the current W and X, one <see cref="ThresholdProducts.All"/> per storage array, then every tree's maxima.</summary>
+    /// <summary>Every leaf from the current W and X, one <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> per storage array, then every tree's maxima.</summary>
     private void Recompute()
     {
         for (int slab = 0; slab < _storage.SlabCount; slab++)
@@ -586,6 +692,42 @@ public sealed class ThresholdForest
             int first = (int)((long)distinct * slice / CopyParts);
             int end = (int)((long)distinct * (slice + 1) / CopyParts);
             forest.CopyRows(rows, stride, changed.AsSpan(first, end - first), sources.AsSpan(first, end - first));
+        }
+    }
+
+    /// <summary>
+    /// Part p of <see cref="LeafProducts"/>: the p-th of <paramref name="parts"/> ranges of whole blocks of
+    /// <see cref="LeafBlockRows"/> rows (pinned at <paramref name="rows"/>, row stride <paramref name="stride"/>); each
+    /// block's rows are measured (when <paramref name="check"/> is set) and then multiplied while in L1. The part's
+    /// largest magnitude goes to <paramref name="magnitudes"/>[p], NaN if a row is not finite.
+    /// </summary>
+    private readonly unsafe struct LeafParts(ThresholdForest forest, float* rows, int count, int stride, float[] leaves, float[] magnitudes,
+        bool check, int parts) : IParts
+    {
+        public void Run(int part)
+        {
+            int blocks = (count + LeafBlockRows - 1) / LeafBlockRows;
+            int start = (int)((long)blocks * part / parts) * LeafBlockRows;
+            int end = Math.Min(count, (int)((long)blocks * (part + 1) / parts) * LeafBlockRows);
+            int d = forest.Dimension, n = forest.DataPoints;
+            float max = 0;
+            for (int block = start; block < end; block += LeafBlockRows)
+            {
+                int size = Math.Min(LeafBlockRows, end - block);
+                var view = new ReadOnlyMatrixView<float>(new ReadOnlySpan<float>(rows + (nint)block * stride, (size - 1) * stride + d), size, d, stride);
+                if (check)
+                {
+                    for (int r = 0; r < size; r++)
+                    {
+                        float row = Level1.MaxMagnitude<float>(view.Row(r));
+                        // A non-finite row makes the part NaN, which MathF.Max keeps through later rows and parts.
+                        max = float.IsFinite(row) ? MathF.Max(max, row) : float.NaN;
+                    }
+                }
+                ThresholdProducts.All(view, forest._packed, new MatrixView<float>(leaves.AsSpan(block, (n - 1) * count + size), n, size, count),
+                    BlasOptions.SingleThreaded);
+            }
+            magnitudes[part] = max;
         }
     }
 

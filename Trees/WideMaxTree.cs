@@ -60,11 +60,7 @@ internal sealed unsafe class WideMaxTree : TreeLayout
     /// <exception cref="ArgumentException">A tree would exceed <see cref="int.MaxValue"/> floats.</exception>
     public WideMaxTree(int leaves) : base(leaves)
     {
-        var lengths = new List<long> { RoundUp(leaves) };
-        while (lengths[^1] > Children)
-        {
-            lengths.Add(RoundUp(lengths[^1] / Children));
-        }
+        var lengths = LevelLengths(leaves);
         long total = lengths.Sum();
         if (total > int.MaxValue)
         {
@@ -78,6 +74,23 @@ internal sealed unsafe class WideMaxTree : TreeLayout
         }
         TreeLength = (int)total;
     }
+
+    /// <summary>Floats of each level of a tree over <paramref name="leaves"/> leaves, leaves first.</summary>
+    private static List<long> LevelLengths(int leaves)
+    {
+        var lengths = new List<long> { RoundUp(leaves) };
+        while (lengths[^1] > Children)
+        {
+            lengths.Add(RoundUp(lengths[^1] / Children));
+        }
+        return lengths;
+    }
+
+    /// <summary>Floats of a tree over <paramref name="leaves"/> leaves (≥ 1), which may exceed an array's length.</summary>
+    public static long Length(int leaves) => LevelLengths(leaves).Sum();
+
+    /// <summary>Levels of internal nodes above the leaves of a tree over <paramref name="leaves"/> leaves (≥ 1).</summary>
+    public static int InternalLevels(int leaves) => LevelLengths(leaves).Count - 1;
 
     /// <summary>Number of levels, leaves included; the top level is one node.</summary>
     public int Levels => _lengths.Length;

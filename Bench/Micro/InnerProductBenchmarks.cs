@@ -11,7 +11,7 @@ namespace Kernels.Bench.Micro;
 /// <summary>
 /// Dense Gauss-Newton's step (seed 002): every (r, ⟨w_r, x_i⟩ ≥ b) for W (m × d, w_r ~ N(0, I)) and n unit-norm
 /// points, b = √(0.48·ln m). The broadcast kernel (<see cref="ThresholdProducts.CompressGreaterOrEqual"/>, and
-/// <see cref="ThresholdProducts.All"/> into a reused n × 8192 block as a forest's leaves would take them) against
+/// <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> into a reused n × 8192 block as a forest's leaves would take them) against
 /// Gemm in blocks of 8192 neurons + a scan (what the dense trainer did before). The two bounds are measured in the same run: <see cref="ReadWeights"/>
 /// reads W once on every core (memory traffic), <see cref="FmaBound"/> runs the same number of multiply-adds
 /// (n·m·d, 16-lane FMAs in twelve independent chains) on every core (arithmetic). W always holds 2²⁵ floats (128 MiB, four times the L3):

@@ -8,7 +8,7 @@ namespace Kernels.Activations;
 /// Inner products of the rows of W (m × d) with a few points X (n × d) that read W once: every pair
 /// (r, ⟨w_r, x_i⟩) whose inner product is ≥ τ, per point in ascending r, without storing the n × m product
 /// (<see cref="CompressGreaterOrEqual"/>, the kernel of dense Gauss-Newton for a shifted-ReLU layer, whose active
-/// set is Q_i = { r : ⟨w_r, x_i⟩ ≥ b }), or all n·m products into a matrix (<see cref="All"/>, what a threshold
+/// set is Q_i = { r : ⟨w_r, x_i⟩ ≥ b }), or all n·m products into a matrix (<see cref="All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, BlasOptions?)"/>, what a threshold
 /// forest's leaves hold), with the same bits.
 /// </summary>
 /// <remarks>
@@ -24,7 +24,7 @@ namespace Kernels.Activations;
 /// depend on the vector width, the thread count, n, the group a point falls in or the strides, and equal a scalar
 /// loop over <see cref="MathF.FusedMultiplyAdd"/>. They may differ from Gemm's, which sums in another order.</para>
 /// <para><b>Inputs.</b> The data are not scanned for NaN or infinity (that would read W twice); a NaN product is
-/// never ≥ τ, so it is never reported, and <see cref="All"/> stores it as it comes.</para>
+/// never ≥ τ, so it is never reported, and <see cref="All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, BlasOptions?)"/> stores it as it comes.</para>
 /// <para><b>Threads.</b> Ranges of r run in parallel (up to <see cref="BlasOptions.MaxThreads"/>); each product is
 /// computed the same way whatever the range, and the ranges' lists are joined in order, so the result has the
 /// same bits for every thread count. Allocation-free after warm-up: scratch comes from <see cref="ArrayPool{T}"/>
@@ -39,7 +39,7 @@ public static unsafe class ThresholdProducts
     /// <summary>
     /// Replaces every row i of <paramref name="destination"/> with the pairs (r, ⟨w_r, x_i⟩) for which
     /// ⟨w_r, x_i⟩ ≥ <paramref name="threshold"/> (ties included), in ascending r; the values are the bits
-    /// <see cref="All"/> gives.
+    /// <see cref="All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, BlasOptions?)"/> gives.
     /// </summary>
     /// <param name="weights">W, m × d: row r is neuron w_r. Any stride.</param>
     /// <param name="points">X, n × d: row i is point x_i. Any stride.</param>
@@ -112,11 +112,47 @@ public static unsafe class ThresholdProducts
         }
     }
 
+    /// <summary>
+    /// As <see cref="All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, BlasOptions?)"/>,
+    /// with the points packed beforehand: the same bits, without packing them or renting scratch on each call, for
+    /// callers that multiply the same few points by many small sets of rows (a threshold forest's updates).
+    /// </summary>
+    /// <param name="weights">W, m × d: row r is neuron w_r. Any stride.</param>
+    /// <param name="points">X (n × d), packed.</param>
+    /// <param name="destination">n × m, any stride; must not share memory with <paramref name="weights"/>.</param>
+    /// <param name="options">Threads; <see cref="BlasOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="points"/> has not d columns, <paramref name="destination"/>
+    /// is not n × m, or it shares memory with <paramref name="weights"/>. Nothing was written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static void All(ReadOnlyMatrixView<float> weights, PackedPoints points, MatrixView<float> destination, BlasOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        options ??= BlasOptions.Default;
+        options.Validate();
+        if (points.Columns != weights.Columns)
+        {
+            throw new ArgumentException(
+                $"points has {points.Columns} columns; it needs d = {weights.Columns}, as weights has.", nameof(points));
+        }
+        int m = weights.Rows, n = points.Rows;
+        Guard.RequireShape<float>(destination, n, m, nameof(destination), "one row per point, one column per row of weights");
+        Guard.RequireDisjoint<float>(weights, nameof(weights), destination, nameof(destination));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        fixed (float* products = destination.Data)
+        {
+            Run(weights, points.Packed, points.Layout, new StoreSink(products, destination.Stride), Threads(m, n, weights.Columns, options));
+        }
+    }
+
     /// <summary>Threads for m·n·d multiply-adds split into ranges of whole blocks of rows.</summary>
     private static int Threads(int m, int n, int d, BlasOptions options) =>
         options.ThreadsFor((long)m * n * Math.Max(d, 1), Math.Max(1, m / ProductKernel.BlockRows));
 
-    /// <summary>Packs the points and runs the kernel over ranges of rows, part p into its copy of <paramref name="sink"/>.</summary>
+    /// <summary>Packs the points (into pooled scratch) and runs the kernel over ranges of rows, part p into its copy of <paramref name="sink"/>.</summary>
     private static void Run<TSink>(ReadOnlyMatrixView<float> weights, ReadOnlyMatrixView<float> points, TSink sink, int threads)
         where TSink : struct, IProductSink
     {
@@ -125,23 +161,30 @@ public static unsafe class ThresholdProducts
         try
         {
             layout.Pack(points, packed);
-            fixed (float* w = weights.Data)
-            fixed (float* x = packed)
-            {
-                var work = new Parts<TSink>(w, weights.Stride, weights.Rows, x, layout, sink, threads);
-                if (threads == 1)
-                {
-                    work.Run(0);
-                }
-                else
-                {
-                    ParallelParts.Run(work, threads);
-                }
-            }
+            Run(weights, packed, layout, sink, threads);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>Runs the kernel over ranges of rows against points already packed as <paramref name="layout"/> says.</summary>
+    private static void Run<TSink>(ReadOnlyMatrixView<float> weights, float[] packed, TransposedPoints layout, TSink sink, int threads)
+        where TSink : struct, IProductSink
+    {
+        fixed (float* w = weights.Data)
+        fixed (float* x = packed)
+        {
+            var work = new Parts<TSink>(w, weights.Stride, weights.Rows, x, layout, sink, threads);
+            if (threads == 1)
+            {
+                work.Run(0);
+            }
+            else
+            {
+                ParallelParts.Run(work, threads);
+            }
         }
     }
 

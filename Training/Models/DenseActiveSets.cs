@@ -11,7 +11,7 @@ namespace Kernels.Training.Models;
 /// </summary>
 /// <remarks>
 /// Each product is the fused chain s = fma(w[k], x[k], s) over k = 0 … d − 1, the bits the threshold forest's
-/// leaves hold too (it computes them with <see cref="ThresholdProducts.All"/>), so the dense and sublinear trainers
+/// leaves hold too (it computes them with <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/>), so the dense and sublinear trainers
 /// see the same active sets and values.
 /// </remarks>
 internal static class DenseActiveSets

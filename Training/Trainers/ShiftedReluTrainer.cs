@@ -38,19 +38,19 @@ public abstract class ShiftedReluTrainer : ITrainer<TwoLayerShiftedRelu, Regress
 
     /// <summary>
     /// Bytes the trainer allocates besides the model itself, estimated before training starts: the shared step's
-    /// per-neuron point masks (m·⌈n/64⌉·8), its list of changed neurons (up to m) and one chunk of new rows (4 MiB),
-    /// and what the trainer's active-set source needs (<see cref="EngineBytes"/>; every source works on the model's W).
+    /// point masks of the changed neurons (up to m·⌈n/64⌉·8), its list of changed neurons (up to m), the bitmap of their
+    /// union (m/8 + m/16) and one chunk of new rows (4 MiB), and what the trainer's active-set source needs (<see cref="EngineBytes"/>; every source works on the model's W).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="data"/> is null.</exception>
     public long WorkspaceBytes(TwoLayerShiftedRelu model, RegressionSet data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        return GaussNewtonStep.Bytes(model, data) + EngineBytes(model, data);
+        return GaussNewtonStep.Bytes(model, data) + EngineBytes(model, data, _settings.Blas);
     }
 
     /// <summary>Bytes this trainer's active-set source allocates for <paramref name="model"/> on <paramref name="data"/>.</summary>
-    private protected abstract long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data);
+    private protected abstract long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas);
 
     /// <summary>Where this trainer's active sets come from.</summary>
     private protected abstract IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas);

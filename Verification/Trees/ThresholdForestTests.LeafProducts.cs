@@ -4,7 +4,7 @@ using Kernels.Trees;
 namespace Kernels.Verification.Trees;
 
 /// <summary>
-/// The forest's leaves are <see cref="ThresholdProducts.All"/>'s bits, whichever operation wrote them: on rounded
+/// The forest's leaves are <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/>'s bits, whichever operation wrote them: on rounded
 /// (uniform) data, where another summation order would differ in the last bits, every leaf after construction,
 /// <c>Update</c>, <c>UpdateMany</c> and <c>UpdateAll</c> equals the dense kernel's product of the forest's current
 /// W and X, and <c>QueryAll</c> reports what <see cref="ThresholdProducts.CompressGreaterOrEqual"/> reports — so a

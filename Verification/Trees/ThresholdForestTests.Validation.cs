@@ -49,6 +49,35 @@ public sealed partial class ThresholdForestTests
         }
     }
 
+    /// <summary>
+    /// A bad row anywhere in an UpdateMany changes nothing: in a later batch of several (all rows are checked before the
+    /// first batch writes), or in the last part of one batch whose leaves are computed on two threads (each part checks
+    /// its rows before anything is written).
+    /// </summary>
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(1e38f)]
+    public void A_bad_row_late_in_UpdateMany_changes_nothing(float bad)
+    {
+        const int points = 4, neurons = 3000, dimension = 8;
+        float[] weights = Gaussian(neurons, dimension, seed: 41);
+        var w = new ReadOnlyMatrixView<float>(weights, neurons, dimension);
+        var x = new ReadOnlyMatrixView<float>(UnitRows(points, dimension, seed: 42), points, dimension);
+        var threaded = new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 };
+        var reference = new ThresholdForest(w, x);
+        foreach (var forest in new[] { new ThresholdForest(w, x, ForestLayout.Wide, threaded, Array.MaxLength, 5), new ThresholdForest(w, x, ForestLayout.Wide, threaded) })
+        {
+            int[] updated = Enumerable.Range(0, 400).Select(u => u * 7).ToArray();
+            float[] rows = Gaussian(updated.Length, dimension, seed: 43);
+            rows[^3] = bad;
+            Assert.Equal("rows", Assert.Throws<ArgumentException>(() =>
+                forest.UpdateMany(updated, new ReadOnlyMatrixView<float>(rows, updated.Length, dimension))).ParamName);
+            ForestAssert.SameValues(reference, forest, $"after a rejected row {bad}");
+            Assert.Equal(weights, forest.Weights.Data.ToArray());
+        }
+    }
+
     /// <summary>Finite inputs whose inner products could overflow float (d·max|w|·max|x| &gt; float.MaxValue/2) are rejected too.</summary>
     [Fact]
     public void Inputs_that_could_overflow_are_rejected()

@@ -17,12 +17,11 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
     private readonly ThresholdForest _forest = ThresholdForest.Borrow(model.WeightStorage, model.Width, data.Inputs, ForestLayout.Wide, options);
 
     /// <summary>
-    /// What the forest adds to the model: its copy of X (n·d floats) and n wide trees of about m·16/15 floats each
-    /// (plus up to 15 padding floats per level, counted as 16 per tree level of which there are at most 8 below 2³¹);
-    /// W is the model's.
+    /// What the forest adds to the model (<see cref="ThresholdForest.EstimateBytes"/>): n wide trees of about m·16/15
+    /// floats each, its copies of X, and the scratch of its updates; W is the model's.
     /// </summary>
-    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data) =>
-        (long)data.Count * data.Dimension * sizeof(float) + (long)data.Count * ((long)model.Width * 16 / 15 + 8 * 16) * sizeof(float);
+    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? options) =>
+        ThresholdForest.EstimateBytes(model.Width, data.Count, data.Dimension, ForestLayout.Wide, borrowsWeights: true, options);
 
     public void Query(ActiveSets sets) => _forest.QueryAll(model.Shift, sets);
 

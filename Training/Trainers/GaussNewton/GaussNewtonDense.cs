@@ -28,7 +28,7 @@ public sealed class GaussNewtonDense : ShiftedReluTrainer
     {
     }
 
-    private protected override long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data) => DenseActiveSets.Bytes(data.Count, data.Dimension);
+    private protected override long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) => DenseActiveSets.Bytes(data.Count, data.Dimension);
 
     private protected override IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) =>
         new DenseEngine(model, data, blas);

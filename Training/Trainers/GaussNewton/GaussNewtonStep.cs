@@ -33,6 +33,9 @@ internal sealed class GaussNewtonStep
     /// <summary>Parts of one chunk's new rows, spread over the threads.</summary>
     private const int RowParts = 8;
 
+    /// <summary>How many changed neurons ahead <see cref="ComputeRows"/> prefetches their rows of W.</summary>
+    private const int RowDistance = 8;
+
     private readonly TwoLayerShiftedRelu _model;
     private readonly RegressionSet _data;
     private readonly int _n;
@@ -43,10 +46,12 @@ internal sealed class GaussNewtonStep
     private readonly double[] _residual;    // f − y
     private readonly double[] _solution;    // g
     private readonly float[] _predictions;  // f
-    private readonly ulong[] _pointMasks;   // per neuron, bit i set when r ∈ Q_i
+    private readonly ulong[] _union;        // m bits: bit r set when r ∈ ∪Q_i (clear between Collects)
+    private readonly int[] _unionRanks;     // per word of _union: how many changed neurons lie in the words before it
+    private ulong[] _pointMasks;            // per changed neuron (by position in _changed), bit i set when r ∈ Q_i
     private readonly int[] _points;         // scratch: the points of one neuron, n per part of ComputeNewRows
     private readonly float[] _coefficients; // scratch: g_i/√m
-    private int[] _changed;                 // ∪Q_i, ascending after Collect
+    private int[] _changed;                 // ∪Q_i, ascending
     private readonly float[] _newRows;      // ChunkNeurons × d
     private readonly SketchedRegression? _sketched;
 
@@ -79,7 +84,9 @@ internal sealed class GaussNewtonStep
         _residual = new double[_n];
         _solution = new double[_n];
         _predictions = new float[_n];
-        _pointMasks = new ulong[(long)model.Width * _maskWords];
+        _union = new ulong[(model.Width + 63) / 64];
+        _unionRanks = new int[_union.Length];
+        _pointMasks = [];
         _points = new int[_n * RowParts];
         _coefficients = new float[_n];
         _changed = [];
@@ -105,10 +112,12 @@ internal sealed class GaussNewtonStep
     /// <summary>The first <paramref name="count"/> new rows of the last <see cref="ComputeNewRows"/>, in the order of its neurons.</summary>
     public ReadOnlyMatrixView<float> NewRows(int count) => new(_newRows.AsSpan(0, count * _data.Dimension), count, _data.Dimension);
 
-    /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the per-neuron
-    /// point masks (m·⌈n/64⌉ words), the list of changed neurons (up to m) and one chunk of new rows.</summary>
+    /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the point masks
+    /// of the changed neurons (up to m·⌈n/64⌉ words), the list of changed neurons (up to m), the bitmap of their union
+    /// with its word ranks (m/8 + m/16 bytes) and one chunk of new rows.</summary>
     public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data) =>
-        (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int) + ChunkBytes + (long)data.Dimension * sizeof(float);
+        (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
+        + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float);
 
     /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
     public double Evaluate(ActiveSets sets)
@@ -125,7 +134,12 @@ internal sealed class GaussNewtonStep
         return Math.Sqrt(squared);
     }
 
-    /// <summary>Marks which points activate each neuron and collects ∪Q_i, ascending.</summary>
+    /// <summary>
+    /// Collects ∪Q_i, ascending, and marks which points activate each of its neurons. The union is a bitmap of m bits
+    /// (m/8 bytes, which stays in cache): each Q_i sets its bits, one scan of the bitmap lists the union in ascending
+    /// order (no sort), and a neuron's position in that list is the count of set bits before it (a rank per word and
+    /// a popcount), so each point's marks go to a compact mask per changed neuron rather than to one per neuron.
+    /// </summary>
     public void Collect(ActiveSets sets)
     {
         long total = 0;
@@ -135,25 +149,44 @@ internal sealed class GaussNewtonStep
         }
         if (_changed.Length < total)
         {
-            _changed = new int[Math.Max(total, _changed.Length + _changed.Length / 2)];
+            long length = Math.Min(_model.Width, Math.Max(total, _changed.Length + _changed.Length / 2));
+            _changed = new int[length];
+            _pointMasks = new ulong[length * _maskWords];
+        }
+        ulong[] union = _union;
+        for (int i = 0; i < _n; i++)
+        {
+            foreach (int r in sets.Indices(i))
+            {
+                union[r >> 6] |= 1UL << (r & 63);
+            }
         }
         int changed = 0;
+        for (int word = 0; word < union.Length; word++)
+        {
+            _unionRanks[word] = changed;
+            foreach (int bit in new SetBits(union[word]))
+            {
+                _changed[changed++] = (word << 6) + bit;
+            }
+        }
+        ChangedCount = changed;
+        var masks = _pointMasks.AsSpan(0, changed * _maskWords);
+        masks.Clear();
         for (int i = 0; i < _n; i++)
         {
             int word = i >> 6;
             ulong bit = 1UL << (i & 63);
             foreach (int r in sets.Indices(i))
             {
-                var mask = _pointMasks.AsSpan(r * _maskWords, _maskWords);
-                if (IsZero(mask))
-                {
-                    _changed[changed++] = r;
-                }
-                mask[word] |= bit;
+                int position = _unionRanks[r >> 6] + (int)ulong.PopCount(union[r >> 6] & ((1UL << (r & 63)) - 1));
+                masks[position * _maskWords + word] |= bit;
             }
         }
-        ChangedCount = changed;
-        _changed.AsSpan(0, changed).Sort();
+        foreach (int r in Changed)
+        {
+            union[r >> 6] = 0;
+        }
     }
 
     /// <summary>Forms G from the marks of <see cref="Collect"/>: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| (lower triangle).</summary>
@@ -161,9 +194,9 @@ internal sealed class GaussNewtonStep
     {
         Array.Clear(_pairs);
         var points = _points.AsSpan(0, _n);
-        foreach (int r in Changed)
+        for (int c = 0; c < ChangedCount; c++)
         {
-            int count = PointsOf(r, points);
+            int count = PointsOf(c, points);
             for (int p = 0; p < count; p++)
             {
                 int row = points[p] * _n;
@@ -216,12 +249,9 @@ internal sealed class GaussNewtonStep
         int d = _data.Dimension;
         long rows = (long)ChangedCount * d;
         long entries = 0;
-        foreach (int r in Changed)
+        foreach (ulong word in _pointMasks.AsSpan(0, ChangedCount * _maskWords))
         {
-            foreach (ulong word in _pointMasks.AsSpan(r * _maskWords, _maskWords))
-            {
-                entries += (long)ulong.PopCount(word);
-            }
+            entries += (long)ulong.PopCount(word);
         }
         entries *= d;
         if (rows >= Array.MaxLength || entries > Array.MaxLength)
@@ -234,9 +264,10 @@ internal sealed class GaussNewtonStep
         var signs = _model.Signs;
         var inputs = _data.Inputs;
         int row = 0, stored = 0;
-        foreach (int r in Changed)
+        for (int c = 0; c < ChangedCount; c++)
         {
-            int count = PointsOf(r, points);
+            int r = _changed[c];
+            int count = PointsOf(c, points);
             double scale = _model.OutputScale * signs[r];
             for (int k = 0; k < d; k++)
             {
@@ -272,7 +303,7 @@ internal sealed class GaussNewtonStep
     /// <summary>
     /// Writes w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r = <see cref="Changed"/>[first …
     /// first + count − 1] (count ≤ <see cref="ChunkNeurons"/>) into <see cref="NewRows"/>, reading the current rows from
-    /// the model's W, and clears their point marks. The rows are independent and each is computed the same way on any
+    /// the model's W. The rows are independent and each is computed the same way on any
     /// thread, so the result does not depend on <paramref name="options"/>' thread count.
     /// </summary>
     public void ComputeNewRows(int first, int count, BlasOptions? options)
@@ -304,7 +335,9 @@ internal sealed class GaussNewtonStep
 
     /// <summary>New rows for the changed neurons at positions [<paramref name="from"/>, <paramref name="to"/>) of
     /// <see cref="Changed"/>, written at their offset from <paramref name="chunkStart"/> in the chunk.</summary>
-    private void ComputeRows(int from, int to, int chunkStart, int part)
+    /// <remarks>The changed rows lie scattered (ascending) over W, a few percent of its rows, too sparse for the
+    /// hardware prefetcher: each is fetched <see cref="RowDistance"/> neurons ahead so that the misses overlap.</remarks>
+    private unsafe void ComputeRows(int from, int to, int chunkStart, int part)
     {
         int d = _data.Dimension;
         var weights = _model.Weights;
@@ -312,35 +345,33 @@ internal sealed class GaussNewtonStep
         var signs = _model.Signs;
         var inputs = _data.Inputs;
         ReadOnlySpan<float> coefficients = _coefficients;
-        for (int c = from; c < to; c++)
+        fixed (float* w = weights.Data)
         {
-            int r = _changed[c];
-            var row = _newRows.AsSpan((c - chunkStart) * d, d);
-            weights.Row(r).CopyTo(row);
-            int count = PointsOf(r, points);
-            for (int p = 0; p < count; p++)
+            for (int c = from; c < to; c++)
             {
-                int i = points[p];
-                Level1.Axpy(-signs[r] * coefficients[i], inputs.Row(i), row);
+                if (c + RowDistance < to)
+                {
+                    Prefetch.Tile(w + (nint)_changed[c + RowDistance] * d, d * sizeof(float));
+                }
+                int r = _changed[c];
+                var row = _newRows.AsSpan((c - chunkStart) * d, d);
+                weights.Row(r).CopyTo(row);
+                int count = PointsOf(c, points);
+                for (int p = 0; p < count; p++)
+                {
+                    int i = points[p];
+                    Level1.Axpy(-signs[r] * coefficients[i], inputs.Row(i), row);
+                }
             }
-            _pointMasks.AsSpan(r * _maskWords, _maskWords).Clear();
         }
     }
 
-    /// <summary>Clears the point marks of <see cref="Collect"/> without computing new rows (a step that is not applied).</summary>
-    public void ClearMarks()
-    {
-        foreach (int r in Changed)
-        {
-            _pointMasks.AsSpan(r * _maskWords, _maskWords).Clear();
-        }
-    }
-
-    /// <summary>Writes the points i with r ∈ Q_i into <paramref name="points"/>, ascending; returns how many.</summary>
-    private int PointsOf(int r, Span<int> points)
+    /// <summary>Writes the points i with r ∈ Q_i, r the changed neuron at <paramref name="position"/> of
+    /// <see cref="Changed"/>, into <paramref name="points"/>, ascending; returns how many.</summary>
+    private int PointsOf(int position, Span<int> points)
     {
         int count = 0;
-        var mask = _pointMasks.AsSpan(r * _maskWords, _maskWords);
+        var mask = _pointMasks.AsSpan(position * _maskWords, _maskWords);
         for (int w = 0; w < mask.Length; w++)
         {
             foreach (int bit in new SetBits(mask[w]))
@@ -349,17 +380,5 @@ internal sealed class GaussNewtonStep
             }
         }
         return count;
-    }
-
-    private static bool IsZero(ReadOnlySpan<ulong> mask)
-    {
-        foreach (ulong w in mask)
-        {
-            if (w != 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

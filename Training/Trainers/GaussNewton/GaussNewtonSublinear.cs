@@ -28,7 +28,7 @@ public sealed class GaussNewtonSublinear : ShiftedReluTrainer
     {
     }
 
-    private protected override long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data) => ForestEngine.Bytes(model, data);
+    private protected override long EngineBytes(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) => ForestEngine.Bytes(model, data, blas);
 
     private protected override IActiveSetEngine CreateEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? blas) =>
         new ForestEngine(model, data, blas);

@@ -108,7 +108,6 @@ internal static class ShiftedReluLoop
             var form = Stopwatch.GetElapsedTime(formStart) - solve;
             if (status != RegressionStatus.Solved)
             {
-                step.ClearMarks();
                 Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, solverIterations,
                     TimeSpan.Zero, form, solve, TimeSpan.Zero));
                 reason = StopReason.SolverFailed;

@@ -6,7 +6,7 @@ namespace Kernels.Verification.Kernels.Activations;
 
 /// <summary>
 /// <see cref="ThresholdProducts"/> against the scalar chain s = fma(w[k], x[k], s) from s = 0 over k = 0 … d − 1 on
-/// each pair (<see cref="MathF.FusedMultiplyAdd"/>): <see cref="ThresholdProducts.All"/> must equal it bit for bit and
+/// each pair (<see cref="MathF.FusedMultiplyAdd"/>): <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> must equal it bit for bit and
 /// <see cref="ThresholdProducts.CompressGreaterOrEqual"/> must report exactly the reference products ≥ τ, on every
 /// vector path CI runs, for shapes that cover whole and partial row blocks (12 rows) and point groups (16, 8, 4 points).
 /// </summary>
@@ -28,6 +28,33 @@ public sealed class ThresholdProductsTests
             {
                 float want = r < problem.M ? expected[i * problem.M + r] : -7f;
                 Tolerance.AssertIdentical(want, products[i * stride + r], $"{c}: ({i}, {r})");
+            }
+        }
+    }
+
+    /// <summary>The overload on <see cref="PackedPoints"/> gives the same bits, on one thread and on two (the points
+    /// packed once, their copy kept apart from later changes to the caller's array).</summary>
+    [KernelProperty(MaxTest = 40)]
+    public void All_on_packed_points_equals_the_fused_scalar_chain_bit_for_bit(MatrixCase c)
+    {
+        var problem = Problem.From(c);
+        float[] expected = problem.Reference();
+        var packed = new PackedPoints(problem.X);
+        Assert.Equal((problem.N, c.Depth), (packed.Rows, packed.Columns));
+        problem.Scribble();
+        int stride = problem.M + c.ExtraStride;
+        foreach (var options in new[] { BlasOptions.SingleThreaded, new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 } })
+        {
+            float[] products = new float[problem.N * stride];
+            Array.Fill(products, -7f);
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, problem.N, problem.M, stride), options);
+            for (int i = 0; i < problem.N; i++)
+            {
+                for (int r = 0; r < stride; r++)
+                {
+                    float want = r < problem.M ? expected[i * problem.M + r] : -7f;
+                    Tolerance.AssertIdentical(want, products[i * stride + r], $"{c}, {options.MaxThreads} threads: ({i}, {r})");
+                }
             }
         }
     }
@@ -109,11 +136,14 @@ public sealed class ThresholdProductsTests
         var sets = new ActiveSets(16);
         float[] products = new float[16 * 2000];
         var threaded = new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 };
+        var packed = new PackedPoints(problem.X);
         long allocated = Allocation.Measure(() =>
         {
             ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.2f, sets, BlasOptions.SingleThreaded);
             ThresholdProducts.CompressGreaterOrEqual(problem.W, problem.X, 0.2f, sets, threaded);
             ThresholdProducts.All(problem.W, problem.X, new MatrixView<float>(products, 16, 2000), threaded);
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, 16, 2000), threaded);
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, 16, 2000), BlasOptions.SingleThreaded);
         });
         Assert.Equal(0, allocated);
     }
@@ -168,6 +198,30 @@ public sealed class ThresholdProductsTests
         ThresholdProducts.All(W(), X(), new MatrixView<float>(shared.AsSpan(52, 30), 3, 10));
     }
 
+    [Fact]
+    public void Bad_arguments_to_All_on_packed_points_throw_before_writing()
+    {
+        var problem = new Problem(10, 3, 4, extraStride: 0, seed: 3);
+        var packed = new PackedPoints(problem.X);
+        float[] products = new float[3 * 10];
+        Array.Fill(products, 5f);
+        Assert.Equal("points", Assert.Throws<ArgumentNullException>(() =>
+            ThresholdProducts.All(problem.W, (PackedPoints)null!, new MatrixView<float>(products, 3, 10))).ParamName);
+        Assert.Equal("points", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, new PackedPoints(new ReadOnlyMatrixView<float>(new float[9], 3, 3)), new MatrixView<float>(products, 3, 10))).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, 3, 9))).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, 2, 10))).ParamName);
+        Assert.Equal("MaxThreads", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ThresholdProducts.All(problem.W, packed, new MatrixView<float>(products, 3, 10), new BlasOptions { MaxThreads = 0 })).ParamName);
+        Assert.All(products, value => Assert.Equal(5f, value));
+        float[] shared = new float[40 + 30];
+        Assert.Contains("weights", Assert.Throws<ArgumentException>(() =>
+            ThresholdProducts.All(new ReadOnlyMatrixView<float>(shared.AsSpan(0, 40), 10, 4), packed, new MatrixView<float>(shared.AsSpan(10, 30), 3, 10))).Message);
+        Assert.All(shared, value => Assert.Equal(0f, value));
+    }
+
     /// <summary>W (m × d) and X (n × d), stored with spare columns holding NaN so that reading past a row shows.</summary>
     private sealed class Problem
     {
@@ -193,6 +247,9 @@ public sealed class ThresholdProductsTests
         public ReadOnlyMatrixView<float> W => new(_w, M, _d, _strideW);
 
         public ReadOnlyMatrixView<float> X => new(_x, N, _d, _strideX);
+
+        /// <summary>Overwrites X with NaN, after it was packed: a packed copy must not see it.</summary>
+        public void Scribble() => Array.Fill(_x, float.NaN);
 
         /// <summary>The n × m products, each the chain s = fma(w[k], x[k], s) from s = 0.</summary>
         public float[] Reference()

@@ -176,7 +176,8 @@ public sealed class GaussNewtonTests
         var model = new TwoLayerShiftedRelu(width, dimension, 1);
         var data = SyntheticRegression.Sphere(points, dimension, 2);
         var forest = global::Kernels.Trees.ThresholdForest.Borrow(model.WeightStorage, width, data.Inputs);
-        // The point masks (one word per neuron here), the changed list (up to m ints) and one 4 MiB chunk of new rows.
+        // The point masks (one word per changed neuron, up to m), the changed list (up to m ints) and one 4 MiB chunk of new rows;
+        // the forest's X and update scratch come on top, within the slack.
         long step = (long)width * sizeof(ulong) + (long)width * sizeof(int) + (4 << 20);
         long held = forest.TreeBytes + step;
         long estimate = new GaussNewtonSublinear().WorkspaceBytes(model, data);
