@@ -148,9 +148,11 @@ internal sealed class GaussNewtonStep
         {
             total += sets.Count(i);
         }
-        if (_changed.Length < total)
+        // |∪Q_i| ≤ min(Σ|Q_i|, m): room for that many changed neurons and their masks.
+        long needed = Math.Min(total, _model.Width);
+        if (_changed.Length < needed)
         {
-            long length = Math.Min(_model.Width, Math.Max(total, _changed.Length + _changed.Length / 2));
+            long length = Math.Min(_model.Width, Math.Max(needed, _changed.Length + _changed.Length / 2));
             _changed = new int[length];
             _pointMasks = new ulong[length * _maskWords];
         }
