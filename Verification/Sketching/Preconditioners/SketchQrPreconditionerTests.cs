@@ -74,7 +74,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
 
         // R is upper triangular, and RᵀR = (SA)ᵀ(SA) (the QR of S·A determines RᵀR).
         var sa = new double[48 * n];
-        preconditioner.Sketch.Apply(new ReadOnlyMatrixView<double>(a, rows, n), new MatrixView<double>(sa, 48, n));
+        preconditioner.Sketch!.Apply(new ReadOnlyMatrixView<double>(a, rows, n), new MatrixView<double>(sa, 48, n));
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < n; j++)
