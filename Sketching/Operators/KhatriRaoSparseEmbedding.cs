@@ -2,6 +2,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Kernels.Blas;
 using Kernels.Simd;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Kernels.Sketching.Hashing;
 
 namespace Kernels.Sketching.Operators;
@@ -35,13 +37,17 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// <summary>Multiply-adds of A's entries (d·nnz(P)) per part, at least: below this the work runs as one part.</summary>
     private const long PartWork = 1 << 16;
 
-    /// <summary>Hash evaluations kept per chunk of a row block of A (all blocks of S), as in the materialized operator.</summary>
-    private const int ChunkEntries = 4096;
+    /// <summary>Keys (columns of S) hashed at a time per block, about: their rows and values stay in L1.</summary>
+    private const int WindowKeys = 512;
 
     private readonly int[] _blockStart;
     private readonly ulong[][] _coefficients;
     private readonly T _scale;
     private T[] _partials = [];
+    private int[] _rows = [];      // per part: t windows of hashed rows
+    private T[] _signs = [];       // per part: t windows of ±1/√t
+    private T[] _entries = [];     // per part: P[c, i]·X[i, :]
+    private ulong[] _state = [];   // per block: the difference table of its hash (AVX-512 path)
 
     /// <summary>Sketches with s = <paramref name="rows"/> rows and t = <paramref name="nonzerosPerColumn"/> nonzeros per column, one in each block of rows (see <see cref="SparseEmbeddingDistribution"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, or <paramref name="nonzerosPerColumn"/> exceeds <paramref name="rows"/>.</exception>
@@ -88,7 +94,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// <param name="destination">Receives S·A, s × n; must not share memory with X or P's values.</param>
     /// <param name="options">Thread cap and threshold; the result does not depend on them.</param>
     /// <exception cref="ArgumentException">P's structure is invalid or a value is not finite, a shape does not match, C·d exceeds <see cref="MaxProductRows"/>, or the destination overlaps an input.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, n), or an option is out of range.</exception>
     public void Apply(ulong seed, ReadOnlySpan<int> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<T> values,
         ReadOnlyMatrixView<T> x, MatrixView<T> destination, BlasOptions? options = null)
     {
@@ -114,6 +120,11 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         {
             _partials = new T[(long)parts * block];
         }
+        int window = Window(d);
+        Grow(ref _rows, (long)parts * NonzerosPerColumn * window);
+        Grow(ref _signs, (long)parts * NonzerosPerColumn * window);
+        Grow(ref _entries, (long)parts * d);
+        Grow(ref _state, (long)NonzerosPerColumn * 4 * 8 * parts);
         int threads = options.ThreadsFor(work * NonzerosPerColumn, parts);
         fixed (int* pointers = rowPointers)
         fixed (int* columns = columnIndices)
@@ -123,7 +134,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         fixed (T* pd = destination.Data)
         {
             var job = new Parts(this, pointers, neurons, columns, entries, px, x.Stride, d, n,
-                parts == 1 ? pd : partials, parts == 1 ? destination.Stride : n, parts);
+                parts == 1 ? pd : partials, parts == 1 ? destination.Stride : n, parts, window);
             if (threads == 1)
             {
                 for (int part = 0; part < parts; part++)
@@ -147,6 +158,21 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     Level1.Axpy(T.One, _partials.AsSpan(part * block + r * n, n), row);
                 }
             }
+        }
+    }
+
+    /// <summary>Keys hashed at a time: a multiple of d and of 8 (the lanes of the stepped hashes), about <see cref="WindowKeys"/>.</summary>
+    private static int Window(int d)
+    {
+        long step = d % 8 == 0 ? d : d % 4 == 0 ? 2L * d : d % 2 == 0 ? 4L * d : 8L * d;
+        return (int)(step * Math.Max(1, WindowKeys / step));
+    }
+
+    private static void Grow<TElement>(ref TElement[] array, long length)
+    {
+        if (array.Length < length)
+        {
+            array = new TElement[length];
         }
     }
 
@@ -190,11 +216,13 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
 
     /// <summary>
     /// Part p: rows [C·p/parts, C·(p+1)/parts) of P into its own s × n block (the destination itself when there is one
-    /// part). For each row c of P, the columns c·d … c·d + d − 1 of S are hashed a chunk at a time (all blocks), then
-    /// each stored P[c, i] scatters P[c, i]·X[i, k] into row h_b(c·d + k) of column i for every block b.
+    /// part). The columns of S that the part meets are consecutive (c·d + k), so they are hashed a window of
+    /// <c>window</c> keys at a time (a multiple of d, so a row of P never straddles two windows) into the part's
+    /// buffers of rows and values; then each stored P[c, i] scatters P[c, i]·X[i, k] into row h_b(c·d + k) of column i
+    /// for every block b.
     /// </summary>
     private readonly struct Parts(KhatriRaoSparseEmbedding<T> owner, int* pointers, int neurons, int* columns, T* values, T* x, int xStride, int d, int n,
-        T* output, int outputStride, int parts) : IParts
+        T* output, int outputStride, int parts, int window) : IParts
     {
         public void Run(int part)
         {
@@ -205,46 +233,161 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                 new Span<T>(target + (nint)r * outputStride, n).Clear();
             }
             int blocks = owner.NonzerosPerColumn;
-            int chunk = Math.Clamp(ChunkEntries / blocks, 1, SignedBlockHashing<T>.Chunk);
-            Span<int> rows = stackalloc int[ChunkEntries];
-            Span<T> signs = stackalloc T[ChunkEntries];
+            var rows = owner._rows.AsSpan(part * blocks * window, blocks * window);
+            var signs = owner._signs.AsSpan(part * blocks * window, blocks * window);
+            var entries = owner._entries.AsSpan(part * d, d);
+            var hashes = new ConsecutiveKeys(owner, blocks);
+            long windowStart = (long)first * d, windowEnd = windowStart;
             for (int c = first; c < last; c++)
             {
                 int start = pointers[c], end = pointers[c + 1];
+                long key = (long)c * d;
+                if (key >= windowEnd)
+                {
+                    windowStart = key;
+                    windowEnd = key + window;
+                    hashes.Fill(key, rows, signs, window);
+                }
                 if (start == end)
                 {
                     continue;
                 }
-                for (int k0 = 0; k0 < d; k0 += chunk)
+                int offset = (int)(key - windowStart);
+                for (int e = start; e < end; e++)
                 {
-                    int count = Math.Min(chunk, d - k0);
+                    T weight = values[e];
+                    T* xi = x + (nint)columns[e] * xStride;
+                    for (int k = 0; k < d; k++)
+                    {
+                        entries[k] = weight * xi[k];
+                    }
+                    T* column = target + columns[e];
                     for (int b = 0; b < blocks; b++)
                     {
-                        SignedBlockHashing<T>.HashColumns(new MersennePolynomial(owner._coefficients[b], 31), owner._blockStart[b], owner._blockStart[b + 1],
-                            owner._scale, c * d + k0, count, rows.Slice(b * chunk, count), signs.Slice(b * chunk, count));
-                    }
-                    for (int e = start; e < end; e++)
-                    {
-                        Scatter(values[e], x + (nint)columns[e] * xStride + k0, target + columns[e], rows, signs, chunk, count, blocks);
+                        Scatter(entries, rows.Slice(b * window + offset, d), signs.Slice(b * window + offset, d), column, outputStride);
                     }
                 }
             }
         }
 
-        /// <summary>For k &lt; count and every block b: out[rows[b·chunk + k], 0] += signs[b·chunk + k]·(weight·xi[k]), out already offset to column i.</summary>
+        /// <summary>column[rows[k]·stride] += signs[k]·entries[k] for every k, in ascending k.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Scatter(T weight, T* xi, T* column, Span<int> rows, Span<T> signs, int chunk, int count, int blocks)
+        private static void Scatter(ReadOnlySpan<T> entries, ReadOnlySpan<int> rows, ReadOnlySpan<T> signs, T* column, nint stride)
         {
-            nint stride = outputStride;
-            for (int k = 0; k < count; k++)
+            for (int k = 0; k < entries.Length; k++)
             {
-                T entry = weight * xi[k];
+                ref T element = ref column[rows[k] * stride];
+                element = VectorMath.MultiplyAdd(signs[k], entries[k], element);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows and values of S's columns at consecutive keys, block by block. With AVX-512 each block's polynomial is
+    /// stepped by forward differences: eight lanes hold h(x), Δh, Δ²h and Δ³h (step 8) and advance by three additions
+    /// modulo p per eight keys, exact in integers, so the values are those of the Horner evaluation; other machines
+    /// hash through <see cref="SignedBlockHashing{T}.HashColumns"/>.
+    /// </summary>
+    private struct ConsecutiveKeys(KhatriRaoSparseEmbedding<T> owner, int blocks)
+    {
+        private const ulong Prime = (1UL << 31) - 1;
+        private long _next = -1;
+
+        /// <summary>Rows and values of keys [key, key + count) for every block, block b at b·count of the buffers.</summary>
+        public void Fill(long key, Span<int> rows, Span<T> signs, int count)
+        {
+            if (!Vector512.IsHardwareAccelerated)
+            {
                 for (int b = 0; b < blocks; b++)
                 {
-                    ref T element = ref column[rows[b * chunk + k] * stride];
-                    element = VectorMath.MultiplyAdd(signs[b * chunk + k], entry, element);
+                    for (int k0 = 0; k0 < count; k0 += SignedBlockHashing<T>.Chunk)
+                    {
+                        int length = Math.Min(SignedBlockHashing<T>.Chunk, count - k0);
+                        SignedBlockHashing<T>.HashColumns(new MersennePolynomial(owner._coefficients[b], 31), owner._blockStart[b], owner._blockStart[b + 1],
+                            owner._scale, (int)(key + k0), length, rows.Slice(b * count + k0, length), signs.Slice(b * count + k0, length));
+                    }
+                }
+                return;
+            }
+            if (key != _next)
+            {
+                Start(key);
+            }
+            for (int b = 0; b < blocks; b++)
+            {
+                Step(b, rows.Slice(b * count, count), signs.Slice(b * count, count));
+            }
+            _next = key + count;
+        }
+
+        /// <summary>The difference tables of every block at keys key + j + 8q, q = 0 … 3.</summary>
+        private readonly void Start(long key)
+        {
+            Span<ulong> table = stackalloc ulong[4 * 8];
+            for (int b = 0; b < blocks; b++)
+            {
+                var polynomial = new MersennePolynomial(owner._coefficients[b], 31);
+                for (int j = 0; j < 8; j++)
+                {
+                    ulong h0 = polynomial.Hash((uint)(key + j)), h1 = polynomial.Hash((uint)(key + j + 8));
+                    ulong h2 = polynomial.Hash((uint)(key + j + 16)), h3 = polynomial.Hash((uint)(key + j + 24));
+                    ulong d1 = Subtract(h1, h0), d2 = Subtract(Subtract(h2, h1), d1);
+                    ulong d3 = Subtract(Subtract(Subtract(h3, h2), Subtract(h2, h1)), d2);
+                    table[j] = h0;
+                    table[8 + j] = d1;
+                    table[16 + j] = d2;
+                    table[24 + j] = d3;
+                }
+                var state = owner._state.AsSpan(4 * 8 * b, 4 * 8);
+                table.CopyTo(state);
+            }
+        }
+
+        private static ulong Subtract(ulong a, ulong b) => a >= b ? a - b : a + Prime - b;
+
+        /// <summary>Block b's rows and values for the next rows.Length keys (a multiple of 8), advancing its table.</summary>
+        private readonly void Step(int b, Span<int> rows, Span<T> signs)
+        {
+            var state = owner._state.AsSpan(4 * 8 * b, 4 * 8);
+            Vector512<ulong> h = Vector512.Create<ulong>(state), d1 = Vector512.Create<ulong>(state[8..]);
+            Vector512<ulong> d2 = Vector512.Create<ulong>(state[16..]), d3 = Vector512.Create<ulong>(state[24..]);
+            Vector512<ulong> prime = Vector512.Create(Prime);
+            int startRow = owner._blockStart[b], buckets = owner._blockStart[b + 1] - startRow;
+            Vector512<ulong> twice = Vector512.Create(2UL * (uint)buckets), half = Vector512.Create((ulong)buckets), first = Vector512.Create((ulong)startRow);
+            T scale = owner._scale;
+            fixed (int* pr = rows)
+            fixed (T* ps = signs)
+            {
+                for (int k = 0; k < rows.Length; k += 8)
+                {
+                    // The bucket–sign map of HashBatch: w = ⌊h·2B / 2³¹⌋, the sign is − on the upper half w ≥ B.
+                    Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(h.AsUInt32(), twice.AsUInt32()), 31);
+                    Vector512<ulong> upper = Vector512.GreaterThanOrEqual(w, half);
+                    Avx512F.ConvertToVector256UInt32(w - (upper & half) + first).AsInt32().Store(pr + k);
+                    if (typeof(T) == typeof(double))
+                    {
+                        Vector512.ConditionalSelect(upper.AsDouble(), Vector512.Create(-(double)(object)scale), Vector512.Create((double)(object)scale)).Store((double*)ps + k);
+                    }
+                    else
+                    {
+                        Vector256<float> mask = Avx512F.ConvertToVector256UInt32(upper).AsSingle();
+                        Vector256.ConditionalSelect(mask, Vector256.Create(-(float)(object)scale), Vector256.Create((float)(object)scale)).Store((float*)ps + k);
+                    }
+                    h = AddModulo(h, d1, prime);
+                    d1 = AddModulo(d1, d2, prime);
+                    d2 = AddModulo(d2, d3, prime);
                 }
             }
+            h.CopyTo(state);
+            d1.CopyTo(state[8..]);
+            d2.CopyTo(state[16..]);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<ulong> AddModulo(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> prime)
+        {
+            Vector512<ulong> sum = a + b;
+            return Vector512.Min(sum, sum - prime);
         }
     }
 }
