@@ -236,7 +236,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
             var rows = owner._rows.AsSpan(part * blocks * window, blocks * window);
             var signs = owner._signs.AsSpan(part * blocks * window, blocks * window);
             var entries = owner._entries.AsSpan(part * d, d);
-            var hashes = new ConsecutiveKeys(owner, blocks);
+            var hashes = new ConsecutiveKeys(owner, blocks, outputStride);
             long windowStart = (long)first * d, windowEnd = windowStart;
             for (int c = first; c < last; c++)
             {
@@ -253,31 +253,52 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     continue;
                 }
                 int offset = (int)(key - windowStart);
-                for (int e = start; e < end; e++)
+                fixed (int* hashedRows = rows)
+                fixed (T* hashedSigns = signs)
+                fixed (T* scaled = entries)
                 {
-                    T weight = values[e];
-                    T* xi = x + (nint)columns[e] * xStride;
-                    for (int k = 0; k < d; k++)
+                    for (int e = start; e < end; e++)
                     {
-                        entries[k] = weight * xi[k];
-                    }
-                    T* column = target + columns[e];
-                    for (int b = 0; b < blocks; b++)
-                    {
-                        Scatter(entries, rows.Slice(b * window + offset, d), signs.Slice(b * window + offset, d), column, outputStride);
+                        Scale(values[e], x + (nint)columns[e] * xStride, scaled, d);
+                        Scatter(scaled, d, hashedRows + offset, hashedSigns + offset, window, blocks, target + columns[e]);
                     }
                 }
             }
         }
 
-        /// <summary>column[rows[k]·stride] += signs[k]·entries[k] for every k, in ascending k.</summary>
+        /// <summary>entries[k] ← weight·xi[k]: the stored values of A in rows c·d … c·d + d − 1, column i.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Scatter(ReadOnlySpan<T> entries, ReadOnlySpan<int> rows, ReadOnlySpan<T> signs, T* column, nint stride)
+        private static void Scale(T weight, T* xi, T* entries, int d)
         {
-            for (int k = 0; k < entries.Length; k++)
+            int k = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                ref T element = ref column[rows[k] * stride];
-                element = VectorMath.MultiplyAdd(signs[k], entries[k], element);
+                for (; k + Vector512<T>.Count <= d; k += Vector512<T>.Count)
+                {
+                    (weight * Vector512.Load(xi + k)).Store(entries + k);
+                }
+            }
+            for (; k < d; k++)
+            {
+                entries[k] = weight * xi[k];
+            }
+        }
+
+        /// <summary>
+        /// For k ascending and every block b: column[offsets[b·window + k]] += signs[b·window + k]·entries[k], where the
+        /// offsets are the hashed rows times the output's stride and column points at the output's column i.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scatter(T* entries, int d, int* offsets, T* signs, int window, int blocks, T* column)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                T entry = entries[k];
+                for (int b = 0; b < blocks; b++)
+                {
+                    int at = offsets[b * window + k];
+                    column[at] = VectorMath.MultiplyAdd(signs[b * window + k], entry, column[at]);
+                }
             }
         }
     }
@@ -288,12 +309,12 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// modulo p per eight keys, exact in integers, so the values are those of the Horner evaluation; other machines
     /// hash through <see cref="SignedBlockHashing{T}.HashColumns"/>.
     /// </summary>
-    private struct ConsecutiveKeys(KhatriRaoSparseEmbedding<T> owner, int blocks)
+    private struct ConsecutiveKeys(KhatriRaoSparseEmbedding<T> owner, int blocks, int stride)
     {
         private const ulong Prime = (1UL << 31) - 1;
         private long _next = -1;
 
-        /// <summary>Rows and values of keys [key, key + count) for every block, block b at b·count of the buffers.</summary>
+        /// <summary>Rows (times the output's stride) and values of keys [key, key + count) for every block, block b at b·count of the buffers.</summary>
         public void Fill(long key, Span<int> rows, Span<T> signs, int count)
         {
             if (!Vector512.IsHardwareAccelerated)
@@ -306,6 +327,10 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                         SignedBlockHashing<T>.HashColumns(new MersennePolynomial(owner._coefficients[b], 31), owner._blockStart[b], owner._blockStart[b + 1],
                             owner._scale, (int)(key + k0), length, rows.Slice(b * count + k0, length), signs.Slice(b * count + k0, length));
                     }
+                }
+                foreach (ref int row in rows[..(blocks * count)])
+                {
+                    row *= stride;
                 }
                 return;
             }
@@ -355,6 +380,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
             int startRow = owner._blockStart[b], buckets = owner._blockStart[b + 1] - startRow;
             Vector512<ulong> twice = Vector512.Create(2UL * (uint)buckets), half = Vector512.Create((ulong)buckets), first = Vector512.Create((ulong)startRow);
             T scale = owner._scale;
+            Vector256<int> strides = Vector256.Create(stride);
             fixed (int* pr = rows)
             fixed (T* ps = signs)
             {
@@ -363,7 +389,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     // The bucket–sign map of HashBatch: w = ⌊h·2B / 2³¹⌋, the sign is − on the upper half w ≥ B.
                     Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(h.AsUInt32(), twice.AsUInt32()), 31);
                     Vector512<ulong> upper = Vector512.GreaterThanOrEqual(w, half);
-                    Avx512F.ConvertToVector256UInt32(w - (upper & half) + first).AsInt32().Store(pr + k);
+                    (Avx512F.ConvertToVector256UInt32(w - (upper & half) + first).AsInt32() * strides).Store(pr + k);
                     if (typeof(T) == typeof(double))
                     {
                         Vector512.ConditionalSelect(upper.AsDouble(), Vector512.Create(-(double)(object)scale), Vector512.Create((double)(object)scale)).Store((double*)ps + k);

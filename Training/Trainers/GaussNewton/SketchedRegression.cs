@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Randomness;
@@ -199,87 +198,100 @@ internal sealed class SketchedRegression
         public void Run(int part) => owner.ApplyGramPart((int)((long)owner._neurons * part / parts), (int)((long)owner._neurons * (part + 1) / parts), part);
     }
 
-    /// <summary>For each neuron c in [first, last): z = Σ_i P[c, i]·x_i·X_i, then sums_i += P[c, i]·⟨X_i, z⟩.</summary>
-    private void ApplyGramPart(int first, int last, int part)
+    /// <summary>
+    /// For each neuron c in [first, last): z = Σ_i P[c, i]·x_i·X_i (its rows of Jᵀ·x), then sums_i += P[c, i]·⟨X_i, z⟩.
+    /// A neuron of one point (most of them) computes z lane by lane inside the dot product instead of storing it.
+    /// </summary>
+    private unsafe void ApplyGramPart(int first, int last, int part)
     {
         int d = _d;
-        var sums = _partialSums.AsSpan(part * _n, _n);
-        sums.Clear();
-        var z = _rowsOfJt.AsSpan(part * d, d);
-        ReadOnlySpan<double> inputs = _inputs, direction = _direction, weights = _weights;
-        ReadOnlySpan<int> points = _points, pointers = _rowPointers;
-        for (int c = first; c < last; c++)
+        fixed (double* inputs = _inputs, direction = _direction, weights = _weights, sums = &_partialSums[part * _n], z = &_rowsOfJt[part * d])
+        fixed (int* points = _points, pointers = _rowPointers)
         {
-            int start = pointers[c], end = pointers[c + 1];
-            if (start == end)
+            new Span<double>(sums, _n).Clear();
+            for (int c = first; c < last; c++)
             {
-                continue;
-            }
-            Scale(weights[start] * direction[points[start]], inputs.Slice(points[start] * d, d), z);
-            for (int e = start + 1; e < end; e++)
-            {
-                AddScaled(weights[e] * direction[points[e]], inputs.Slice(points[e] * d, d), z);
-            }
-            for (int e = start; e < end; e++)
-            {
-                sums[points[e]] += weights[e] * Dot(inputs.Slice(points[e] * d, d), z);
+                int start = pointers[c], end = pointers[c + 1];
+                if (end - start == 1)
+                {
+                    int i = points[start];
+                    double* xi = inputs + (nint)i * d;
+                    sums[i] += weights[start] * DotScaled(xi, weights[start] * direction[i], xi, d);
+                    continue;
+                }
+                if (start == end)
+                {
+                    continue;
+                }
+                Scale(weights[start] * direction[points[start]], inputs + (nint)points[start] * d, z, d);
+                for (int e = start + 1; e < end; e++)
+                {
+                    AddScaled(weights[e] * direction[points[e]], inputs + (nint)points[e] * d, z, d);
+                }
+                for (int e = start; e < end; e++)
+                {
+                    sums[points[e]] += weights[e] * DotScaled(inputs + (nint)points[e] * d, 1, z, d);
+                }
             }
         }
     }
 
-    // The three row kernels below run once per stored entry of P on rows of d elements, where the public Level1
-    // calls' checks (lengths, overlap, finite α) cost as much as the arithmetic; their arguments hold by construction.
+    // The row kernels below run once per stored entry of P on rows of d elements, where the public Level1 calls' checks
+    // (lengths, overlap, finite α) cost as much as the arithmetic; their arguments hold by construction.
 
     /// <summary>z ← α·x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale(double alpha, ReadOnlySpan<double> x, Span<double> z)
+    private static unsafe void Scale(double alpha, double* x, double* z, int d)
     {
-        for (int k = 0; k < x.Length; k++)
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k + 8 <= d; k += 8)
+            {
+                (alpha * Vector512.Load(x + k)).Store(z + k);
+            }
+        }
+        for (; k < d; k++)
         {
             z[k] = alpha * x[k];
         }
     }
 
     /// <summary>z ← α·x + z.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(double alpha, ReadOnlySpan<double> x, Span<double> z)
+    private static unsafe void AddScaled(double alpha, double* x, double* z, int d)
     {
         int k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var a = Vector256.Create(alpha);
-            for (; k + Vector256<double>.Count <= x.Length; k += Vector256<double>.Count)
+            var a = Vector512.Create(alpha);
+            for (; k + 8 <= d; k += 8)
             {
-                VectorMath.MultiplyAdd(a, Vector256.Create(x.Slice(k, Vector256<double>.Count)), Vector256.Create(z.Slice(k, Vector256<double>.Count)))
-                    .CopyTo(z.Slice(k, Vector256<double>.Count));
+                VectorMath.MultiplyAdd(a, Vector512.Load(x + k), Vector512.Load(z + k)).Store(z + k);
             }
         }
-        for (; k < x.Length; k++)
+        for (; k < d; k++)
         {
             z[k] = VectorMath.MultiplyAdd(alpha, x[k], z[k]);
         }
     }
 
-    /// <summary>⟨x, z⟩ with two vector accumulators (a fixed order for a given d and vector width).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> z)
+    /// <summary>⟨x, α·z⟩, each α·z[k] rounded before its multiply-add, as if α·z had been stored; two accumulators, a fixed order for a given d and vector width.</summary>
+    private static unsafe double DotScaled(double* x, double alpha, double* z, int d)
     {
-        const int width = 4;
         int k = 0;
         double sum = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<double> even = Vector256<double>.Zero, odd = Vector256<double>.Zero;
-            for (; k + 2 * width <= x.Length; k += 2 * width)
+            Vector512<double> even = Vector512<double>.Zero, odd = Vector512<double>.Zero, a = Vector512.Create(alpha);
+            for (; k + 16 <= d; k += 16)
             {
-                even = VectorMath.MultiplyAdd(Vector256.Create(x.Slice(k, width)), Vector256.Create(z.Slice(k, width)), even);
-                odd = VectorMath.MultiplyAdd(Vector256.Create(x.Slice(k + width, width)), Vector256.Create(z.Slice(k + width, width)), odd);
+                even = VectorMath.MultiplyAdd(Vector512.Load(x + k), a * Vector512.Load(z + k), even);
+                odd = VectorMath.MultiplyAdd(Vector512.Load(x + k + 8), a * Vector512.Load(z + k + 8), odd);
             }
-            sum = Vector256.Sum(even + odd);
+            sum = Vector512.Sum(even + odd);
         }
-        for (; k < x.Length; k++)
+        for (; k < d; k++)
         {
-            sum = VectorMath.MultiplyAdd(x[k], z[k], sum);
+            sum = VectorMath.MultiplyAdd(x[k], alpha * z[k], sum);
         }
         return sum;
     }
