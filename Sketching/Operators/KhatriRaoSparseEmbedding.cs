@@ -116,25 +116,20 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         long work = (long)values.Length * d;
         int parts = (int)Math.Clamp(work / PartWork, 1, Math.Min(MaxParts, Math.Max(neurons, 1)));
         int block = Rows * n;
-        if (parts > 1 && _partials.Length < (long)parts * block)
-        {
-            _partials = new T[(long)parts * block];
-        }
         int window = Window(d);
+        Grow(ref _partials, (long)parts * block);
         Grow(ref _rows, (long)parts * NonzerosPerColumn * window);
         Grow(ref _signs, (long)parts * NonzerosPerColumn * window);
         Grow(ref _entries, (long)parts * d);
-        Grow(ref _state, (long)NonzerosPerColumn * 4 * 8 * parts);
+        Grow(ref _state, (long)parts * NonzerosPerColumn * 4 * 8);
         int threads = options.ThreadsFor(work * NonzerosPerColumn, parts);
         fixed (int* pointers = rowPointers)
         fixed (int* columns = columnIndices)
         fixed (T* entries = values)
         fixed (T* px = x.Data)
         fixed (T* partials = _partials)
-        fixed (T* pd = destination.Data)
         {
-            var job = new Parts(this, pointers, neurons, columns, entries, px, x.Stride, d, n,
-                parts == 1 ? pd : partials, parts == 1 ? destination.Stride : n, parts, window);
+            var job = new Parts(this, pointers, neurons, columns, entries, px, x.Stride, d, n, partials, parts, window);
             if (threads == 1)
             {
                 for (int part = 0; part < parts; part++)
@@ -147,16 +142,18 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                 ParallelParts.Run(job, parts, threads);
             }
         }
-        if (parts > 1)
+        // The parts' blocks hold (S·A)ᵀ, a column of S·A contiguous; added in part order into S·A.
+        for (int r = 0; r < Rows; r++)
         {
-            for (int r = 0; r < Rows; r++)
+            var row = destination.Row(r);
+            for (int i = 0; i < n; i++)
             {
-                var row = destination.Row(r);
-                _partials.AsSpan(r * n, n).CopyTo(row);
+                T sum = _partials[i * Rows + r];
                 for (int part = 1; part < parts; part++)
                 {
-                    Level1.Axpy(T.One, _partials.AsSpan(part * block + r * n, n), row);
+                    sum += _partials[part * block + i * Rows + r];
                 }
+                row[i] = sum;
             }
         }
     }
@@ -215,28 +212,25 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     }
 
     /// <summary>
-    /// Part p: rows [C·p/parts, C·(p+1)/parts) of P into its own s × n block (the destination itself when there is one
-    /// part). The columns of S that the part meets are consecutive (c·d + k), so they are hashed a window of
+    /// Part p: rows [C·p/parts, C·(p+1)/parts) of P into its own n × s block, (S·A)ᵀ of its rows. The columns of S that the part meets are consecutive (c·d + k), so they are hashed a window of
     /// <c>window</c> keys at a time (a multiple of d, so a row of P never straddles two windows) into the part's
     /// buffers of rows and values; then each stored P[c, i] scatters P[c, i]·X[i, k] into row h_b(c·d + k) of column i
     /// for every block b.
     /// </summary>
     private readonly struct Parts(KhatriRaoSparseEmbedding<T> owner, int* pointers, int neurons, int* columns, T* values, T* x, int xStride, int d, int n,
-        T* output, int outputStride, int parts, int window) : IParts
+        T* output, int parts, int window) : IParts
     {
         public void Run(int part)
         {
             int first = (int)((long)neurons * part / parts), last = (int)((long)neurons * (part + 1) / parts);
-            T* target = parts == 1 ? output : output + (nint)part * owner.Rows * n;
-            for (int r = 0; r < owner.Rows; r++)
-            {
-                new Span<T>(target + (nint)r * outputStride, n).Clear();
-            }
+            int s = owner.Rows;
+            T* target = output + (nint)part * s * n;
+            new Span<T>(target, s * n).Clear();
             int blocks = owner.NonzerosPerColumn;
             var rows = owner._rows.AsSpan(part * blocks * window, blocks * window);
             var signs = owner._signs.AsSpan(part * blocks * window, blocks * window);
             var entries = owner._entries.AsSpan(part * d, d);
-            var hashes = new ConsecutiveKeys(owner, blocks, outputStride);
+            var hashes = new ConsecutiveKeys(owner, blocks, owner._state.AsSpan(part * blocks * 4 * 8, blocks * 4 * 8));
             long windowStart = (long)first * d, windowEnd = windowStart;
             for (int c = first; c < last; c++)
             {
@@ -260,7 +254,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     for (int e = start; e < end; e++)
                     {
                         Scale(values[e], x + (nint)columns[e] * xStride, scaled, d);
-                        Scatter(scaled, d, hashedRows + offset, hashedSigns + offset, window, blocks, target + columns[e]);
+                        Scatter(scaled, d, hashedRows + offset, hashedSigns + offset, window, blocks, target + (nint)columns[e] * s);
                     }
                 }
             }
@@ -286,7 +280,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
 
         /// <summary>
         /// For k ascending and every block b: column[offsets[b·window + k]] += signs[b·window + k]·entries[k], where the
-        /// offsets are the hashed rows times the output's stride and column points at the output's column i.
+        /// offsets are the hashed rows and column points at column i of the part's (S·A)ᵀ block (a column of S·A is contiguous there, so a point's updates stay within s elements).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Scatter(T* entries, int d, int* offsets, T* signs, int window, int blocks, T* column)
@@ -309,12 +303,13 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// modulo p per eight keys, exact in integers, so the values are those of the Horner evaluation; other machines
     /// hash through <see cref="SignedBlockHashing{T}.HashColumns"/>.
     /// </summary>
-    private struct ConsecutiveKeys(KhatriRaoSparseEmbedding<T> owner, int blocks, int stride)
+    private ref struct ConsecutiveKeys(KhatriRaoSparseEmbedding<T> owner, int blocks, Span<ulong> states)
     {
         private const ulong Prime = (1UL << 31) - 1;
+        private readonly Span<ulong> _states = states;
         private long _next = -1;
 
-        /// <summary>Rows (times the output's stride) and values of keys [key, key + count) for every block, block b at b·count of the buffers.</summary>
+        /// <summary>Rows and values of keys [key, key + count) for every block, block b at b·count of the buffers.</summary>
         public void Fill(long key, Span<int> rows, Span<T> signs, int count)
         {
             if (!Vector512.IsHardwareAccelerated)
@@ -327,10 +322,6 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                         SignedBlockHashing<T>.HashColumns(new MersennePolynomial(owner._coefficients[b], 31), owner._blockStart[b], owner._blockStart[b + 1],
                             owner._scale, (int)(key + k0), length, rows.Slice(b * count + k0, length), signs.Slice(b * count + k0, length));
                     }
-                }
-                foreach (ref int row in rows[..(blocks * count)])
-                {
-                    row *= stride;
                 }
                 return;
             }
@@ -363,7 +354,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     table[16 + j] = d2;
                     table[24 + j] = d3;
                 }
-                var state = owner._state.AsSpan(4 * 8 * b, 4 * 8);
+                var state = _states.Slice(4 * 8 * b, 4 * 8);
                 table.CopyTo(state);
             }
         }
@@ -373,14 +364,13 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         /// <summary>Block b's rows and values for the next rows.Length keys (a multiple of 8), advancing its table.</summary>
         private readonly void Step(int b, Span<int> rows, Span<T> signs)
         {
-            var state = owner._state.AsSpan(4 * 8 * b, 4 * 8);
+            var state = _states.Slice(4 * 8 * b, 4 * 8);
             Vector512<ulong> h = Vector512.Create<ulong>(state), d1 = Vector512.Create<ulong>(state[8..]);
             Vector512<ulong> d2 = Vector512.Create<ulong>(state[16..]), d3 = Vector512.Create<ulong>(state[24..]);
             Vector512<ulong> prime = Vector512.Create(Prime);
             int startRow = owner._blockStart[b], buckets = owner._blockStart[b + 1] - startRow;
             Vector512<ulong> twice = Vector512.Create(2UL * (uint)buckets), half = Vector512.Create((ulong)buckets), first = Vector512.Create((ulong)startRow);
             T scale = owner._scale;
-            Vector256<int> strides = Vector256.Create(stride);
             fixed (int* pr = rows)
             fixed (T* ps = signs)
             {
@@ -389,7 +379,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
                     // The bucket–sign map of HashBatch: w = ⌊h·2B / 2³¹⌋, the sign is − on the upper half w ≥ B.
                     Vector512<ulong> w = Vector512.ShiftRightLogical(Avx512F.Multiply(h.AsUInt32(), twice.AsUInt32()), 31);
                     Vector512<ulong> upper = Vector512.GreaterThanOrEqual(w, half);
-                    (Avx512F.ConvertToVector256UInt32(w - (upper & half) + first).AsInt32() * strides).Store(pr + k);
+                    Avx512F.ConvertToVector256UInt32(w - (upper & half) + first).AsInt32().Store(pr + k);
                     if (typeof(T) == typeof(double))
                     {
                         Vector512.ConditionalSelect(upper.AsDouble(), Vector512.Create(-(double)(object)scale), Vector512.Create((double)(object)scale)).Store((double*)ps + k);
