@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Kernels.Blas;
-using Kernels.Simd;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Kernels.Blas;
+using Kernels.Simd;
 using Kernels.Sketching.Hashing;
 
 namespace Kernels.Sketching.Operators;
@@ -22,8 +22,8 @@ namespace Kernels.Sketching.Operators;
 /// redraws them into storage this object owns, so a new seed per call (a fresh sketch every Gauss–Newton iteration)
 /// allocates nothing.</para>
 /// <para><b>Order and threads.</b> The rows of P are cut into parts fixed by the problem's size alone (one part below
-/// 2¹⁶ multiply-adds of A's entries, at most <see cref="MaxParts"/>); each part sums its terms into its own s × n block
-/// in ascending order of A's rows, and the blocks are added in part order. The result is therefore the same bits for
+/// 2¹⁶ multiply-adds of A's entries, at most <see cref="MaxParts"/>); each part sums its terms into its own block of
+/// s·n partial sums in ascending order of A's rows, and the blocks are added in part order. The result is therefore the same bits for
 /// any thread count, and with one part it is the same bits as <see cref="ISketch{T}.Apply(Kernels.Sparse.CsrMatrix{T}, MatrixView{T})"/>
 /// on the materialized A (whose stored values are the products P[c, i]·X[i, k]).</para>
 /// <para>One instance keeps per-part scratch, so it must not be applied from two threads at once.</para>
@@ -47,7 +47,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     private int[] _rows = [];      // per part: t windows of hashed rows
     private T[] _signs = [];       // per part: t windows of ±1/√t
     private T[] _entries = [];     // per part: P[c, i]·X[i, :]
-    private ulong[] _state = [];   // per block: the difference table of its hash (AVX-512 path)
+    private ulong[] _state = [];   // per part and block: the difference table of the block's hash (AVX-512 path)
 
     /// <summary>Sketches with s = <paramref name="rows"/> rows and t = <paramref name="nonzerosPerColumn"/> nonzeros per column, one in each block of rows (see <see cref="SparseEmbeddingDistribution"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, or <paramref name="nonzerosPerColumn"/> exceeds <paramref name="rows"/>.</exception>
@@ -93,7 +93,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// <param name="x">X, n × d; NaN and infinity propagate as in a matrix product.</param>
     /// <param name="destination">Receives S·A, s × n; must not share memory with X or P's values.</param>
     /// <param name="options">Thread cap and threshold; the result does not depend on them.</param>
-    /// <exception cref="ArgumentException">P's structure is invalid or a value is not finite, a shape does not match, C·d exceeds <see cref="MaxProductRows"/>, or the destination overlaps an input.</exception>
+    /// <exception cref="ArgumentException">P's structure is invalid or a value is not finite, a shape does not match, C·d exceeds <see cref="MaxProductRows"/>, the partial sums (up to <see cref="MaxParts"/>·s·n elements) exceed one array, or the destination overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, n), or an option is out of range.</exception>
     public void Apply(ulong seed, ReadOnlySpan<int> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<T> values,
         ReadOnlyMatrixView<T> x, MatrixView<T> destination, BlasOptions? options = null)
@@ -115,8 +115,14 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         int neurons = rowPointers.Length - 1;
         long work = (long)values.Length * d;
         int parts = (int)Math.Clamp(work / PartWork, 1, Math.Min(MaxParts, Math.Max(neurons, 1)));
+        int window = Window(Math.Max(d, 1));
+        long scratch = (long)parts * Rows * n;
+        if (scratch > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"The {parts} parts' partial sums of S·A would take {scratch * sizeof(T)} bytes ({parts}·{Rows}·{n} elements), more than one array holds.", nameof(x));
+        }
         int block = Rows * n;
-        int window = Window(d);
         Grow(ref _partials, (long)parts * block);
         Grow(ref _rows, (long)parts * NonzerosPerColumn * window);
         Grow(ref _signs, (long)parts * NonzerosPerColumn * window);
