@@ -285,19 +285,20 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         }
 
         /// <summary>
-        /// For k ascending and every block b: column[offsets[b·window + k]] += signs[b·window + k]·entries[k], where the
-        /// offsets are the hashed rows and column points at column i of the part's (S·A)ᵀ block (a column of S·A is contiguous there, so a point's updates stay within s elements).
+        /// For every block b and k ascending: column[offsets[b·window + k]] += signs[b·window + k]·entries[k], where the
+        /// offsets are the hashed rows and column points at column i of the part's (S·A)ᵀ block (a column of S·A is
+        /// contiguous there, so a point's updates stay within s elements). Blocks own disjoint rows, so every element
+        /// still receives its terms in ascending k.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Scatter(T* entries, int d, int* offsets, T* signs, int window, int blocks, T* column)
         {
-            for (int k = 0; k < d; k++)
+            for (int b = 0; b < blocks; b++, offsets += window, signs += window)
             {
-                T entry = entries[k];
-                for (int b = 0; b < blocks; b++)
+                for (int k = 0; k < d; k++)
                 {
-                    int at = offsets[b * window + k];
-                    column[at] = VectorMath.MultiplyAdd(signs[b * window + k], entry, column[at]);
+                    int at = offsets[k];
+                    column[at] = VectorMath.MultiplyAdd(signs[k], entries[k], column[at]);
                 }
             }
         }
