@@ -178,7 +178,7 @@ public static class SublinearScalingExperiment
         if (withSketch.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n## Exact and Sketched regression solves, sublinear trainer, n = {SketchedPoints}\n\n");
-            text.Append("`Exact`: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| and its Cholesky. `Sketched` (Algorithm 5 as written): Jᵀ on the changed neurons as a sparse |∪Q_i|·d × n matrix, a fresh OSNAP sketch (s = 4n rows, 4 nonzeros per column), QR of S·Jᵀ, then CG on J·Jᵀ·g = f − y preconditioned by RᵀR to 1e-10. Form = building G, or Jᵀ with its sketch and QR; solve = Cholesky, or CG. Same seed, data and forest; same steps = every residual within 1e-4 of the exact run's.\n\n");
+            text.Append("`Exact`: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| and its Cholesky. `Sketched` (Algorithm 5 as written): a fresh OSNAP sketch (s = 4n rows, 4 nonzeros per column) of Jᵀ on the changed neurons, computed from the active sets and inputs without storing S or Jᵀ, QR of S·Jᵀ, then CG on J·Jᵀ·g = f − y preconditioned by RᵀR to 1e-10, J·Jᵀ applied neuron by neuron. Form = building G, or the sketch S·Jᵀ and its QR; solve = Cholesky, or CG. Same seed, data and forest; same steps = every residual within 1e-4 of the exact run's.\n\n");
             text.Append("| d | m | Exact form + solve | Sketched form + solve | Exact / iter | Sketched / iter | CG iterations (median) | all solved | same steps |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var r in withSketch)
             {

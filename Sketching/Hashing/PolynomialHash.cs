@@ -91,9 +91,21 @@ public readonly struct PolynomialHash : IHashFunction
     /// <summary>k coefficients uniform on [0, 2^bits − 1) by rejection from consecutive raw words (see the remarks).</summary>
     private static ulong[] DrawCoefficients(int count, int bits, CounterRandom random)
     {
+        var coefficients = new ulong[count];
+        DrawCoefficients(coefficients, bits, random);
+        return coefficients;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="coefficients"/> (k ≤ <see cref="MaxIndependence"/> of them) exactly as the constructor draws
+    /// a function of independence k from <paramref name="random"/>, into storage the caller reuses: sketches that are
+    /// resampled every call redraw their polynomials without allocating.
+    /// </summary>
+    internal static void DrawCoefficients(Span<ulong> coefficients, int bits, CounterRandom random)
+    {
         ulong prime = (1UL << bits) - 1;
         int wordsPerCandidate = bits == 61 ? 2 : 1;
-        var coefficients = new ulong[count];
+        int count = coefficients.Length;
         Span<uint> words = stackalloc uint[2 * MaxIndependence];
         long next = 0;
         int accepted = 0;
@@ -112,6 +124,5 @@ public readonly struct PolynomialHash : IHashFunction
                 }
             }
         }
-        return coefficients;
     }
 }

@@ -29,7 +29,7 @@ namespace Kernels.Sketching.Operators;
 internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Columns hashed at a time (stack buffers).</summary>
-    private const int Chunk = 256;
+    internal const int Chunk = 256;
 
     /// <summary>
     /// Bytes of each row of a dense operand that a thread stripe covers, at least. Narrower stripes made each thread
@@ -55,14 +55,15 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         _hashes = new MersennePolynomial[blocks];
         for (int b = 0; b <= blocks; b++)
         {
-            _blockStart[b] = (int)((long)b * rows / blocks);
+            _blockStart[b] = BlockStart(b, rows, blocks);
         }
-        ulong derived = CounterRandom.Derive(seed, SeedPurpose);
         for (int b = 0; b < blocks; b++)
         {
-            _hashes[b] = new PolynomialHash(4, derived, (ulong)b, PrimeField.Mersenne31).Polynomial;
+            var coefficients = new ulong[Independence];
+            DrawBlockHash(seed, b, coefficients);
+            _hashes[b] = new MersennePolynomial(coefficients, 31);
         }
-        _scale = blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
+        _scale = Scale(blocks);
     }
 
     private int Blocks => _hashes.Length;
@@ -70,7 +71,16 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
     /// <summary>
     /// Rows and values of columns <paramref name="first"/> … first + count − 1 in block <paramref name="block"/>.
     /// </summary>
-    private void Hash(int block, int first, int count, Span<int> rows, Span<T> values)
+    private void Hash(int block, int first, int count, Span<int> rows, Span<T> values) =>
+        HashColumns(_hashes[block], _blockStart[block], _blockStart[block + 1], _scale, first, count, rows, values);
+
+    /// <summary>
+    /// Rows and values (±<paramref name="scale"/>) of columns <paramref name="first"/> … first + count − 1
+    /// (count ≤ <see cref="Chunk"/>) in the block of rows [<paramref name="start"/>, <paramref name="end"/>) hashed by
+    /// <paramref name="hash"/>: the one place an entry of a hashed sketch is computed, so every operator built on these
+    /// blocks (<see cref="KhatriRaoSparseEmbedding{T}"/> too) holds the same matrix for the same seed.
+    /// </summary>
+    internal static void HashColumns(in MersennePolynomial hash, int start, int end, T scale, int first, int count, Span<int> rows, Span<T> values)
     {
         Span<uint> keys = stackalloc uint[Chunk];
         Span<int> signs = stackalloc int[Chunk];
@@ -79,15 +89,26 @@ internal sealed unsafe class SignedBlockHashing<T> where T : unmanaged, IFloatin
         {
             keys[i] = (uint)(first + i);
         }
-        int start = _blockStart[block];
-        HashBatch.BucketsAndSigns(_hashes[block], keys, _blockStart[block + 1] - start, rows, signs);
-        T scale = _scale;
+        HashBatch.BucketsAndSigns(hash, keys, end - start, rows, signs);
         for (int i = 0; i < count; i++)
         {
             rows[i] += start;
             values[i] = signs[i] > 0 ? scale : -scale;
         }
     }
+
+    /// <summary>The first row of block <paramref name="block"/> of <paramref name="blocks"/> over <paramref name="rows"/> rows (block <paramref name="blocks"/> gives the end).</summary>
+    internal static int BlockStart(int block, int rows, int blocks) => (int)((long)block * rows / blocks);
+
+    /// <summary>1/√t, the magnitude of every nonzero when a column has t = <paramref name="blocks"/> of them.</summary>
+    internal static T Scale(int blocks) => blocks == 1 ? T.One : T.One / T.Sqrt(T.CreateChecked(blocks));
+
+    /// <summary>Draws the coefficients of block <paramref name="block"/>'s 4-wise independent polynomial for the sketch seeded by <paramref name="seed"/> into caller storage of 4 words.</summary>
+    internal static void DrawBlockHash(ulong seed, int block, Span<ulong> coefficients) =>
+        PolynomialHash.DrawCoefficients(coefficients, 31, new CounterRandom(CounterRandom.Derive(seed, SeedPurpose), (ulong)block));
+
+    /// <summary>Independence of the block hashes: rows are 2-wise and signs 4-wise independent, as CountSketch and OSNAP need.</summary>
+    internal const int Independence = 4;
 
     /// <summary>What is done with each nonzero S[row, column] = value.</summary>
     private interface IEntryVisitor

@@ -57,14 +57,41 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
             throw new ArgumentException($"The sketch has {sketch.Rows} rows; S·A must be tall, so at least the {columns} columns of A.", nameof(sketch));
         }
         Sketch = sketch;
+        SketchRows = sketch.Rows;
         Dimension = columns;
         _sketched = new T[(long)sketch.Rows * columns];
         _r = new T[(long)columns * columns];
         _qr = new HouseholderQr<T>(sketch.Rows, columns);
     }
 
-    /// <summary>S, the sketch applied to A.</summary>
-    public ISketch<T> Sketch { get; }
+    /// <summary>
+    /// Allocates the storage for sketches S·A of <paramref name="sketchRows"/> × <paramref name="columns"/> that the caller
+    /// computes (an implicit sketch such as <see cref="KhatriRaoSparseEmbedding{T}"/>, or a fresh sketch per factorization,
+    /// whose column count may change) and hands to <see cref="FactorSketched"/>.
+    /// </summary>
+    /// <param name="sketchRows">s, the rows of S·A, at least <paramref name="columns"/>.</param>
+    /// <param name="columns">n, the columns of A and the dimension of the preconditioner, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is below 1, or <paramref name="sketchRows"/> below <paramref name="columns"/>.</exception>
+    public SketchQrPreconditioner(int sketchRows, int columns)
+    {
+        ElementType.Require<T>();
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (sketchRows < columns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sketchRows), sketchRows, $"S·A must be tall: at least the {columns} columns of A.");
+        }
+        SketchRows = sketchRows;
+        Dimension = columns;
+        _sketched = new T[(long)sketchRows * columns];
+        _r = new T[(long)columns * columns];
+        _qr = new HouseholderQr<T>(sketchRows, columns);
+    }
+
+    /// <summary>S, the sketch applied to A; null when the caller sketches (the constructor without a sketch).</summary>
+    public ISketch<T>? Sketch { get; }
+
+    /// <summary>s: the rows of S·A.</summary>
+    public int SketchRows { get; }
 
     /// <summary>n: the columns of A and the dimension of M.</summary>
     public int Dimension { get; }
@@ -75,11 +102,13 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <summary>Sketches and factors a dense A (N × n): S·A = Q·R.</summary>
     /// <exception cref="ArgumentException">A is not N × n, holds a NaN or infinity, or S·A is rank-deficient (the preconditioner is then unfactored).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The preconditioner was built without a sketch (use <see cref="FactorSketched"/>).</exception>
     public void Factor(ReadOnlyMatrixView<T> a, BlasOptions? options = null)
     {
-        RequireShape(a.Rows, a.Columns, nameof(a));
+        var sketch = RequireSketch();
+        RequireShape(sketch, a.Rows, a.Columns, nameof(a));
         IsFactored = false;
-        Sketch.Apply(a, SketchedView, options);
+        sketch.Apply(a, SketchedView, options);
         Finish(nameof(a), options);
     }
 
@@ -87,12 +116,14 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
     /// <exception cref="ArgumentException">A is not N × n, or S·A is rank-deficient (the preconditioner is then unfactored).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The preconditioner was built without a sketch (use <see cref="FactorSketched"/>).</exception>
     public void Factor(CsrMatrix<T> a, BlasOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
-        RequireShape(a.Rows, a.Columns, nameof(a));
+        var sketch = RequireSketch();
+        RequireShape(sketch, a.Rows, a.Columns, nameof(a));
         IsFactored = false;
-        Sketch.Apply(a, SketchedView);
+        sketch.Apply(a, SketchedView);
         Finish(nameof(a), options);
     }
 
@@ -100,13 +131,31 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
     /// <exception cref="ArgumentException">A is not N × n, its products gave a NaN or infinity, or S·A is rank-deficient (the preconditioner is then unfactored).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The preconditioner was built without a sketch (use <see cref="FactorSketched"/>).</exception>
     public void Factor(ILinearMap<T> a, BlasOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
-        RequireShape(a.Rows, a.Columns, nameof(a));
+        var sketch = RequireSketch();
+        RequireShape(sketch, a.Rows, a.Columns, nameof(a));
         IsFactored = false;
-        Sketch.Apply(a, SketchedView, options);
+        sketch.Apply(a, SketchedView, options);
         Finish(nameof(a), options);
+    }
+
+    /// <summary>Factors S·A = Q·R for an S·A (s × n) that the caller has sketched; it is copied, so the caller may reuse it.</summary>
+    /// <exception cref="ArgumentException">S·A is not s × n, holds a NaN or infinity, or is rank-deficient (the preconditioner is then unfactored).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void FactorSketched(ReadOnlyMatrixView<T> sketched, BlasOptions? options = null)
+    {
+        Guard.RequireShape(sketched, SketchRows, Dimension, nameof(sketched), "s × n (the sketch's rows × the preconditioner's dimension)");
+        options?.Validate();
+        IsFactored = false;
+        var view = SketchedView;
+        for (int r = 0; r < SketchRows; r++)
+        {
+            sketched.Row(r).CopyTo(view.Row(r));
+        }
+        Finish(nameof(sketched), options);
     }
 
     /// <summary>Computes z ← R⁻¹R⁻ᵀ·r = (RᵀR)⁻¹·r.</summary>
@@ -159,7 +208,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
         }
     }
 
-    private MatrixView<T> SketchedView => new(_sketched, Sketch.Rows, Dimension);
+    private MatrixView<T> SketchedView => new(_sketched, SketchRows, Dimension);
 
     private ReadOnlyMatrixView<T> R => new(_r, Dimension, Dimension);
 
@@ -181,7 +230,7 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
         {
             largest = T.Max(largest, T.Abs(r[j, j]));
         }
-        T floor = T.CreateChecked(Math.Max(Sketch.Rows, Dimension)) * (T.BitIncrement(T.One) - T.One) * largest;
+        T floor = T.CreateChecked(Math.Max(SketchRows, Dimension)) * (T.BitIncrement(T.One) - T.One) * largest;
         for (int j = 0; j < Dimension; j++)
         {
             if (!(T.Abs(r[j, j]) > floor))
@@ -193,13 +242,16 @@ public sealed class SketchQrPreconditioner<T> : IPreconditioner<T> where T : unm
         IsFactored = true;
     }
 
-    private void RequireShape(int rows, int columns, string name)
+    private void RequireShape(ISketch<T> sketch, int rows, int columns, string name)
     {
-        if (rows != Sketch.Columns || columns != Dimension)
+        if (rows != sketch.Columns || columns != Dimension)
         {
-            throw new ArgumentException($"{name} is {rows}×{columns}; expected {Sketch.Columns}×{Dimension} (the sketch's columns × the preconditioner's dimension).", name);
+            throw new ArgumentException($"{name} is {rows}×{columns}; expected {sketch.Columns}×{Dimension} (the sketch's columns × the preconditioner's dimension).", name);
         }
     }
+
+    private ISketch<T> RequireSketch() => Sketch ??
+        throw new InvalidOperationException("This preconditioner was built without a sketch; sketch A yourself and call FactorSketched.");
 
     private void RequireFactored()
     {

@@ -15,7 +15,7 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <param name="Status">How the regression solve ended.</param>
 /// <param name="SolverIterations">Iterations of the regression solver: conjugate-gradient iterations for <see cref="RegressionSolver.Sketched"/>, 0 for the direct <see cref="RegressionSolver.Exact"/>.</param>
 /// <param name="Query">Time to find the active sets and their values after the step (dense: all m·n products; sublinear: tree queries).</param>
-/// <param name="Form">Time to form the regression (predictions, residual, and G for <see cref="RegressionSolver.Exact"/>; the sparse Jᵀ, its sketch and the QR of S·Jᵀ for <see cref="RegressionSolver.Sketched"/>).</param>
+/// <param name="Form">Time to form the regression (predictions, residual, and G for <see cref="RegressionSolver.Exact"/>; the sketch S·Jᵀ from the active sets and its QR for <see cref="RegressionSolver.Sketched"/>).</param>
 /// <param name="Solve">Time to solve it.</param>
 /// <param name="Update">Time to update W (and, sublinear, the trees): computing the changed neurons' new rows, then
 /// <see cref="Repair"/>.</param>

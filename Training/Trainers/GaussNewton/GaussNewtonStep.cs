@@ -3,6 +3,7 @@ using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Simd;
+using Kernels.Sketching.Operators;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
 
@@ -12,13 +13,13 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// The part of a Gauss-Newton iteration that dense and sublinear training share, computed from the active sets
 /// alone: predictions f_i = (1/√m)·Σ_{r∈Q_i} a_r·(⟨w_r, x_i⟩ − b), the exact G = J·Jᵀ with
 /// G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j|, its Cholesky solve G·g = f − y (or, for <see cref="RegressionSolver.Sketched"/>,
-/// the sparse Jᵀ of the changed neurons handed to <see cref="SketchedRegression"/>), and the new rows
+/// the active sets handed to <see cref="SketchedRegression"/>), and the new rows
 /// w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i of the changed neurons r ∈ ∪Q_i.
 /// </summary>
 /// <remarks>
 /// Both trainers run exactly this code on their active sets, so when the sets and values agree the new weights agree
 /// bit for bit. Workspaces are sized once from (n, m, d); after the first iteration an exact step allocates only when
-/// an active set outgrows every earlier one (a sketched step allocates, see <see cref="SketchedRegression"/>).
+/// an active set outgrows every earlier one, exact or sketched.
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
 /// <para><b>New rows in chunks.</b> The new rows are computed <see cref="ChunkNeurons"/> at a time (about 4 MiB), and
@@ -93,7 +94,7 @@ internal sealed class GaussNewtonStep
         _changed = [];
         ChunkNeurons = Math.Max(1, ChunkBytes / (sizeof(float) * data.Dimension));
         _newRows = new float[(long)ChunkNeurons * data.Dimension];
-        _sketched = sketched is null ? null : new SketchedRegression(sketched, _n, model.Seed);
+        _sketched = sketched is null ? null : new SketchedRegression(sketched, data.Inputs, model.Seed);
     }
 
     /// <summary>The predictions f of the last <see cref="Evaluate"/>.</summary>
@@ -240,50 +241,42 @@ internal sealed class GaussNewtonStep
     }
 
     /// <summary>
-    /// <see cref="RegressionSolver.Sketched"/>, first half: builds Jᵀ restricted to the changed neurons from the marks of
-    /// <see cref="Collect"/>, a |∪Q_i|·d × n CSR matrix whose row (c, k), for the c-th changed neuron r, holds
-    /// (1/√m)·a_r·x_i[k] in column i for each i with r ∈ Q_i; then sketches it with iteration
+    /// <see cref="RegressionSolver.Sketched"/>, first half: from the marks of <see cref="Collect"/>, lists for each changed
+    /// neuron r the points i with r ∈ Q_i and its weight (1/√m)·a_r (the sparse P whose Khatri–Rao product with the
+    /// inputs is Jᵀ on the changed neurons, see <see cref="SketchedRegression"/>); then sketches Jᵀ with iteration
     /// <paramref name="iteration"/>'s OSNAP S and factors S·Jᵀ = Q·R.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Jᵀ has more stored entries than an array holds.</exception>
+    /// <exception cref="InvalidOperationException">Jᵀ has more rows than the sketch can hash, or Σ|Q_i| is more than an array holds.</exception>
     public RegressionStatus FormSketched(int iteration, BlasOptions? options)
     {
         var sketched = _sketched ?? throw new InvalidOperationException("This step was built without the sketched solver's options.");
-        int d = _data.Dimension;
-        long rows = (long)ChangedCount * d;
+        if ((long)ChangedCount * _data.Dimension > KhatriRaoSparseEmbedding<double>.MaxProductRows)
+        {
+            throw new InvalidOperationException(
+                $"Jᵀ of this step has {(long)ChangedCount * _data.Dimension} rows, more than the {KhatriRaoSparseEmbedding<double>.MaxProductRows} a sketch can hash; use RegressionSolver.Exact.");
+        }
         long entries = 0;
         foreach (ulong word in _pointMasks.AsSpan(0, ChangedCount * _maskWords))
         {
             entries += (long)ulong.PopCount(word);
         }
-        entries *= d;
-        if (rows >= Array.MaxLength || entries > Array.MaxLength)
+        if (entries > Array.MaxLength)
         {
-            throw new InvalidOperationException(
-                $"The sparse Jᵀ of this step would hold {entries} entries in {rows} rows (about {entries * 12 + rows * 4} bytes), more than an array holds; use RegressionSolver.Exact.");
+            throw new InvalidOperationException($"The active sets of this step hold {entries} entries, more than an array holds; use RegressionSolver.Exact.");
         }
-        sketched.Reserve((int)rows, (int)entries, out var pointers, out var columns, out var values);
-        var points = _points.AsSpan(0, _n);
+        sketched.Reserve(ChangedCount, (int)entries, out var pointers, out var points, out var weights);
         var signs = _model.Signs;
-        var inputs = _data.Inputs;
-        int row = 0, stored = 0;
+        int stored = 0;
         for (int c = 0; c < ChangedCount; c++)
         {
             int r = _changed[c];
-            int count = PointsOf(c, points);
-            double scale = _model.OutputScale * signs[r];
-            for (int k = 0; k < d; k++)
-            {
-                pointers[row++] = stored;
-                for (int p = 0; p < count; p++)
-                {
-                    columns[stored] = points[p];
-                    values[stored++] = scale * inputs[points[p], k];
-                }
-            }
+            pointers[c] = stored;
+            int count = PointsOf(c, points[stored..]);
+            weights.Slice(stored, count).Fill(_model.OutputScale * signs[r]);
+            stored += count;
         }
-        pointers[row] = stored;
-        return sketched.Factor((int)rows, (int)entries, iteration, options);
+        pointers[ChangedCount] = stored;
+        return sketched.Factor(ChangedCount, (int)entries, iteration, options);
     }
 
     /// <summary>

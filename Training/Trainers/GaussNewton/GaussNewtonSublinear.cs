@@ -15,9 +15,8 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <see cref="GaussNewtonOptions.Solver"/> says (<see cref="RegressionSolver.Exact"/> or <see cref="RegressionSolver.Sketched"/>).
 /// A solve that fails (G not positive definite, a rank-deficient sketch, conjugate gradient short of its tolerance,
 /// or a non-finite solution) is reported with its status, the step is not applied, and the run ends with
-/// <see cref="StopReason.SolverFailed"/>. With <see cref="RegressionSolver.Exact"/>, after the first iteration a step
-/// allocates only when an active set outgrows every earlier one; <see cref="RegressionSolver.Sketched"/> allocates its
-/// sparse Jᵀ, sketch and QR storage every step.
+/// <see cref="StopReason.SolverFailed"/>. With either solver, after the first iteration a step allocates only when an
+/// active set outgrows every earlier one.
 /// </remarks>
 public sealed class GaussNewtonSublinear : ShiftedReluTrainer
 {

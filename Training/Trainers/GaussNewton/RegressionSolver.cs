@@ -10,12 +10,14 @@ public enum RegressionSolver
     Exact,
 
     /// <summary>
-    /// Algorithm 5 of seed 002 as written: Jᵀ restricted to the changed neurons U = ∪Q_i (|U|·d × n, sparse), a fresh
-    /// OSNAP sketch S per iteration, S·Jᵀ = Q·R, and preconditioned conjugate gradient on J·Jᵀ·g = f − y with M = RᵀR and
-    /// J·Jᵀ applied through the sparse Jᵀ, never formed (see <see cref="SketchedSolverOptions"/>). A rank-deficient S·Jᵀ
+    /// Algorithm 5 of seed 002 as written: Jᵀ restricted to the changed neurons U = ∪Q_i (|U|·d × n), a fresh OSNAP
+    /// sketch S per iteration, S·Jᵀ = Q·R, and preconditioned conjugate gradient on J·Jᵀ·g = f − y with M = RᵀR (see
+    /// <see cref="SketchedSolverOptions"/>). Neither S nor Jᵀ is stored: S·Jᵀ is computed from the active sets and the
+    /// inputs (Jᵀ is a Khatri–Rao product, see <see cref="Kernels.Sketching.Operators.KhatriRaoSparseEmbedding{T}"/>) and
+    /// J·Jᵀ is applied neuron by neuron, so the cost is proportional to Σ|Q_i|·d, not to m. A rank-deficient S·Jᵀ
     /// ends the run with <see cref="RegressionStatus.RankDeficient"/>, a solve that does not reach its tolerance with
-    /// <see cref="RegressionStatus.NotConverged"/>. Unlike <see cref="Exact"/> a step allocates (the sparse Jᵀ, the sketch and
-    /// its QR storage are built anew each iteration, since |U| changes).
+    /// <see cref="RegressionStatus.NotConverged"/>. As with <see cref="Exact"/>, after the first iteration a step
+    /// allocates only when the active sets outgrow every earlier step's.
     /// </summary>
     Sketched,
 }

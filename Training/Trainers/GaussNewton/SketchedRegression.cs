@@ -1,112 +1,147 @@
+using System.Runtime.Intrinsics;
 using Kernels.Blas;
 using Kernels.Randomness;
 using Kernels.Sketching.Operators;
 using Kernels.Sketching.Preconditioners;
 using Kernels.Solvers;
-using Kernels.Sparse;
 
 namespace Kernels.Training.Trainers.GaussNewton;
 
 /// <summary>
-/// The regression solve of <see cref="RegressionSolver.Sketched"/> (Algorithm 5 of seed 002, steps 2–4): given Jᵀ
-/// restricted to the changed neurons U = ∪Q_i as a sparse |U|·d × n matrix, sketch it with a fresh OSNAP S, factor
-/// S·Jᵀ = Q·R, and run conjugate gradient on J·Jᵀ·g = f − y preconditioned by M = RᵀR, with J·Jᵀ applied as
-/// Jᵀ's transpose after Jᵀ (a <see cref="GramOperator{T}"/> of the sparse Jᵀ, never formed).
+/// The regression solve of <see cref="RegressionSolver.Sketched"/> (Algorithm 5 of seed 002, steps 2–4), from the
+/// structure of Jᵀ alone: with the changed neurons U = ∪Q_i, P the |U| × n matrix with P[c, i] = a_r/√m when neuron
+/// r = U[c] is active for point i (zero otherwise) and X the n × d inputs, Jᵀ restricted to U is the Khatri–Rao product
+/// P ⊙ Xᵀ (row (c, k), column i: P[c, i]·x_i[k]). A fresh OSNAP S sketches it directly from P and X
+/// (<see cref="KhatriRaoSparseEmbedding{T}"/>: neither S nor Jᵀ is stored), S·Jᵀ = Q·R is factored, and conjugate
+/// gradient runs on J·Jᵀ·g = f − y preconditioned by M = RᵀR, with J·Jᵀ applied matrix-free neuron by neuron
+/// (z_c = Σ_i P[c, i]·v_i·x_i, the rows of Jᵀ·v for neuron c; then (J·z)_i += P[c, i]·⟨x_i, z_c⟩).
 /// </summary>
 /// <remarks>
 /// <para><b>Algorithm 5's iteration.</b> Its R_alg is R⁻¹ and it iterates on R⁻ᵀ·J·Jᵀ·R⁻¹·z = R⁻ᵀ(f − y), g = R⁻¹z;
 /// preconditioned CG with M = RᵀR gives exactly those iterates mapped by g = R⁻¹z (see
 /// <see cref="SketchQrPreconditioner{T}"/>), and stops on the unpreconditioned residual ‖J·Jᵀ·g − (f − y)‖.</para>
-/// <para><b>Seeds.</b> Iteration t samples S with the seed drawn from
-/// <c>CounterRandom(Derive(model seed, Purpose("gnsketch")), stream: t)</c>, so runs repeat bit for bit.</para>
-/// <para><b>Allocation.</b> The CSR arrays are kept and grown geometrically, but each step still allocates: the
-/// public <see cref="CsrMatrix{T}"/> constructor copies its arrays (about 12 bytes per stored entry, Σ|Q_i|·d entries),
-/// and a <see cref="SketchQrPreconditioner{T}"/> binds its sketch, whose column count |U|·d changes every iteration, at
-/// construction (s·n doubles for S·Jᵀ and its QR). Removing this needs a CSR view over caller-owned arrays and a
-/// preconditioner that takes the sketch per factorization, both in the lower layers.</para>
+/// <para><b>Seeds.</b> Iteration t sketches with the seed drawn from
+/// <c>CounterRandom(Derive(model seed, Purpose("gnsketch")), stream: t)</c>, so runs repeat bit for bit; S is the
+/// OSNAP matrix <c>SparseEmbeddingDistribution(s, |U|·d, t).Sample(that seed)</c>.</para>
+/// <para><b>Cost.</b> The sketch costs t·d·nnz(P) multiply-adds and each product with J·Jᵀ 2·d·nnz(P), where
+/// nnz(P) = Σ|Q_i|; the QR is of an s × n matrix. Nothing is proportional to m.</para>
+/// <para><b>Threads and allocation.</b> Both the sketch and the products cut the neurons into parts fixed by the
+/// problem's size and add the parts' sums in order, so g is the same bits for any thread count. P's arrays grow
+/// geometrically with Σ|Q_i| and everything else is sized once, so after warm-up a step allocates nothing.</para>
 /// </remarks>
 internal sealed class SketchedRegression
 {
     /// <summary>The purpose the per-iteration sketches derive their seed with.</summary>
     internal static readonly ulong SeedPurpose = CounterRandom.Purpose("gnsketch");
 
-    private readonly SketchedSolverOptions _options;
+    /// <summary>Most parts of a product with J·Jᵀ, each with its own partial sum of n elements.</summary>
+    private const int MaxParts = 8;
+
+    /// <summary>Multiply-adds (d·nnz(P)) per part of a product, at least.</summary>
+    private const long PartWork = 1 << 16;
+
     private readonly int _n;
+    private readonly int _d;
     private readonly ulong _seed;
+    private readonly double[] _inputs;       // X, n × d, in double
+    private readonly KhatriRaoSparseEmbedding<double> _sketch;
+    private readonly double[] _sketched;     // S·Jᵀ, s × n
+    private readonly SketchQrPreconditioner<double> _preconditioner;
+    private readonly DelegateOperator<double> _gram;
     private readonly ConjugateGradientOptions _stopping;
     private readonly ConjugateGradientWorkspace<double> _workspace;
-    private int[] _rowPointers = [];
-    private int[] _columnIndices = [];
-    private double[] _values = [];
-    private GramOperator<double>? _gram;
-    private SketchQrPreconditioner<double>? _preconditioner;
+    private readonly double[] _direction;    // the vector J·Jᵀ is applied to
+    private readonly double[] _partialSums;  // MaxParts × n
+    private readonly double[] _rowsOfJt;     // MaxParts × d: z_c of the neuron a part is on
+    private int[] _rowPointers = [0];
+    private int[] _points = [];
+    private double[] _weights = [];
+    private int _neurons;
+    private BlasOptions _blas = BlasOptions.Default;
 
     /// <param name="options">Validated options.</param>
-    /// <param name="n">The data points: columns of Jᵀ.</param>
+    /// <param name="inputs">X, n × d: the data points, rows of Jᵀ's blocks.</param>
     /// <param name="modelSeed">The model's seed, from which the sketches' seed is derived.</param>
-    public SketchedRegression(SketchedSolverOptions options, int n, ulong modelSeed)
+    public SketchedRegression(SketchedSolverOptions options, ReadOnlyMatrixView<float> inputs, ulong modelSeed)
     {
-        _options = options;
-        _n = n;
+        _n = inputs.Rows;
+        _d = inputs.Columns;
         _seed = CounterRandom.Derive(modelSeed, SeedPurpose);
+        _inputs = new double[_n * _d];
+        for (int i = 0; i < _n; i++)
+        {
+            var row = inputs.Row(i);
+            for (int k = 0; k < _d; k++)
+            {
+                _inputs[i * _d + k] = row[k];
+            }
+        }
+        int s = options.SketchRowsPerPoint * _n;
+        _sketch = new KhatriRaoSparseEmbedding<double>(s, options.NonzerosPerColumn);
+        _sketched = new double[s * _n];
+        _preconditioner = new SketchQrPreconditioner<double>(s, _n);
+        _gram = new DelegateOperator<double>(_n, ApplyGram);
         _stopping = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
-        _workspace = new ConjugateGradientWorkspace<double>(n);
+        _workspace = new ConjugateGradientWorkspace<double>(_n);
+        _direction = new double[_n];
+        _partialSums = new double[MaxParts * _n];
+        _rowsOfJt = new double[MaxParts * _d];
     }
 
-    /// <summary>s: rows of each sketch.</summary>
-    public int SketchRows => _options.SketchRowsPerPoint * _n;
-
-    /// <summary>Row pointers (rows + 1), column indices and values (entries each) for Jᵀ, to be filled by the caller.</summary>
-    public void Reserve(int rows, int entries, out Span<int> rowPointers, out Span<int> columnIndices, out Span<double> values)
+    /// <summary>
+    /// P's CSR arrays for <paramref name="neurons"/> changed neurons and <paramref name="entries"/> = Σ|Q_i| stored
+    /// entries, to be filled by the caller: row c lists the points i whose active set holds the c-th changed neuron r,
+    /// with weight a_r/√m.
+    /// </summary>
+    public void Reserve(int neurons, int entries, out Span<int> rowPointers, out Span<int> points, out Span<double> weights)
     {
-        if (_rowPointers.Length < rows + 1)
+        if (_rowPointers.Length < neurons + 1)
         {
-            _rowPointers = new int[Math.Max(rows + 1, _rowPointers.Length + _rowPointers.Length / 2)];
+            _rowPointers = new int[Math.Max(neurons + 1, _rowPointers.Length + _rowPointers.Length / 2)];
         }
-        if (_values.Length < entries)
+        if (_points.Length < entries)
         {
-            int capacity = (int)Math.Min(Array.MaxLength, Math.Max(entries, _values.Length + (long)_values.Length / 2));
-            _columnIndices = new int[capacity];
-            _values = new double[capacity];
+            int capacity = (int)Math.Min(Array.MaxLength, Math.Max(entries, _points.Length + (long)_points.Length / 2));
+            _points = new int[capacity];
+            _weights = new double[capacity];
         }
-        rowPointers = _rowPointers.AsSpan(0, rows + 1);
-        columnIndices = _columnIndices.AsSpan(0, entries);
-        values = _values.AsSpan(0, entries);
+        rowPointers = _rowPointers.AsSpan(0, neurons + 1);
+        points = _points.AsSpan(0, entries);
+        weights = _weights.AsSpan(0, entries);
     }
 
-    /// <summary>Sketches and factors the Jᵀ filled after <see cref="Reserve"/>: <see cref="RegressionStatus.Solved"/> when R exists.</summary>
-    public RegressionStatus Factor(int rows, int entries, int iteration, BlasOptions? options)
+    /// <summary>Sketches and factors the Jᵀ given by P (filled after <see cref="Reserve"/>): <see cref="RegressionStatus.Solved"/> when R exists.</summary>
+    public RegressionStatus Factor(int neurons, int entries, int iteration, BlasOptions? options)
     {
-        _gram = null;
-        _preconditioner = null;
-        if (rows < _n)
+        _neurons = 0;
+        _blas = options ?? BlasOptions.Default;
+        if ((long)neurons * _d < _n)
         {
             return RegressionStatus.RankDeficient;
         }
-        var transposed = new CsrMatrix<double>(rows, _n, _rowPointers.AsSpan(0, rows + 1), _columnIndices.AsSpan(0, entries), _values.AsSpan(0, entries));
         Span<uint> words = stackalloc uint[2];
         new CounterRandom(_seed, (ulong)iteration).FillUInt32(words);
-        var sketch = new SparseEmbeddingDistribution(SketchRows, rows, _options.NonzerosPerColumn).Sample<double>((ulong)words[1] << 32 | words[0]);
-        var preconditioner = new SketchQrPreconditioner<double>(sketch, _n);
+        var sketched = new MatrixView<double>(_sketched, _preconditioner.SketchRows, _n);
+        _sketch.Apply((ulong)words[1] << 32 | words[0], _rowPointers.AsSpan(0, neurons + 1), _points.AsSpan(0, entries), _weights.AsSpan(0, entries),
+            new ReadOnlyMatrixView<double>(_inputs, _n, _d), sketched, options);
         try
         {
-            preconditioner.Factor(transposed, options);
+            _preconditioner.FactorSketched(sketched, options);
         }
         catch (ArgumentException)
         {
-            // The shapes hold by construction and the CSR constructor has checked the values are finite, so the only
-            // ArgumentException left is the rank test on R.
+            // P's weights ±1/√m and the validated unit-norm inputs are finite, so S·Jᵀ is, and the only ArgumentException
+            // left is the rank test on R.
             return RegressionStatus.RankDeficient;
         }
-        _gram = new GramOperator<double>(new CsrMap<double>(transposed, options), GramForm.AtA);
-        _preconditioner = preconditioner;
+        _neurons = neurons;
         return RegressionStatus.Solved;
     }
 
     /// <summary>PCG on J·Jᵀ·g = <paramref name="residual"/> after a successful <see cref="Factor"/>; g goes to <paramref name="solution"/>.</summary>
     public RegressionStatus Solve(ReadOnlySpan<double> residual, Span<double> solution, out int iterations)
     {
-        var result = ConjugateGradient.Solve(_gram!, residual, solution, _preconditioner, _stopping, _workspace);
+        var result = ConjugateGradient.Solve(_gram, residual, solution, _preconditioner, _stopping, _workspace);
         iterations = result.Iterations;
         switch (result.Status)
         {
@@ -124,5 +159,140 @@ internal sealed class SketchedRegression
             default:
                 return RegressionStatus.NotConverged;
         }
+    }
+
+    /// <summary>y ← J·Jᵀ·x over the neurons of the last <see cref="Factor"/>, in parts fixed by the problem's size.</summary>
+    private void ApplyGram(ReadOnlySpan<double> x, Span<double> y)
+    {
+        x.CopyTo(_direction);
+        int entries = _rowPointers[_neurons];
+        long work = (long)entries * _d;
+        int parts = (int)Math.Clamp(work / PartWork, 1, Math.Min(MaxParts, Math.Max(_neurons, 1)));
+        var job = new GramParts(this, parts);
+        int threads = _blas.ThreadsFor(2 * work, parts);
+        if (threads == 1)
+        {
+            for (int part = 0; part < parts; part++)
+            {
+                job.Run(part);
+            }
+        }
+        else
+        {
+            ParallelParts.Run(job, parts, threads);
+        }
+        _partialSums.AsSpan(0, _n).CopyTo(y);
+        for (int part = 1; part < parts; part++)
+        {
+            var sums = _partialSums.AsSpan(part * _n, _n);
+            for (int i = 0; i < _n; i++)
+            {
+                y[i] += sums[i];
+            }
+        }
+    }
+
+    /// <summary>Part p of <see cref="ApplyGram"/>: neurons [C·p/parts, C·(p+1)/parts) into partial sum p.</summary>
+    private readonly struct GramParts(SketchedRegression owner, int parts) : IParts
+    {
+        public void Run(int part) => owner.ApplyGramPart((int)((long)owner._neurons * part / parts), (int)((long)owner._neurons * (part + 1) / parts), part);
+    }
+
+    /// <summary>
+    /// For each neuron c in [first, last): z = Σ_i P[c, i]·x_i·X_i (its rows of Jᵀ·x), then sums_i += P[c, i]·⟨X_i, z⟩.
+    /// A neuron of one point (most of them) computes z lane by lane inside the dot product instead of storing it.
+    /// </summary>
+    private unsafe void ApplyGramPart(int first, int last, int part)
+    {
+        int d = _d;
+        fixed (double* inputs = _inputs, direction = _direction, weights = _weights, sums = &_partialSums[part * _n], z = &_rowsOfJt[part * d])
+        fixed (int* points = _points, pointers = _rowPointers)
+        {
+            new Span<double>(sums, _n).Clear();
+            for (int c = first; c < last; c++)
+            {
+                int start = pointers[c], end = pointers[c + 1];
+                if (end - start == 1)
+                {
+                    int i = points[start];
+                    double* xi = inputs + (nint)i * d;
+                    sums[i] += weights[start] * DotScaled(xi, weights[start] * direction[i], xi, d);
+                    continue;
+                }
+                if (start == end)
+                {
+                    continue;
+                }
+                Scale(weights[start] * direction[points[start]], inputs + (nint)points[start] * d, z, d);
+                for (int e = start + 1; e < end; e++)
+                {
+                    AddScaled(weights[e] * direction[points[e]], inputs + (nint)points[e] * d, z, d);
+                }
+                for (int e = start; e < end; e++)
+                {
+                    sums[points[e]] += weights[e] * DotScaled(inputs + (nint)points[e] * d, 1, z, d);
+                }
+            }
+        }
+    }
+
+    // The row kernels below run once per stored entry of P on rows of d elements, where the public Level1 calls' checks
+    // (lengths, overlap, finite α) cost as much as the arithmetic; their arguments hold by construction.
+
+    /// <summary>z ← α·x.</summary>
+    private static unsafe void Scale(double alpha, double* x, double* z, int d)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k + 8 <= d; k += 8)
+            {
+                (alpha * Vector512.Load(x + k)).Store(z + k);
+            }
+        }
+        for (; k < d; k++)
+        {
+            z[k] = alpha * x[k];
+        }
+    }
+
+    /// <summary>z ← α·x + z.</summary>
+    private static unsafe void AddScaled(double alpha, double* x, double* z, int d)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(alpha);
+            for (; k + 8 <= d; k += 8)
+            {
+                VectorMath.MultiplyAdd(a, Vector512.Load(x + k), Vector512.Load(z + k)).Store(z + k);
+            }
+        }
+        for (; k < d; k++)
+        {
+            z[k] = VectorMath.MultiplyAdd(alpha, x[k], z[k]);
+        }
+    }
+
+    /// <summary>⟨x, α·z⟩, each α·z[k] rounded before its multiply-add, as if α·z had been stored; two accumulators, a fixed order for a given d and vector width.</summary>
+    private static unsafe double DotScaled(double* x, double alpha, double* z, int d)
+    {
+        int k = 0;
+        double sum = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> even = Vector512<double>.Zero, odd = Vector512<double>.Zero, a = Vector512.Create(alpha);
+            for (; k + 16 <= d; k += 16)
+            {
+                even = VectorMath.MultiplyAdd(Vector512.Load(x + k), a * Vector512.Load(z + k), even);
+                odd = VectorMath.MultiplyAdd(Vector512.Load(x + k + 8), a * Vector512.Load(z + k + 8), odd);
+            }
+            sum = Vector512.Sum(even + odd);
+        }
+        for (; k < d; k++)
+        {
+            sum = VectorMath.MultiplyAdd(x[k], alpha * z[k], sum);
+        }
+        return sum;
     }
 }

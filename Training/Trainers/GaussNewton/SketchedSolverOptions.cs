@@ -1,13 +1,15 @@
 namespace Kernels.Training.Trainers.GaussNewton;
 
 /// <summary>
-/// Options of <see cref="RegressionSolver.Sketched"/>: the OSNAP sketch S (s × |∪Q_i|·d) whose QR preconditions the solve,
-/// and the stopping rule of the preconditioned conjugate gradient on J·Jᵀ·g = f − y.
+/// Options of <see cref="RegressionSolver.Sketched"/>: the OSNAP sketch S (s × |∪Q_i|·d, drawn afresh every iteration and
+/// applied to Jᵀ without storing either) whose QR preconditions the solve, and the stopping rule of the preconditioned
+/// conjugate gradient on J·Jᵀ·g = f − y.
 /// </summary>
 /// <remarks>
 /// With s = 4n rows and 4 nonzeros per column, S is in practice a subspace embedding of the n-dimensional range of Jᵀ
 /// with small distortion ε, so κ((RᵀR)⁻¹·J·Jᵀ) ≤ (1 + ε)/(1 − ε) and conjugate gradient needs a handful of iterations
-/// whatever κ(J·Jᵀ) is (the theorems ask for more rows; see the README of Sketching).
+/// whatever κ(J·Jᵀ) is (the theorems ask for more rows; see the README of Sketching). Sketching costs
+/// <see cref="NonzerosPerColumn"/>·d·Σ|Q_i| multiply-adds, and each conjugate-gradient iteration 2·d·Σ|Q_i|.
 /// </remarks>
 public sealed record SketchedSolverOptions
 {

@@ -74,7 +74,7 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
 
         // R is upper triangular, and RᵀR = (SA)ᵀ(SA) (the QR of S·A determines RᵀR).
         var sa = new double[48 * n];
-        preconditioner.Sketch.Apply(new ReadOnlyMatrixView<double>(a, rows, n), new MatrixView<double>(sa, 48, n));
+        preconditioner.Sketch!.Apply(new ReadOnlyMatrixView<double>(a, rows, n), new MatrixView<double>(sa, 48, n));
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < n; j++)
@@ -154,6 +154,50 @@ public sealed class SketchQrPreconditionerTests(ITestOutputHelper output)
                 Assert.True(Math.Abs(actual[k] - expected[k]) <= 1e-12 * (1 + Math.Abs(expected[k])), $"R[{k / n}, {k % n}]: {actual[k]:R} vs {expected[k]:R}");
             }
         }
+    }
+
+    /// <summary>
+    /// A preconditioner built without a sketch factors the S·A it is given: the same R bits as one that sketches A
+    /// itself with that S (the same QR of the same s × n matrix), and the caller's S·A is copied, not kept.
+    /// </summary>
+    [Fact]
+    public void A_caller_sketched_SA_gives_the_same_factor_and_sketchless_use_is_guarded()
+    {
+        const int n = 5, rows = 120, s = 20;
+        double[] a = new TallCase(rows, n, 3, 4).Matrix();
+        ISketch<double> sketch = new SparseEmbeddingDistribution(s, rows, 4).Sample<double>(8);
+        var own = new SketchQrPreconditioner<double>(sketch, n);
+        own.Factor(new ReadOnlyMatrixView<double>(a, rows, n));
+        var sa = new double[s * n];
+        sketch.Apply(new ReadOnlyMatrixView<double>(a, rows, n), new MatrixView<double>(sa, s, n));
+        var given = new SketchQrPreconditioner<double>(s, n);
+        Assert.Null(given.Sketch);
+        Assert.Equal(s, given.SketchRows);
+        given.FactorSketched(new ReadOnlyMatrixView<double>(sa, s, n));
+        Array.Clear(sa);
+        var expected = new double[n * n];
+        var actual = new double[n * n];
+        own.CopyR(new MatrixView<double>(expected, n, n));
+        given.CopyR(new MatrixView<double>(actual, n, n));
+        Assert.Equal(expected, actual);
+
+        Assert.Throws<InvalidOperationException>(() => given.Factor(new ReadOnlyMatrixView<double>(a, rows, n)));
+        Assert.Throws<InvalidOperationException>(() => given.Factor(new OpaqueMap<double>(a, rows, n)));
+        Assert.Throws<ArgumentException>("sketched", () => given.FactorSketched(new ReadOnlyMatrixView<double>(new double[(s - 1) * n], s - 1, n)));
+        Assert.Throws<ArgumentException>("sketched", () => given.FactorSketched(new ReadOnlyMatrixView<double>(new double[s * (n + 1)], s, n + 1)));
+        var bad = new double[s * n];
+        bad[7] = double.NaN;
+        Assert.Throws<ArgumentException>("sketched", () => given.FactorSketched(new ReadOnlyMatrixView<double>(bad, s, n)));
+        Assert.False(given.IsFactored);
+        var deficient = new double[s * n];
+        for (int r = 0; r < s; r++)
+        {
+            deficient[r * n] = deficient[r * n + 1] = r + 1;
+        }
+        Assert.Contains("rank-deficient", Assert.Throws<ArgumentException>("sketched", () => given.FactorSketched(new ReadOnlyMatrixView<double>(deficient, s, n))).Message);
+        Assert.False(given.IsFactored);
+        Assert.Throws<ArgumentOutOfRangeException>("columns", () => new SketchQrPreconditioner<double>(4, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("sketchRows", () => new SketchQrPreconditioner<double>(4, 5));
     }
 
     [Fact]

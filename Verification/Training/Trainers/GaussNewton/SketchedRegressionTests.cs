@@ -98,6 +98,70 @@ public sealed class SketchedRegressionTests
         }
     }
 
+    /// <summary>
+    /// The sketch and the products with J·Jᵀ cut the neurons into parts fixed by the problem's size, so one thread and
+    /// two give the same g, bit for bit (the width makes the work large enough for several parts and threads).
+    /// </summary>
+    [Fact]
+    public void TheSketchedSolveIsTheSameBitsForAnyThreadCount()
+    {
+        var data = SyntheticRegression.Sphere(12, 32, 11, SyntheticTarget.Smooth);
+        var model = new TwoLayerShiftedRelu(1 << 15, 32, 11);
+        var sets = new ActiveSets(12);
+        new DenseEngine(model, data, BlasOptions.SingleThreaded).Query(sets);
+        double[] Solve(BlasOptions options)
+        {
+            var step = new GaussNewtonStep(model, data, new SketchedSolverOptions());
+            step.Evaluate(sets);
+            step.Collect(sets);
+            Assert.Equal(RegressionStatus.Solved, step.FormSketched(2, options));
+            Assert.Equal(RegressionStatus.Solved, step.SolveSketched(out _));
+            return step.Solution.ToArray();
+        }
+        Assert.Equal(Solve(BlasOptions.SingleThreaded), Solve(new BlasOptions { MaxThreads = 2, ParallelThreshold = 0 }));
+    }
+
+    /// <summary>After the first iteration a sketched step allocates nothing (the least over three runs, as for the exact step).</summary>
+    [Fact]
+    public void ASketchedStepAllocatesNothingAfterTheFirstIteration()
+    {
+        var data = SyntheticRegression.Sphere(6, 16, 8);
+        var least = long.MaxValue;
+        for (int run = 0; run < 3 && least > 0; run++)
+        {
+            var probe = new AllocationProbe();
+            var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded, Solver = RegressionSolver.Sketched };
+            new GaussNewtonSublinear(options).Train(new TwoLayerShiftedRelu(1 << 14, 16, 8), data, probe);
+            Assert.Equal(5, probe.Count);
+            least = Math.Min(least, probe.AllocatedAfterSecond);
+        }
+        Assert.True(least == 0, $"at least {least} bytes after iteration 1 in each of three runs");
+    }
+
+    /// <summary>Bytes this thread allocated between the second report and the last.</summary>
+    private sealed class AllocationProbe : IProgress<GaussNewtonIteration>
+    {
+        private long _afterSecond;
+
+        public int Count { get; private set; }
+
+        public long AllocatedAfterSecond { get; private set; }
+
+        public void Report(GaussNewtonIteration value)
+        {
+            long now = GC.GetAllocatedBytesForCurrentThread();
+            Count++;
+            if (Count == 2)
+            {
+                _afterSecond = now;
+            }
+            else if (Count > 2)
+            {
+                AllocatedAfterSecond = now - _afterSecond;
+            }
+        }
+    }
+
     /// <summary>Duplicate points make J rank-deficient: S·Jᵀ fails the rank test, and the step is not applied.</summary>
     [Fact]
     public void DuplicatePointsAreRankDeficientAndTheStepIsNotApplied()
