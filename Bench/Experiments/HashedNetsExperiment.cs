@@ -45,27 +45,40 @@ internal static class HashedNetsExperiment
         string TorchConfig, double HashedSamplesPerSecond, long DensePeakBytes, long HashedPeakBytes);
 
     /// <summary>
-    /// Seeds per side in the PyTorch comparison. One seed cannot test the 0.3-point target: after 2 Fashion-MNIST epochs at
-    /// η = 0.05, μ = 0.9 the final iterate's test error spreads by about 1 point (std) over seeds on either side.
+    /// Default seeds per side in the PyTorch comparison (<c>--seeds</c>). One seed cannot test the 0.3-point target: after
+    /// 2 Fashion-MNIST epochs at η = 0.05, μ = 0.9 the final iterate's test error spreads by about 1 point (std) over seeds
+    /// on either side, so the table gives the difference of means with its Welch 95 % interval.
     /// </summary>
-    private const int PeerSeeds = 5;
+    public const int DefaultPeerSeeds = 5;
+
+    /// <summary>The accuracy target of the comparison: our mean test error within this many points of PyTorch's.</summary>
+    private const double ErrorTolerance = 0.3;
 
     /// <summary>Child processes per model whose median peak working set the peer table reports (odd).</summary>
     private const int PeakRuns = 3;
 
-    public static int Run(bool quick, int? epochsOption, bool skipPeer, bool peerOnly)
+    /// <param name="peerSeeds">Seeds per side in the PyTorch comparison, at least 2.</param>
+    /// <param name="dataFilter">"mnist" or "fashion" to run one data set only, null for both.</param>
+    public static int Run(bool quick, int? epochsOption, bool skipPeer, bool peerOnly, int peerSeeds = DefaultPeerSeeds, string? dataFilter = null)
     {
+        if (peerSeeds < 2)
+        {
+            AnsiConsole.MarkupLine("[red]--seeds must be at least 2 (the comparison needs a spread per side).[/]");
+            return 1;
+        }
+        bool runMnist = dataFilter != "fashion", runFashion = dataFilter != "mnist" && !quick;
         string folder = quick ? Path.Combine(RepositoryPaths.Root, "artifacts", "experiments") : Path.Combine(RepositoryPaths.Root, "docs", "results");
         Directory.CreateDirectory(folder);
         string command = "dotnet run -c Release --project Bench -- experiment hashednets" + (quick ? " --quick" : "") + (epochsOption is int e ? $" --epochs {e}" : "") +
-            (peerOnly ? " --peer-only" : skipPeer && !quick ? " --no-peer" : "");
+            (peerOnly ? " --peer-only" : skipPeer && !quick ? " --no-peer" : "") + (peerSeeds != DefaultPeerSeeds ? $" --seeds {peerSeeds}" : "") +
+            (dataFilter is null ? "" : $" --data {dataFilter}");
         string fileName = peerOnly ? "hashednets-peer.md" : "hashednets.md";
         LabeledSplit mnist;
         LabeledSplit? fashion = null;
         try
         {
             mnist = MnistDigits.LoadSplit(Path.Combine(RepositoryPaths.Root, "data", "mnist", "package"));
-            if (!quick)
+            if (runFashion)
             {
                 fashion = FashionMnist.Load();
             }
@@ -86,7 +99,7 @@ internal static class HashedNetsExperiment
         {
             foreach (string model in ModelNames)
             {
-                for (int seed = 1; seed <= mnistSeeds; seed++)
+                for (int seed = 1; seed <= (runMnist ? mnistSeeds : 0); seed++)
                 {
                     jobs.Add(("MNIST-10k", mnist, model, ratio, seed, mnistEpochs));
                 }
@@ -101,7 +114,7 @@ internal static class HashedNetsExperiment
         }
 
         AnsiConsole.MarkupLine($"[bold]HashedNets, SmallNets, ThinNets[/]: {jobs.Count} training runs on {Threads} threads " +
-            $"(MNIST-10k {mnistEpochs} epochs{(fashion is null ? "" : $", Fashion-MNIST {fashionEpochs} epochs")}); load average {MachineInfo.LoadAverage()}");
+            $"({(runMnist ? $"MNIST-10k {mnistEpochs} epochs" : "")}{(fashion is null ? "" : $", Fashion-MNIST {fashionEpochs} epochs")}); load average {MachineInfo.LoadAverage()}");
         var cells = new List<Cell>();
         var ranks = new List<Rank>();
         var peers = new List<PeerRow>();
@@ -127,10 +140,19 @@ internal static class HashedNetsExperiment
             }
             if (!skipPeer)
             {
-                foreach (var (name, data, epochs) in fashion is null ? [("MNIST-10k", mnist, mnistEpochs)] : new[] { ("MNIST-10k", mnist, mnistEpochs), ("Fashion-MNIST", fashion, fashionEpochs) })
+                var comparisons = new List<(string Name, LabeledSplit Data, int Epochs)>();
+                if (runMnist)
+                {
+                    comparisons.Add(("MNIST-10k", mnist, mnistEpochs));
+                }
+                if (fashion is not null)
+                {
+                    comparisons.Add(("Fashion-MNIST", fashion, fashionEpochs));
+                }
+                foreach (var (name, data, epochs) in comparisons)
                 {
                     task.Description = $"{name}: dense net against PyTorch";
-                    peers.Add(ComparePeer(name, data, epochs, blas, folder));
+                    peers.Add(ComparePeer(name, data, epochs, peerSeeds, blas, folder));
                     Write(folder, fileName, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
                 }
             }
@@ -177,7 +199,7 @@ internal static class HashedNetsExperiment
     /// epochs, batch, optimizer, schedule and dropout, 2 threads each; and HashedNets at ratio 64 for its throughput.
     /// Peak working sets come from child processes that train one model each.
     /// </summary>
-    private static PeerRow ComparePeer(string name, LabeledSplit data, int epochs, BlasOptions blas, string folder)
+    private static PeerRow ComparePeer(string name, LabeledSplit data, int epochs, int seeds, BlasOptions blas, string folder)
     {
         var options = new SgdOptions { Epochs = epochs, Seed = 1, Blas = blas };
         // Warm-up: the first steps of a process run unoptimized (tiered JIT) code; train both nets briefly first.
@@ -186,7 +208,7 @@ internal static class HashedNetsExperiment
         new SgdTrainer(options with { Epochs = 1 }).Train(Mlp.HashedNet(64, 1), warmUp);
         double samples = 0, seconds = 0;
         var errors = new List<double>();
-        for (int seed = 1; seed <= PeerSeeds; seed++)
+        for (int seed = 1; seed <= seeds; seed++)
         {
             var result = new SgdTrainer(options with { Seed = (ulong)seed }, data.Test).Train(Mlp.Dense((ulong)seed), data.Train);
             errors.Add(result.Iterations[^1].EvaluationError);
@@ -201,7 +223,7 @@ internal static class HashedNetsExperiment
         var torch = PeerRunner.Run("mlp.py", [dataFile, epochs.ToString(CultureInfo.InvariantCulture), options.BatchSize.ToString(CultureInfo.InvariantCulture),
             options.LearningRate.ToString("R", CultureInfo.InvariantCulture), options.LearningRateDecay.ToString("R", CultureInfo.InvariantCulture),
             options.Momentum.ToString("R", CultureInfo.InvariantCulture), options.KeepRate.ToString("R", CultureInfo.InvariantCulture), Threads.ToString(CultureInfo.InvariantCulture),
-            string.Join(",", Enumerable.Range(1, PeerSeeds))],
+            string.Join(",", Enumerable.Range(1, seeds))],
             PeerEnvironment);
         // One child's peak moves by a few MB with the timing of garbage collections and background JIT: the median of
         // PeakRuns children per model, started alternately.
@@ -333,19 +355,22 @@ internal static class HashedNetsExperiment
         if (peers.Count > 0)
         {
             text.AppendLine("## Dense 784-1000-10 against PyTorch, same data, epochs, batch, optimizer, schedule and dropout, 2 threads, same run\n");
-            var table = new MarkdownTable("data", "epochs", "ours samples/s", "PyTorch samples/s", "ratio (target ≥ 2×)", $"ours test error (mean ± std, {PeerSeeds} seeds)",
-                $"PyTorch test error (mean ± std, {PeerSeeds} seeds)", "difference of means (target ≤ 0.3 points)", "HashedNets ratio 64 samples/s", "÷ our dense (target ≥ 0.7×)",
-                "peak working set dense / hashed 64 (MB)");
+            var table = new MarkdownTable("data", "epochs", "ours samples/s", "PyTorch samples/s", "ratio (target ≥ 2×)", "ours test error (mean ± std, seeds)",
+                "PyTorch test error (mean ± std, seeds)", $"difference of means ± SE [95 % Welch interval] (target within ±{ErrorTolerance:F1} points)", "verdict",
+                "HashedNets ratio 64 samples/s", "÷ our dense (target ≥ 0.7×)", "peak working set dense / hashed 64 (MB)");
             foreach (var p in peers)
             {
                 var ours = Stats([.. p.OursTestErrors.Select(e => e * 100)]);
                 var torch = Stats([.. p.TorchTestErrors.Select(e => e * 100)]);
+                var gap = WelchDifference.Of([.. p.OursTestErrors.Select(e => e * 100)], [.. p.TorchTestErrors.Select(e => e * 100)]);
                 table.Add(p.Dataset, p.Epochs.ToString(CultureInfo.InvariantCulture), $"{p.OursSamplesPerSecond:N0}", $"{p.TorchSamplesPerSecond:N0}", $"{p.OursSamplesPerSecond / p.TorchSamplesPerSecond:F2}×",
-                    $"{ours.Mean:F2} ± {ours.Std:F2} %", $"{torch.Mean:F2} ± {torch.Std:F2} %", $"{ours.Mean - torch.Mean:+0.00;−0.00}",
+                    $"{ours.Mean:F2} ± {ours.Std:F2} % ({ours.Count})", $"{torch.Mean:F2} ± {torch.Std:F2} % ({torch.Count})",
+                    $"{Signed(gap.Difference)} ± {gap.StandardError:F2} [{Signed(gap.Low)}, {Signed(gap.High)}] (ν = {gap.DegreesOfFreedom:F1})", gap.Verdict(ErrorTolerance),
                     $"{p.HashedSamplesPerSecond:N0}", $"{p.HashedSamplesPerSecond / p.OursSamplesPerSecond:F2}×", $"{p.DensePeakBytes / 1e6:F0} / {p.HashedPeakBytes / 1e6:F0}");
             }
             text.AppendLine(table.ToMarkdown());
-            text.AppendLine($"- Per-seed test errors (%), seeds 1–{PeerSeeds}: " + string.Join("; ", peers.Select(p =>
+            text.AppendLine($"- Verdict: \"met\" when the whole 95 % interval of the difference lies within ±{ErrorTolerance:F1} points, \"not met\" when it lies wholly above +{ErrorTolerance:F1}, otherwise not distinguishable at these seed counts. The interval is Welch's: difference ± t₀.₉₇₅(ν)·√(s₁²/n₁ + s₂²/n₂), ν by Welch–Satterthwaite.");
+            text.AppendLine("- Per-seed test errors (%), seeds 1, 2, …: " + string.Join("; ", peers.Select(p =>
                 $"{p.Dataset} ours {string.Join(", ", p.OursTestErrors.Select(e => (e * 100).ToString("F2", CultureInfo.InvariantCulture)))}, PyTorch {string.Join(", ", p.TorchTestErrors.Select(e => (e * 100).ToString("F2", CultureInfo.InvariantCulture)))}")));
             text.AppendLine("- Samples/s are over all seeds' training steps (evaluation excluded); the HashedNets column trains seed 1. Given the same initial weights and order without dropout, our steps and PyTorch's agree to 5·10⁻⁷ of the weights' movement over 60 steps (1,000 Fashion-MNIST images, 3 epochs) (the difference is float rounding), so the test errors differ only through the random draws (initialization, order, dropout masks) and the chaotic growth of rounding over thousands of steps.");
             text.AppendLine($"- PyTorch configuration: {peers[0].TorchConfig}; run with OMP_WAIT_POLICY=PASSIVE (with the default policy its spinning OpenMP threads starve OpenBLAS's on 2 cores: 67 ms a step instead of 5.7 ms)");
@@ -391,6 +416,8 @@ internal static class HashedNetsExperiment
         double std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
         return new Summary(mean, std, values.Count);
     }
+
+    private static string Signed(double value) => value.ToString("+0.00;−0.00", CultureInfo.InvariantCulture);
 
     private static string Verdict(Summary hashed, Summary other) =>
         hashed.Mean >= other.Mean ? "no" : other.Mean - hashed.Mean > Math.Max(hashed.Std, other.Std) ? "yes" : "within noise";
