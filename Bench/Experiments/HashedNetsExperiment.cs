@@ -114,7 +114,7 @@ internal static class HashedNetsExperiment
         }
 
         AnsiConsole.MarkupLine($"[bold]HashedNets, SmallNets, ThinNets[/]: {jobs.Count} training runs on {Threads} threads " +
-            $"({(runMnist ? $"MNIST-10k {mnistEpochs} epochs" : "")}{(fashion is null ? "" : $", Fashion-MNIST {fashionEpochs} epochs")}); load average {MachineInfo.LoadAverage()}");
+            $"({string.Join(", ", new[] { runMnist ? $"MNIST-10k {mnistEpochs} epochs" : null, fashion is null ? null : $"Fashion-MNIST {fashionEpochs} epochs" }.OfType<string>())}); load average {MachineInfo.LoadAverage()}");
         var cells = new List<Cell>();
         var ranks = new List<Rank>();
         var peers = new List<PeerRow>();
