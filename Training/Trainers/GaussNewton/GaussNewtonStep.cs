@@ -116,10 +116,12 @@ internal sealed class GaussNewtonStep
 
     /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the point masks
     /// of the changed neurons (up to m·⌈n/64⌉ words), the list of changed neurons (up to m), the bitmap of their union
-    /// with its word ranks (m/8 + m/16 bytes) and one chunk of new rows.</summary>
-    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data) =>
+    /// with its word ranks (m/8 + m/16 bytes) and one chunk of new rows; and, when <paramref name="sketched"/> is given,
+    /// the sketched solver's storage (<see cref="SketchedRegression.Bytes"/>).</summary>
+    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null) =>
         (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
-        + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float);
+        + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float)
+        + (sketched is null ? 0 : SketchedRegression.Bytes(sketched, data.Count, data.Dimension, model.Width));
 
     /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
     public double Evaluate(ActiveSets sets)

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using Kernels.Blas;
+using Kernels.Linalg;
 using Kernels.Randomness;
 using Kernels.Sketching.Operators;
 using Kernels.Sketching.Preconditioners;
@@ -76,9 +77,16 @@ internal sealed class SketchedRegression
                 _inputs[i * _d + k] = row[k];
             }
         }
-        int s = options.SketchRowsPerPoint * _n;
+        long rows = (long)options.SketchRowsPerPoint * _n;
+        if (rows * _n > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"The sketch S·Jᵀ of {options.SketchRowsPerPoint}·{_n} rows × {_n} points would take {rows * _n * sizeof(double):N0} bytes, more than one array holds.",
+                nameof(options));
+        }
+        int s = (int)rows;
         _sketch = new KhatriRaoSparseEmbedding<double>(s, options.NonzerosPerColumn);
-        _sketched = new double[s * _n];
+        _sketched = new double[(long)s * _n];
         _preconditioner = new SketchQrPreconditioner<double>(s, _n);
         _gram = new DelegateOperator<double>(_n, ApplyGram);
         _stopping = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
@@ -86,6 +94,29 @@ internal sealed class SketchedRegression
         _direction = new double[_n];
         _partialSums = new double[MaxParts * _n];
         _rowsOfJt = new double[MaxParts * _d];
+    }
+
+    /// <summary>
+    /// Bytes the sketched solver allocates at most for <paramref name="points"/> data points of dimension
+    /// <paramref name="dimension"/> and a model of <paramref name="width"/> neurons: X in double (n·d), the sketch S·Jᵀ
+    /// (s·n), the preconditioner's copy, QR and R (2·s·n + n² + 32·n), the sketch's partial sums and scratch
+    /// (<see cref="KhatriRaoSparseEmbedding{T}.MaxParts"/>·(s·n + d + 2·t·max(512, 8d) + 32·t)), the product's
+    /// partial sums (MaxParts·(n + d)), the conjugate-gradient vectors, and P's arrays at their largest: grown by half
+    /// past Σ|Q_i| ≤ n·m entries (an int and a double each) and m + 1 row offsets.
+    /// </summary>
+    public static long Bytes(SketchedSolverOptions options, int points, int dimension, int width)
+    {
+        long n = points, d = dimension, m = width;
+        long s = options.SketchRowsPerPoint * n;
+        long t = options.NonzerosPerColumn;
+        long window = Math.Max(512, 8 * d);
+        long doubles = n * d + s * n + 2 * s * n + n * n + (HouseholderQr<double>.PanelWidth + 1) * n
+            + KhatriRaoSparseEmbedding<double>.MaxParts * (s * n + d + t * window + 4 * 8 * t)
+            + MaxParts * (n + d) + 6 * n;
+        long entries = Math.Min(Array.MaxLength, n * m + n * m / 2);
+        long rowPointers = m + 1 + (m + 1) / 2;
+        return doubles * sizeof(double) + entries * (sizeof(int) + sizeof(double))
+            + (rowPointers + KhatriRaoSparseEmbedding<double>.MaxParts * t * window) * sizeof(int);
     }
 
     /// <summary>
