@@ -137,7 +137,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Throws naming the kernel and the first row with a NaN or infinity, looking at the lower triangle only when
     /// <paramref name="lowerOnly"/> (what the Cholesky solvers read): one vectorized pass, x·0 being 0 for finite x and NaN otherwise.
     /// </summary>
-    private static void RequireFiniteKernel(ReadOnlyMatrixView<T> kernel, bool lowerOnly)
+    internal static void RequireFiniteKernel(ReadOnlyMatrixView<T> kernel, bool lowerOnly)
     {
         for (int i = 0; i < kernel.Rows; i++)
         {

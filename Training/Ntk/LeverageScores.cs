@@ -76,11 +76,11 @@ public static class LeverageScores
     }
 
     /// <summary>The effective dimension d_λ = tr(K(K + λI)⁻¹) = n − λ·tr((K + λI)⁻¹) = Σ μ_k/(μ_k + λ) over K's eigenvalues μ_k.</summary>
-    /// <param name="kernel">K, n × n with n ≥ 1, symmetric positive semidefinite, finite; not modified (only its lower triangle is read).</param>
+    /// <param name="kernel">K, n × n with n ≥ 1, symmetric positive semidefinite, finite in its lower triangle; not modified (only its lower triangle, diagonal included, is read or checked).</param>
     /// <param name="lambda">λ &gt; 0.</param>
     /// <param name="blas">Threads for the factorization.</param>
     /// <returns>d_λ, between 0 and n.</returns>
-    /// <exception cref="ArgumentException">K is not square or not finite, or K + λI does not factor.</exception>
+    /// <exception cref="ArgumentException">K is not square, its lower triangle is not finite, or K + λI does not factor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">λ is not positive and finite, or an option is out of range.</exception>
     /// <exception cref="InsufficientMemoryException">The n × n factor does not fit (the message gives the bytes).</exception>
     public static double EffectiveDimension<T>(ReadOnlyMatrixView<T> kernel, double lambda, BlasOptions? blas = null) where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,7 +96,7 @@ public static class LeverageScores
         {
             throw new ArgumentException("kernel is 0 × 0; expected n × n with n ≥ 1.", nameof(kernel));
         }
-        NeuralTangentKernel.RequireFinite(kernel, nameof(kernel));
+        KernelRidge<T>.RequireFiniteKernel(kernel, lowerOnly: true);                     // the Cholesky factor reads only the lower triangle
         blas?.Validate();
         MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI");
         var factor = new Matrix<T>(n, n);

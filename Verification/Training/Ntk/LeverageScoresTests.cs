@@ -225,30 +225,44 @@ public sealed class LeverageScoresTests
         var kernel = new double[n * n];
         NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, n, d), new MatrixView<double>(kernel, n, n));
         double[] w = [1, 0, 0, 1, -1, 1];
-        var scores = new double[3];
+        double[] untouched = [7, 8, 9];
+        var scores = (double[])untouched.Clone();
+        // Validation throws before writing anything: scores keeps its sentinel values after every rejection.
+        void Rejected<TException>(string name, Action call) where TException : ArgumentException
+        {
+            Assert.Throws<TException>(name, call);
+            Assert.Equal(untouched, scores);
+        }
         void Estimate(LeverageSamplingOptions? options, int kernelOrder = n, int candidateColumns = d, int scoreCount = 3, double[]? points = null, double[]? output = null) =>
             LeverageScores.Estimate(new ReadOnlyMatrixView<double>(points ?? x, n, d), new ReadOnlyMatrixView<double>(kernel, kernelOrder, kernelOrder),
                 new ReadOnlyMatrixView<double>(w, 6 / candidateColumns, candidateColumns), options!, (output ?? scores).AsSpan(0, scoreCount));
-        Assert.Throws<ArgumentNullException>("options", () => Estimate(null));
-        Assert.Throws<ArgumentOutOfRangeException>("Lambda", () => Estimate(new LeverageSamplingOptions { Lambda = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>("Lambda", () => Estimate(new LeverageSamplingOptions { Lambda = double.PositiveInfinity }));
-        Assert.Throws<ArgumentOutOfRangeException>("Estimator", () => Estimate(new LeverageSamplingOptions { Estimator = (LeverageScoreEstimator)7 }));
-        Assert.Throws<ArgumentException>("kernel", () => Estimate(new LeverageSamplingOptions(), kernelOrder: 3));
-        Assert.Throws<ArgumentException>("candidates", () => Estimate(new LeverageSamplingOptions(), candidateColumns: 3));
-        Assert.Throws<ArgumentException>("scores", () => Estimate(new LeverageSamplingOptions(), scoreCount: 2));
-        Assert.Throws<ArgumentException>("scores", () => LeverageScores.Estimate(new ReadOnlyMatrixView<double>(x, n, d), new ReadOnlyMatrixView<double>(kernel, n, n),
+        Rejected<ArgumentNullException>("options", () => Estimate(null));
+        Rejected<ArgumentOutOfRangeException>("Lambda", () => Estimate(new LeverageSamplingOptions { Lambda = 0 }));
+        Rejected<ArgumentOutOfRangeException>("Lambda", () => Estimate(new LeverageSamplingOptions { Lambda = double.PositiveInfinity }));
+        Rejected<ArgumentOutOfRangeException>("Estimator", () => Estimate(new LeverageSamplingOptions { Estimator = (LeverageScoreEstimator)7 }));
+        Rejected<ArgumentException>("kernel", () => Estimate(new LeverageSamplingOptions(), kernelOrder: 3));
+        Rejected<ArgumentException>("candidates", () => Estimate(new LeverageSamplingOptions(), candidateColumns: 3));
+        Rejected<ArgumentException>("scores", () => Estimate(new LeverageSamplingOptions(), scoreCount: 2));
+        Rejected<ArgumentException>("scores", () => LeverageScores.Estimate(new ReadOnlyMatrixView<double>(x, n, d), new ReadOnlyMatrixView<double>(kernel, n, n),
             new ReadOnlyMatrixView<double>(w, 3, d), new LeverageSamplingOptions(), w.AsSpan(0, 3)));
         double[] bad = (double[])x.Clone();
         bad[3] = double.NaN;
-        Assert.Throws<ArgumentException>("points", () => Estimate(new LeverageSamplingOptions(), points: bad));
+        Rejected<ArgumentException>("points", () => Estimate(new LeverageSamplingOptions(), points: bad));
         double[] original = (double[])kernel.Clone();
         kernel[0] = -10;
-        Assert.Throws<ArgumentException>("kernel", () => Estimate(new LeverageSamplingOptions { Lambda = 1e-3 }));
+        Rejected<ArgumentException>("kernel", () => Estimate(new LeverageSamplingOptions { Lambda = 1e-3 }));
         original.CopyTo(kernel, 0);
 
         Assert.Throws<ArgumentOutOfRangeException>("lambda", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0));
         Assert.Throws<ArgumentOutOfRangeException>("lambda", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), double.NaN));
         Assert.Throws<ArgumentException>("kernel", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, 2, 3), 1));
         Assert.Throws<ArgumentException>("kernel", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>([-1.0], 1, 1), 0.5));
+        // Only the lower triangle is read and checked: a NaN above the diagonal changes nothing, one below is rejected.
+        double clean = LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0.5);
+        kernel[1] = double.NaN;
+        Assert.Equal(clean, LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0.5));
+        original.CopyTo(kernel, 0);
+        kernel[n] = double.NaN;
+        Assert.Throws<ArgumentException>("kernel", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0.5));
     }
 }
