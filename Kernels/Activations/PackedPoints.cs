@@ -12,6 +12,7 @@ public sealed class PackedPoints
 {
     /// <summary>Packs a copy of <paramref name="points"/> (n × d, any stride; n = 0 or d = 0 allowed).</summary>
     /// <param name="points">X, n × d: row i is point x_i.</param>
+    /// <exception cref="ArgumentException">The packed copy (n·d floats, n rounded up to whole groups) exceeds one array; the message gives the bytes.</exception>
     public PackedPoints(ReadOnlyMatrixView<float> points)
     {
         Layout = new TransposedPoints(points.Rows, points.Columns);

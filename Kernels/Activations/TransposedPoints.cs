@@ -16,6 +16,7 @@ namespace Kernels.Activations;
 internal readonly struct TransposedPoints
 {
     /// <summary>The layout of <paramref name="points"/> points on this machine's vector widths.</summary>
+    /// <exception cref="ArgumentException">The packed points (n·d floats, n rounded up to whole groups) exceed one array; the message gives the bytes.</exception>
     public TransposedPoints(int points, int dimension)
     {
         int widest = Vector512.IsHardwareAccelerated ? Vector512<float>.Count
@@ -31,6 +32,13 @@ internal readonly struct TransposedPoints
             : rest <= Vector128<float>.Count ? Vector128<float>.Count
             : rest <= Vector256<float>.Count ? Vector256<float>.Count
             : widest;
+        long length = ((long)WholeGroups * widest + LastWidth) * dimension;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Packing {points} points of dimension {dimension} takes {length * sizeof(float):N0} bytes ({length} floats), more than one array holds.", nameof(points));
+        }
+        Length = (int)length;
     }
 
     /// <summary>n.</summary>
@@ -52,7 +60,7 @@ internal readonly struct TransposedPoints
     public int Groups => WholeGroups + (LastWidth == 0 ? 0 : 1);
 
     /// <summary>Floats the packed points take.</summary>
-    public int Length => (WholeGroups * Width + LastWidth) * Dimension;
+    public int Length { get; }
 
     /// <summary>Lanes (vector width) of group <paramref name="group"/>.</summary>
     public int WidthOf(int group) => group < WholeGroups ? Width : LastWidth;

@@ -93,7 +93,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     /// <param name="x">X, n × d; NaN and infinity propagate as in a matrix product.</param>
     /// <param name="destination">Receives S·A, s × n; must not share memory with X or P's values.</param>
     /// <param name="options">Thread cap and threshold; the result does not depend on them.</param>
-    /// <exception cref="ArgumentException">P's structure is invalid or a value is not finite, a shape does not match, C·d exceeds <see cref="MaxProductRows"/>, the partial sums (up to <see cref="MaxParts"/>·s·n elements) exceed one array, or the destination overlaps an input.</exception>
+    /// <exception cref="ArgumentException">P's structure is invalid or a value is not finite, a shape does not match, C·d exceeds <see cref="MaxProductRows"/>, the partial sums (up to <see cref="MaxParts"/>·s·n elements) or the windows of hashed rows (up to MaxParts·t·8·d) exceed one array, or the destination overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column index is outside [0, n), or an option is out of range.</exception>
     public void Apply(ulong seed, ReadOnlySpan<int> rowPointers, ReadOnlySpan<int> columnIndices, ReadOnlySpan<T> values,
         ReadOnlyMatrixView<T> x, MatrixView<T> destination, BlasOptions? options = null)
@@ -115,13 +115,20 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         int neurons = rowPointers.Length - 1;
         long work = (long)values.Length * d;
         int parts = (int)Math.Clamp(work / PartWork, 1, Math.Min(MaxParts, Math.Max(neurons, 1)));
-        int window = Window(Math.Max(d, 1));
+        long keys = Window(Math.Max(d, 1));
         long scratch = (long)parts * Rows * n;
         if (scratch > Array.MaxLength)
         {
             throw new ArgumentException(
                 $"The {parts} parts' partial sums of S·A would take {scratch * sizeof(T)} bytes ({parts}·{Rows}·{n} elements), more than one array holds.", nameof(x));
         }
+        if ((long)parts * NonzerosPerColumn * keys > Array.MaxLength)
+        {
+            // A window is a multiple of d (up to 8·d), so a huge d alone can overflow the hashed rows' buffers.
+            throw new ArgumentException(
+                $"x has d = {d} columns: the {parts} parts' windows of hashed rows would take {(long)parts * NonzerosPerColumn * keys * (sizeof(int) + System.Runtime.CompilerServices.Unsafe.SizeOf<T>())} bytes ({parts}·{NonzerosPerColumn}·{keys} keys), more than one array holds.", nameof(x));
+        }
+        int window = (int)keys;
         int block = Rows * n;
         Grow(ref _partials, (long)parts * block);
         Grow(ref _rows, (long)parts * NonzerosPerColumn * window);
@@ -165,10 +172,10 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
     }
 
     /// <summary>Keys hashed at a time: a multiple of d and of 8 (the lanes of the stepped hashes), about <see cref="WindowKeys"/>.</summary>
-    private static int Window(int d)
+    private static long Window(int d)
     {
         long step = d % 8 == 0 ? d : d % 4 == 0 ? 2L * d : d % 2 == 0 ? 4L * d : 8L * d;
-        return (int)(step * Math.Max(1, WindowKeys / step));
+        return step * Math.Max(1, WindowKeys / step);
     }
 
     private static void Grow<TElement>(ref TElement[] array, long length)

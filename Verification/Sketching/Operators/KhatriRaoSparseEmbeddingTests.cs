@@ -129,5 +129,13 @@ public sealed class KhatriRaoSparseEmbeddingTests
             () => sketch.Apply(1, pointers, [], [], new ReadOnlyMatrixView<double>(wide, 1, 1024), new MatrixView<double>(new double[8], 8, 1)));
         Assert.Equal("rowPointers", error.ParamName);
         Assert.Contains("2147483648", error.Message);
+
+        // A huge odd d: a window of hashed keys is 8·d (here 2³¹ + 8, past an int) per block, refused with its size in
+        // bytes rather than overflowing. X has no rows, so nothing large exists; one neuron keeps C·d hashable.
+        const int odd = (1 << 28) + 1;
+        error = Assert.Throws<ArgumentException>(
+            () => sketch.Apply(1, [0, 0], [], [], new ReadOnlyMatrixView<double>([], 0, odd), new MatrixView<double>([], 8, 0)));
+        Assert.Equal("x", error.ParamName);
+        Assert.Contains($"{2 * (8L * odd) * (sizeof(int) + sizeof(double))} bytes", error.Message);
     }
 }
