@@ -13,12 +13,15 @@ namespace Kernels.Bench.Experiments;
 /// <summary>
 /// <c>experiment ntk</c>: seed 004 on synthetic data — points on the unit sphere in R^d drawn from an anisotropic Gaussian
 /// (coordinate k scaled by 0.6^k before normalizing, so the NTK spectrum decays), 10 classes from a random linear teacher
-/// (argmax of ⟨v_c, x⟩), one-vs-rest targets. Three parts: (1) the spectral error ε of K̃ + λI against K + λI against
-/// the number of features m, for plain and leverage sampling (mean over seeds); (2) test accuracy of exact KRR and of
-/// primal ridge on plain and on leverage features; (3) the equivalence claim: the width-m 2-layer ReLU net (b = 0,
-/// output weights ±1 in antisymmetric pairs so that f₀ = 0) trained by GD on ½‖f − y‖² + (λ/2)‖W − W₀‖² to convergence,
-/// against KRR with the NTK and the same λ: ‖f_NN − f_KRR‖ on test points against m. Writes <c>docs/results/ntk.md</c>
-/// and <c>ntk.png</c>; <c>--quick</c> runs small sizes into <c>artifacts/experiments/</c>.
+/// (argmax of ⟨v_c, x⟩), one-vs-rest targets — and on MNIST. Three parts: (1) the spectral error ε of K̃ + λI against
+/// K + λI against the number of features m, plain against leverage sampling with exact and Nyström scores (mean over
+/// seeds; run by <see cref="NtkLeverageStudy"/> per data set, and alone with <c>--leverage-only</c>), written to
+/// <c>ntk-leverage.md</c> with one <c>ntk-leverage-{data set}.png</c> each; (2) test accuracy of exact KRR and of primal
+/// ridge on plain and on leverage features; (3) the equivalence claim: the width-m 2-layer ReLU net (b = 0, output
+/// weights ±1 in antisymmetric pairs so that f₀ = 0) trained by GD on ½‖f − y‖² + (λ/2)‖W − W₀‖² to convergence,
+/// against KRR with the NTK and the same λ: ‖f_NN − f_KRR‖ on test points against m, plotted in
+/// <c>ntk-equivalence.png</c>. Parts (2) and (3) write <c>ntk.md</c>. A full run writes to <c>docs/results/</c>;
+/// <c>--quick</c> runs small sizes into <c>artifacts/experiments/</c>.
 /// </summary>
 public static class NtkExperiment
 {
