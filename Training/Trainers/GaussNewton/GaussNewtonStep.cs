@@ -116,12 +116,19 @@ internal sealed class GaussNewtonStep
 
     /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the point masks
     /// of the changed neurons (up to m·⌈n/64⌉ words), the list of changed neurons (up to m), the bitmap of their union
-    /// with its word ranks (m/8 + m/16 bytes) and one chunk of new rows; and, when <paramref name="sketched"/> is given,
-    /// the sketched solver's storage (<see cref="SketchedRegression.Bytes"/>).</summary>
-    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null) =>
-        (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
-        + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float)
-        + (sketched is null ? 0 : SketchedRegression.Bytes(sketched, data.Count, data.Dimension, model.Width));
+    /// with its word ranks (m/8 + m/16 bytes), one chunk of new rows, the n × n input Gram matrix, G and the pair counts
+    /// (20·n² bytes) and the per-point vectors; and, when <paramref name="sketched"/> is given, the sketched solver's
+    /// storage (<see cref="SketchedRegression.Bytes"/>).</summary>
+    public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null)
+    {
+        long n = data.Count;
+        long squares = n * n * (2 * sizeof(double) + sizeof(int));
+        long vectors = n * (2 * sizeof(double) + 2 * sizeof(float) + RowParts * sizeof(int));
+        return (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
+            + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float)
+            + squares + vectors
+            + (sketched is null ? 0 : SketchedRegression.Bytes(sketched, data.Count, data.Dimension, model.Width));
+    }
 
     /// <summary>Predictions from the active sets and values, and the residual norm ‖f − y‖.</summary>
     public double Evaluate(ActiveSets sets)
