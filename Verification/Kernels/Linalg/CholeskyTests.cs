@@ -38,6 +38,15 @@ public sealed class CholeskyTests
     }
 
     [Fact]
+    public void An_ill_conditioned_large_factor_keeps_the_elementwise_backward_error()
+    {
+        // κ = 10¹² in double (10³ in float) at orders whose panel solves apply inverted 128-blocks of L at two levels:
+        // the inverse's extra κ(L_kk) factor must not show in |A − L̂·L̂ᵀ|.
+        CheckFactor<double>(new SpdCase(330, 12, 0, 21));
+        CheckFactor<float>(new SpdCase(330, FloatMaxLogCondition, 0, 22));
+    }
+
+    [Fact]
     public void Results_are_bitwise_identical_for_every_thread_count()
     {
         double[] a = new SpdCase(280, 4, 0, 9).Matrix();

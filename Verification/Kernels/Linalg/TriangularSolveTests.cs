@@ -8,7 +8,10 @@ namespace Kernels.Verification.Kernels.Linalg;
 /// <summary>
 /// <see cref="TriangularSolve"/> is checked by its residual, componentwise: substitution in any summation order gives
 /// an x̂ with |b − op(T)·x̂| ≤ (n + 2)·ε·(|b| + |op(T)|·|x̂|) (Higham, Thm. 8.5), whatever the conditioning of T. The
-/// residual is evaluated exactly (compensated, in double). The unused triangle, a unit diagonal and all stride padding
+/// residual is evaluated exactly (compensated, in double). With the triangle on the right, the diagonal blocks of order
+/// up to 128 are applied through their inverse, whose residual bound carries an extra factor of up to κ(T) (see
+/// <see cref="TriangularInverse"/>); the generated triangles are well conditioned, so the same bound is asserted for
+/// both sides, and the Cholesky tests check the effect on ill-conditioned factorizations. The unused triangle, a unit diagonal and all stride padding
 /// hold NaN, so reading any of them fails the check.
 /// </summary>
 public sealed class TriangularSolveTests
@@ -28,9 +31,9 @@ public sealed class TriangularSolveTests
     }
 
     [Fact]
-    public void Right_side_solves_span_several_transposed_chunks_and_recursion_levels()
+    public void Right_side_solves_span_many_rows_and_recursion_levels()
     {
-        // 600 rows are more than two 256-row chunks; order 200 recurses twice above the 64 base.
+        // Order 200 recurses once above the 128 inverse base, 130 splits into two bases; 600 rows make the Gemm threaded.
         foreach (Triangle triangle in new[] { Triangle.Lower, Triangle.Upper })
         {
             foreach (Transpose transpose in new[] { Transpose.None, Transpose.Transposed })
@@ -59,9 +62,9 @@ public sealed class TriangularSolveTests
     }
 
     [Fact]
-    public void Right_side_chunks_split_among_threads_give_identical_bits()
+    public void Right_side_inverse_bases_give_identical_bits_for_every_thread_count()
     {
-        // 700 rows are three 256-row chunks, which the substitution at the 64 base splits among the threads.
+        // Order 150 splits into two inverse bases, each applied to all 700 rows by one Gemm shared among the threads.
         var c = new TriangularCase(150, 700, Side.Right, Triangle.Lower, Transpose.Transposed, Diagonal.NonUnit, 0, 13);
         T[] Run<T>(BlasOptions options) where T : unmanaged, IFloatingPointIeee754<T>
         {
