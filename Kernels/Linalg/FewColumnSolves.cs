@@ -27,6 +27,13 @@ internal static unsafe class FewColumnSolves
     /// <summary>Elements of a row prefix processed for all columns before the next (4 KiB of doubles: an L1-resident chunk).</summary>
     private const int Chunk = 512;
 
+    /// <summary>
+    /// Most right-hand sides whose running dots one row keeps on the stack: wider blocks go in groups of this many, each
+    /// column's dot still summed chunk by chunk in the same order, so grouping changes no bits and a caller's column
+    /// count never decides the stack size.
+    /// </summary>
+    private const int DotColumns = 64;
+
     /// <summary>Parts of the residual's triangle: fixed, so that the sum of the parts' accumulators does not depend on the thread count.</summary>
     private const int ResidualParts = 4;
 
@@ -99,25 +106,29 @@ internal static unsafe class FewColumnSolves
             {
                 new Span<T>(u + (long)j * n, end).Clear();
             }
-            Span<T> dots = stackalloc T[c];
+            Span<T> dots = stackalloc T[Math.Min(c, DotColumns)];
             for (int i = start; i < end; i++)
             {
                 T* row = (T*)a + (long)i * lda;
-                dots.Clear();
-                for (int k0 = 0; k0 < i; k0 += Chunk)
+                for (int j0 = 0; j0 < c; j0 += DotColumns)
                 {
-                    int length = Math.Min(Chunk, i - k0);
-                    var rowChunk = new ReadOnlySpan<T>(row + k0, length);
-                    for (int j = 0; j < c; j++)
+                    int columns = Math.Min(DotColumns, c - j0);
+                    dots.Clear();
+                    for (int k0 = 0; k0 < i; k0 += Chunk)
+                    {
+                        int length = Math.Min(Chunk, i - k0);
+                        var rowChunk = new ReadOnlySpan<T>(row + k0, length);
+                        for (int j = j0; j < j0 + columns; j++)
+                        {
+                            T* x = (T*)xt + (long)j * ldx;
+                            dots[j - j0] += DotAxpy(rowChunk, new ReadOnlySpan<T>(x + k0, length), x[i], new Span<T>(u + (long)j * n + k0, length));
+                        }
+                    }
+                    for (int j = j0; j < j0 + columns; j++)
                     {
                         T* x = (T*)xt + (long)j * ldx;
-                        dots[j] += DotAxpy(rowChunk, new ReadOnlySpan<T>(x + k0, length), x[i], new Span<T>(u + (long)j * n + k0, length));
+                        ((T*)rt)[(long)j * ldr + i] = dots[j - j0] + row[i] * x[i];
                     }
-                }
-                for (int j = 0; j < c; j++)
-                {
-                    T* x = (T*)xt + (long)j * ldx;
-                    ((T*)rt)[(long)j * ldr + i] = dots[j] + row[i] * x[i];
                 }
             }
         }
@@ -169,7 +180,7 @@ internal static unsafe class FewColumnSolves
                     for (int j = 0; j < c; j++)
                     {
                         T* y = pd + (long)j * dt.Stride;
-                        y[i] = (y[i] - Dot(new ReadOnlySpan<T>(row + b0, i - b0), new ReadOnlySpan<T>(y + b0, i - b0))) / row[i];
+                        y[i] = (y[i] - Level1.Dot(new ReadOnlySpan<T>(row + b0, i - b0), new ReadOnlySpan<T>(y + b0, i - b0))) / row[i];
                     }
                 }
             }
@@ -186,7 +197,7 @@ internal static unsafe class FewColumnSolves
                     {
                         T* y = pd + (long)j * dt.Stride;
                         y[i] /= row[i];
-                        Axpy(-y[i], new ReadOnlySpan<T>(row + b0, i - b0), new Span<T>(y + b0, i - b0));
+                        Level1.Axpy(-y[i], new ReadOnlySpan<T>(row + b0, i - b0), new Span<T>(y + b0, i - b0));
                     }
                 }
                 if (b0 > 0)
@@ -205,23 +216,27 @@ internal static unsafe class FewColumnSolves
         public void Run(int part)
         {
             int first = b0 + (int)((long)part * rows / threads), end = b0 + (int)((long)(part + 1) * rows / threads);
-            Span<T> dots = stackalloc T[c];
+            Span<T> dots = stackalloc T[Math.Min(c, DotColumns)];
             for (int i = first; i < end; i++)
             {
                 T* row = (T*)l + (long)i * ldl;
-                dots.Clear();
-                for (int k0 = 0; k0 < b0; k0 += Chunk)
+                for (int j0 = 0; j0 < c; j0 += DotColumns)
                 {
-                    int length = Math.Min(Chunk, b0 - k0);
-                    var rowChunk = new ReadOnlySpan<T>(row + k0, length);
-                    for (int j = 0; j < c; j++)
+                    int columns = Math.Min(DotColumns, c - j0);
+                    dots.Clear();
+                    for (int k0 = 0; k0 < b0; k0 += Chunk)
                     {
-                        dots[j] += Dot(rowChunk, new ReadOnlySpan<T>((T*)dt + (long)j * ldd + k0, length));
+                        int length = Math.Min(Chunk, b0 - k0);
+                        var rowChunk = new ReadOnlySpan<T>(row + k0, length);
+                        for (int j = j0; j < j0 + columns; j++)
+                        {
+                            dots[j - j0] += Level1.Dot(rowChunk, new ReadOnlySpan<T>((T*)dt + (long)j * ldd + k0, length));
+                        }
                     }
-                }
-                for (int j = 0; j < c; j++)
-                {
-                    ((T*)dt)[(long)j * ldd + i] -= dots[j];
+                    for (int j = j0; j < j0 + columns; j++)
+                    {
+                        ((T*)dt)[(long)j * ldd + i] -= dots[j - j0];
+                    }
                 }
             }
         }
@@ -248,14 +263,11 @@ internal static unsafe class FewColumnSolves
                     for (int j = 0; j < c; j++)
                     {
                         T* y = (T*)dt + (long)j * ldd;
-                        Axpy(-y[i], rowChunk, new Span<T>(y + k0, length));
+                        Level1.Axpy(-y[i], rowChunk, new Span<T>(y + k0, length));
                     }
                 }
             }
         }
     }
 
-    private static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Level1.Dot(a, b);
-
-    private static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Level1.Axpy(alpha, x, y);
 }
