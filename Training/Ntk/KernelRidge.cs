@@ -120,7 +120,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         options ??= new KernelRidgeOptions();
         Validate(x, targets, options);
         Guard.RequireShape(kernel.ReadOnlyView, x.Rows, x.Rows, nameof(kernel), "n × n for the n points of x");
-        RequireFiniteKernel(kernel.ReadOnlyView, Resolve(options, x.Rows) != KernelRidgeSolver.NystromPcg);
+        NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel), lowerOnly: Resolve(options, x.Rows) != KernelRidgeSolver.NystromPcg);
         if (UsesFloatFactor(options))
         {
             MemoryBudget.Require((long)x.Rows * x.Rows, sizeof(float), $"The float factor of the {x.Rows} × {x.Rows} kernel matrix");
@@ -132,33 +132,6 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
     private static KernelRidgeSolver Resolve(KernelRidgeOptions options, int n) => options.Solver == KernelRidgeSolver.Auto
         ? (n <= options.CholeskyLimit ? KernelRidgeSolver.Cholesky : KernelRidgeSolver.NystromPcg)
         : options.Solver;
-
-    /// <summary>
-    /// Throws naming the kernel and the first row with a NaN or infinity, looking at the lower triangle only when
-    /// <paramref name="lowerOnly"/> (what the Cholesky solvers read): one vectorized pass, x·0 being 0 for finite x and NaN otherwise.
-    /// </summary>
-    internal static void RequireFiniteKernel(ReadOnlyMatrixView<T> kernel, bool lowerOnly)
-    {
-        for (int i = 0; i < kernel.Rows; i++)
-        {
-            ReadOnlySpan<T> row = lowerOnly ? kernel.Row(i)[..(i + 1)] : kernel.Row(i);
-            var zeros = Vector<T>.Zero;
-            int j = 0;
-            for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
-            {
-                zeros += new Vector<T>(row[j..]) * Vector<T>.Zero;
-            }
-            T zero = Vector.Sum(zeros);
-            for (; j < row.Length; j++)
-            {
-                zero += row[j] * T.Zero;
-            }
-            if (zero != T.Zero)
-            {
-                throw new ArgumentException($"kernel holds a NaN or infinity in row {i}{(lowerOnly ? " of its lower triangle" : "")}; expected a finite kernel matrix.", "kernel");
-            }
-        }
-    }
 
     /// <summary>Whether the solve will attempt a float factor (mixed precision with double elements).</summary>
     private static bool UsesFloatFactor(KernelRidgeOptions options) =>

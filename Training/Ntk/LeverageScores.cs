@@ -96,7 +96,7 @@ public static class LeverageScores
         {
             throw new ArgumentException("kernel is 0 × 0; expected n × n with n ≥ 1.", nameof(kernel));
         }
-        KernelRidge<T>.RequireFiniteKernel(kernel, lowerOnly: true);                     // the Cholesky factor reads only the lower triangle
+        NeuralTangentKernel.RequireFinite(kernel, nameof(kernel), lowerOnly: true);                     // the Cholesky factor reads only the lower triangle
         blas?.Validate();
         MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI");
         var factor = new Matrix<T>(n, n);

@@ -235,18 +235,32 @@ public static class NeuralTangentKernel
         }
     }
 
-    /// <summary>Throws naming the first non-finite entry of a matrix.</summary>
-    internal static void RequireFinite<T>(ReadOnlyMatrixView<T> x, string name) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Throws naming the first non-finite entry of a matrix, or of its lower triangle when <paramref name="lowerOnly"/> (what a Cholesky reads).</summary>
+    internal static void RequireFinite<T>(ReadOnlyMatrixView<T> x, string name, bool lowerOnly = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < x.Rows; i++)
         {
-            ReadOnlySpan<T> row = x.Row(i);
-            for (int j = 0; j < row.Length; j++)
+            ReadOnlySpan<T> row = lowerOnly ? x.Row(i)[..Math.Min(i + 1, x.Columns)] : x.Row(i);
+            // One vectorized pass per row (x·0 is 0 for finite x and NaN otherwise); the element is looked up only to name it.
+            var zeros = Vector<T>.Zero;
+            int j = 0;
+            for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
             {
-                if (!T.IsFinite(row[j]))
+                zeros += new Vector<T>(row[j..]) * Vector<T>.Zero;
+            }
+            T zero = Vector.Sum(zeros);
+            for (; j < row.Length; j++)
+            {
+                zero += row[j] * T.Zero;
+            }
+            if (zero != T.Zero)
+            {
+                int k = 0;
+                while (T.IsFinite(row[k]))
                 {
-                    throw new ArgumentException($"{name}[{i}, {j}] is {row[j]}; the points must be finite.", name);
+                    k++;
                 }
+                throw new ArgumentException($"{name}[{i}, {k}] is {row[k]}{(lowerOnly ? " (in the lower triangle, the part that is read)" : "")}; the entries must be finite.", name);
             }
         }
     }

@@ -98,7 +98,7 @@ public sealed class GaussNewtonTests
             for (int run = 0; run < 3 && least > 0; run++)
             {
                 var model = new TwoLayerShiftedRelu(width, 16, 8, shift);
-                var probe = new AllocationProbe();
+                var probe = new GaussNewtonAllocationProbe();
                 var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded };
                 ITrainer<TwoLayerShiftedRelu, RegressionSet, GaussNewtonIteration> trainer =
                     sublinear ? new GaussNewtonSublinear(options) : new GaussNewtonDense(options);
@@ -203,29 +203,6 @@ public sealed class GaussNewtonTests
         var error = Assert.Throws<ArgumentException>(() => new GaussNewtonSublinear().Train(model, data));
         Assert.Equal("model", error.ParamName);
         Assert.Contains("bytes", error.Message);
-    }
-
-    private sealed class AllocationProbe : IProgress<GaussNewtonIteration>
-    {
-        private long _afterFirst;
-
-        public int Count { get; private set; }
-
-        public long AllocatedAfterSecond { get; private set; }
-
-        public void Report(GaussNewtonIteration value)
-        {
-            long now = GC.GetAllocatedBytesForCurrentThread();
-            Count++;
-            if (Count == 2)
-            {
-                _afterFirst = now;
-            }
-            else if (Count > 2)
-            {
-                AllocatedAfterSecond = now - _afterFirst;
-            }
-        }
     }
 
     private sealed class CancelAfter(CancellationTokenSource source, int iterations) : IProgress<GaussNewtonIteration>

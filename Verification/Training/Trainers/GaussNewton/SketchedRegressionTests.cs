@@ -129,37 +129,13 @@ public sealed class SketchedRegressionTests
         var least = long.MaxValue;
         for (int run = 0; run < 3 && least > 0; run++)
         {
-            var probe = new AllocationProbe();
+            var probe = new GaussNewtonAllocationProbe();
             var options = new GaussNewtonOptions { MaxIterations = 5, Blas = BlasOptions.SingleThreaded, Solver = RegressionSolver.Sketched };
             new GaussNewtonSublinear(options).Train(new TwoLayerShiftedRelu(1 << 14, 16, 8), data, probe);
             Assert.Equal(5, probe.Count);
             least = Math.Min(least, probe.AllocatedAfterSecond);
         }
         Assert.True(least == 0, $"at least {least} bytes after iteration 1 in each of three runs");
-    }
-
-    /// <summary>Bytes this thread allocated between the second report and the last.</summary>
-    private sealed class AllocationProbe : IProgress<GaussNewtonIteration>
-    {
-        private long _afterSecond;
-
-        public int Count { get; private set; }
-
-        public long AllocatedAfterSecond { get; private set; }
-
-        public void Report(GaussNewtonIteration value)
-        {
-            long now = GC.GetAllocatedBytesForCurrentThread();
-            Count++;
-            if (Count == 2)
-            {
-                _afterSecond = now;
-            }
-            else if (Count > 2)
-            {
-                AllocatedAfterSecond = now - _afterSecond;
-            }
-        }
     }
 
     /// <summary>Duplicate points make J rank-deficient: S·Jᵀ fails the rank test, and the step is not applied.</summary>
