@@ -1,35 +1,46 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Kernels.Blas;
 
 namespace Kernels.Linalg;
 
 /// <summary>
 /// The products and Cholesky solves of <see cref="MixedPrecisionCholesky"/>'s refinement, for a few (c) columns held
-/// transposed, as the rows of a c × n block. Each reads the lower triangle of the n × n matrix row by row exactly once and
-/// spends c fused dot products and axpys on each row while it is in cache, so the cost is one pass over half the matrix —
-/// what a product only c columns wide is bound by — where <see cref="Level3.Gemm{T}"/> and the blocked
-/// <see cref="TriangularSolve"/> copy the whole matrix into packed panels first (measured at n = 5,000, c = 10: several
-/// times slower).
+/// transposed, as the rows of a c × n block. Each reads the lower triangle of the n × n matrix exactly once, four rows
+/// at a time, and spends c fused dot products and/or axpys on each group of rows while it is in cache, so the cost is
+/// one pass over half the matrix — what a product only c columns wide is bound by — where <see cref="Level3.Gemm{T}"/>
+/// and the blocked <see cref="TriangularSolve"/> copy the whole matrix into packed panels first (measured at n = 5,000,
+/// c = 10: several times slower).
 /// </summary>
 /// <remarks>
-/// <para>Row prefixes are taken in chunks of <see cref="Chunk"/> elements, and all c columns are run over a chunk before
-/// the next, so the chunk of the matrix row stays in L1 while the c columns stream past it.</para>
+/// <para>Row prefixes are taken in chunks of <see cref="Chunk"/> elements, and all c columns are run over a chunk of a
+/// group of <see cref="GroupRows"/> rows before the next, so the group's chunk stays in L1 while the c columns stream past
+/// it, and each element of a column's chunk is loaded (and, for an axpy, stored) once per group of rows instead of once
+/// per row. Every vector step is a 256-bit fused multiply-add (<see cref="VectorMath.MultiplyAdd{T}(Vector256{T}, Vector256{T}, Vector256{T})"/>),
+/// which on this library's target cores runs at the same flop rate as 512 bits.</para>
+/// <para>Bits: a row's dot product is summed chunk by chunk in lanes, in the same order whichever group the row falls
+/// in; an axpy adds the group's rows one after another in row order, each fused multiply-add rounded once, exactly as
+/// row-by-row axpys would. So the grouping, which depends only on n, never on the thread count, changes nothing.</para>
 /// <para>Threads: the residual splits the triangle into a fixed number of parts (<see cref="ResidualParts"/>, whatever the
 /// thread count), each with its own accumulator for the upper-triangle contributions, summed in part order; the solves
 /// go block by block (<see cref="SolveBlock"/> rows), the threads splitting each block's product with the solved part by
-/// rows (forward) or by columns (backward), so the factor too is read once per solve in all. Every output element is
-/// computed by the same operations in the same order on any thread, so the results are bitwise independent of the
-/// thread count.</para>
+/// rows (forward) or by columns (backward) and its substitution within the diagonal block by right-hand sides, so the
+/// factor too is read once per solve in all. Every output element is computed by the same operations in the same order on
+/// any thread, so the results are bitwise independent of the thread count.</para>
 /// </remarks>
 internal static unsafe class FewColumnSolves
 {
-    /// <summary>Elements of a row prefix processed for all columns before the next (4 KiB of doubles: an L1-resident chunk).</summary>
+    /// <summary>Elements of a row prefix processed for all columns before the next (a group's chunk: 16 KiB of doubles, L1-resident).</summary>
     private const int Chunk = 512;
 
+    /// <summary>Rows of the matrix whose chunks one pass over a column's chunk serves: the column's loads and stores are shared by them.</summary>
+    private const int GroupRows = 4;
+
     /// <summary>
-    /// Most right-hand sides whose running dots one row keeps on the stack: wider blocks go in groups of this many, each
-    /// column's dot still summed chunk by chunk in the same order, so grouping changes no bits and a caller's column
+    /// Most right-hand sides whose running dots one group of rows keeps on the stack: wider blocks go in groups of this many,
+    /// each column's dot still summed chunk by chunk in the same order, so grouping changes no bits and a caller's column
     /// count never decides the stack size.
     /// </summary>
     private const int DotColumns = 64;
@@ -37,7 +48,7 @@ internal static unsafe class FewColumnSolves
     /// <summary>Parts of the residual's triangle: fixed, so that the sum of the parts' accumulators does not depend on the thread count.</summary>
     private const int ResidualParts = 4;
 
-    /// <summary>Rows per block of the blocked substitutions.</summary>
+    /// <summary>Rows per block of the blocked substitutions (a multiple of the vector width, so the products need no tails).</summary>
     private const int SolveBlock = 256;
 
     /// <summary>
@@ -92,8 +103,10 @@ internal static unsafe class FewColumnSolves
         part == ResidualParts - 1 ? n : (int)(n * Math.Sqrt((part + 1) / (double)ResidualParts));
 
     /// <summary>
-    /// Part p takes the rows [PartEnd(p − 1), PartEnd(p)): for row i it writes the dot Σ_{k≤i} A[i, k]·x_j[k] into R[j, i]
-    /// and adds A[i, k]·x_j[i] for k &lt; i into its own accumulator U_p[j, k] (zeroed first, over the columns before its end).
+    /// Part p takes the rows [PartEnd(p − 1), PartEnd(p)) in groups of <see cref="GroupRows"/>: for row i it writes the dot
+    /// Σ_{k≤i} A[i, k]·x_j[k] into R[j, i] and adds A[i, k]·x_j[i] for k &lt; i into its own accumulator U_p[j, k] (zeroed
+    /// first, over the columns before its end). The group's columns left of its first row, whole vectors of them, go through
+    /// <see cref="DotAxpy4{T}"/>; the few after them up to each row's diagonal are done one by one.
     /// </summary>
     private readonly struct ResidualPart<T>(nint a, int lda, nint xt, int ldx, nint rt, int ldr, nint accumulators, int n, int c) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -106,57 +119,139 @@ internal static unsafe class FewColumnSolves
             {
                 new Span<T>(u + (long)j * n, end).Clear();
             }
-            Span<T> dots = stackalloc T[Math.Min(c, DotColumns)];
-            for (int i = start; i < end; i++)
+            Span<T> dots = stackalloc T[GroupRows * Math.Min(c, DotColumns)];
+            for (int i0 = start; i0 < end; i0 += GroupRows)
             {
-                T* row = (T*)a + (long)i * lda;
+                int rows = Math.Min(GroupRows, end - i0);
+                var group = new RowGroup<T>((T*)a, lda, i0, rows);
+                int vectorEnd = i0 / Vector256<T>.Count * Vector256<T>.Count;
                 for (int j0 = 0; j0 < c; j0 += DotColumns)
                 {
                     int columns = Math.Min(DotColumns, c - j0);
                     dots.Clear();
-                    for (int k0 = 0; k0 < i; k0 += Chunk)
+                    for (int k0 = 0; k0 < vectorEnd; k0 += Chunk)
                     {
-                        int length = Math.Min(Chunk, i - k0);
-                        var rowChunk = new ReadOnlySpan<T>(row + k0, length);
+                        int length = Math.Min(Chunk, vectorEnd - k0);
                         for (int j = j0; j < j0 + columns; j++)
                         {
                             T* x = (T*)xt + (long)j * ldx;
-                            dots[j - j0] += DotAxpy(rowChunk, new ReadOnlySpan<T>(x + k0, length), x[i], new Span<T>(u + (long)j * n + k0, length));
+                            var (d0, d1, d2, d3) = DotAxpy4(group, k0, length, x, group.Scales(x), u + (long)j * n);
+                            int at = (j - j0) * GroupRows;
+                            dots[at] += d0;
+                            dots[at + 1] += d1;
+                            dots[at + 2] += d2;
+                            dots[at + 3] += d3;
                         }
                     }
-                    for (int j = j0; j < j0 + columns; j++)
+                    for (int r = 0; r < rows; r++)
                     {
-                        T* x = (T*)xt + (long)j * ldx;
-                        ((T*)rt)[(long)j * ldr + i] = dots[j - j0] + row[i] * x[i];
+                        int i = i0 + r;
+                        T* row = (T*)a + (long)i * lda;
+                        for (int j = j0; j < j0 + columns; j++)
+                        {
+                            T* x = (T*)xt + (long)j * ldx;
+                            T* uj = u + (long)j * n;
+                            T dot = dots[(j - j0) * GroupRows + r], s = x[i];
+                            for (int k = vectorEnd; k < i; k++)
+                            {
+                                dot += row[k] * x[k];
+                                uj[k] += row[k] * s;
+                            }
+                            ((T*)rt)[(long)j * ldr + i] = dot + row[i] * x[i];
+                        }
                     }
                 }
             }
         }
     }
 
-    /// <summary>Returns Σ a[k]·x[k] and adds s·a[k] to u[k], in one pass over a.</summary>
-    private static T DotAxpy<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> x, T s, Span<T> u) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Rows i0 … i0 + rows − 1 (rows ≤ 4) of a row-major matrix as four row pointers; a group of fewer rows repeats its last
+    /// row in the missing places, whose dots are then ignored and whose axpy scales are zero (adding 0·a changes no sum).
+    /// </summary>
+    private readonly struct RowGroup<T>(T* a, long lda, int i0, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = Vector<T>.Count, k = 0;
-        var sum0 = Vector<T>.Zero;
-        var sum1 = Vector<T>.Zero;
-        var scale = new Vector<T>(s);
-        for (; k <= a.Length - 2 * width; k += 2 * width)
+        public readonly T* Row0 = a + i0 * lda;
+        public readonly T* Row1 = a + (i0 + Math.Min(1, rows - 1)) * lda;
+        public readonly T* Row2 = a + (i0 + Math.Min(2, rows - 1)) * lda;
+        public readonly T* Row3 = a + (i0 + Math.Min(3, rows - 1)) * lda;
+        public readonly int First = i0;
+        public readonly int Rows = rows;
+
+        /// <summary>The group's entries of a column, x[i0 + r], as the scales of its axpys (zero for the missing rows).</summary>
+        public (T, T, T, T) Scales(T* x) => (x[First], Rows > 1 ? x[First + 1] : T.Zero, Rows > 2 ? x[First + 2] : T.Zero, Rows > 3 ? x[First + 3] : T.Zero);
+    }
+
+    /// <summary>
+    /// Over the elements [k0, k0 + length) (whole vectors): returns the four rows' dots with x and adds Σ_r s_r·row_r to u,
+    /// the rows in order, in one pass that loads each element of x and u once for all four rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T, T, T, T) DotAxpy4<T>(in RowGroup<T> g, int k0, int length, T* x, (T, T, T, T) s, T* u) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var sum0 = Vector256<T>.Zero;
+        var sum1 = Vector256<T>.Zero;
+        var sum2 = Vector256<T>.Zero;
+        var sum3 = Vector256<T>.Zero;
+        var s0 = Vector256.Create(s.Item1);
+        var s1 = Vector256.Create(s.Item2);
+        var s2 = Vector256.Create(s.Item3);
+        var s3 = Vector256.Create(s.Item4);
+        for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
         {
-            var a0 = new Vector<T>(a[k..]);
-            var a1 = new Vector<T>(a[(k + width)..]);
-            sum0 += a0 * new Vector<T>(x[k..]);
-            sum1 += a1 * new Vector<T>(x[(k + width)..]);
-            (new Vector<T>(u[k..]) + a0 * scale).CopyTo(u[k..]);
-            (new Vector<T>(u[(k + width)..]) + a1 * scale).CopyTo(u[(k + width)..]);
+            var a0 = Vector256.Load(g.Row0 + k);
+            var a1 = Vector256.Load(g.Row1 + k);
+            var a2 = Vector256.Load(g.Row2 + k);
+            var a3 = Vector256.Load(g.Row3 + k);
+            var xv = Vector256.Load(x + k);
+            sum0 = VectorMath.MultiplyAdd(a0, xv, sum0);
+            sum1 = VectorMath.MultiplyAdd(a1, xv, sum1);
+            sum2 = VectorMath.MultiplyAdd(a2, xv, sum2);
+            sum3 = VectorMath.MultiplyAdd(a3, xv, sum3);
+            var uv = Vector256.Load(u + k);
+            uv = VectorMath.MultiplyAdd(a0, s0, uv);
+            uv = VectorMath.MultiplyAdd(a1, s1, uv);
+            uv = VectorMath.MultiplyAdd(a2, s2, uv);
+            VectorMath.MultiplyAdd(a3, s3, uv).Store(u + k);
         }
-        T dot = Vector.Sum(sum0 + sum1);
-        for (; k < a.Length; k++)
+        return (Vector256.Sum(sum0), Vector256.Sum(sum1), Vector256.Sum(sum2), Vector256.Sum(sum3));
+    }
+
+    /// <summary>The four rows' dots with x over the elements [k0, k0 + length) (whole vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T, T, T, T) Dot4<T>(in RowGroup<T> g, int k0, int length, T* x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var sum0 = Vector256<T>.Zero;
+        var sum1 = Vector256<T>.Zero;
+        var sum2 = Vector256<T>.Zero;
+        var sum3 = Vector256<T>.Zero;
+        for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
         {
-            dot += a[k] * x[k];
-            u[k] += a[k] * s;
+            var xv = Vector256.Load(x + k);
+            sum0 = VectorMath.MultiplyAdd(Vector256.Load(g.Row0 + k), xv, sum0);
+            sum1 = VectorMath.MultiplyAdd(Vector256.Load(g.Row1 + k), xv, sum1);
+            sum2 = VectorMath.MultiplyAdd(Vector256.Load(g.Row2 + k), xv, sum2);
+            sum3 = VectorMath.MultiplyAdd(Vector256.Load(g.Row3 + k), xv, sum3);
         }
-        return dot;
+        return (Vector256.Sum(sum0), Vector256.Sum(sum1), Vector256.Sum(sum2), Vector256.Sum(sum3));
+    }
+
+    /// <summary>u[k] += Σ_r s_r·row_r[k] over the elements [k0, k0 + length) (whole vectors), the rows in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy4<T>(in RowGroup<T> g, int k0, int length, (T, T, T, T) s, T* u) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s0 = Vector256.Create(s.Item1);
+        var s1 = Vector256.Create(s.Item2);
+        var s2 = Vector256.Create(s.Item3);
+        var s3 = Vector256.Create(s.Item4);
+        for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
+        {
+            var uv = Vector256.Load(u + k);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row0 + k), s0, uv);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row1 + k), s1, uv);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row2 + k), s2, uv);
+            VectorMath.MultiplyAdd(Vector256.Load(g.Row3 + k), s3, uv).Store(u + k);
+        }
     }
 
     /// <summary>Solves L·Lᵀ·D = R in place for each row of <paramref name="dt"/> (Dᵀ, c × n), with L the lower triangle of <paramref name="factor"/>.</summary>
@@ -168,21 +263,16 @@ internal static unsafe class FewColumnSolves
         fixed (T* pd = dt.Data)
         {
             // Forward, L·Y = R: for each block of rows, the product with the solved rows before it (split by rows among
-            // threads), then the substitution within the block's triangle.
+            // threads), then the substitution within the block's triangle (split by right-hand sides).
             for (int b0 = 0; b0 < n; b0 += SolveBlock)
             {
                 int rows = Math.Min(SolveBlock, n - b0);
-                var forward = new ForwardProduct<T>((nint)pl, factor.Stride, (nint)pd, dt.Stride, b0, rows, c, threads);
-                ParallelParts.Run(forward, threads, threads);
-                for (int i = b0; i < b0 + rows; i++)
+                if (b0 > 0)
                 {
-                    T* row = pl + (long)i * factor.Stride;
-                    for (int j = 0; j < c; j++)
-                    {
-                        T* y = pd + (long)j * dt.Stride;
-                        y[i] = (y[i] - Level1.Dot(new ReadOnlySpan<T>(row + b0, i - b0), new ReadOnlySpan<T>(y + b0, i - b0))) / row[i];
-                    }
+                    var forward = new ForwardProduct<T>((nint)pl, factor.Stride, (nint)pd, dt.Stride, b0, rows, c, threads);
+                    ParallelParts.Run(forward, threads, threads);
                 }
+                ParallelParts.Run(new Substitution<T>((nint)pl, factor.Stride, (nint)pd, dt.Stride, b0, rows, c, threads, forward: true), threads, threads);
             }
             // Backward, Lᵀ·D = Y: for each block of rows from the last, the substitution within the block's triangle (by
             // rows of L: x_i = y_i / L[i, i], then y[b0 … i) −= x_i·L[i, b0 … i)), then the block's rows times their
@@ -190,16 +280,7 @@ internal static unsafe class FewColumnSolves
             for (int b0 = (n - 1) / SolveBlock * SolveBlock; b0 >= 0; b0 -= SolveBlock)
             {
                 int rows = Math.Min(SolveBlock, n - b0);
-                for (int i = b0 + rows - 1; i >= b0; i--)
-                {
-                    T* row = pl + (long)i * factor.Stride;
-                    for (int j = 0; j < c; j++)
-                    {
-                        T* y = pd + (long)j * dt.Stride;
-                        y[i] /= row[i];
-                        Level1.Axpy(-y[i], new ReadOnlySpan<T>(row + b0, i - b0), new Span<T>(y + b0, i - b0));
-                    }
-                }
+                ParallelParts.Run(new Substitution<T>((nint)pl, factor.Stride, (nint)pd, dt.Stride, b0, rows, c, threads, forward: false), threads, threads);
                 if (b0 > 0)
                 {
                     var backward = new BackwardProduct<T>((nint)pl, factor.Stride, (nint)pd, dt.Stride, b0, rows, c, threads);
@@ -209,17 +290,51 @@ internal static unsafe class FewColumnSolves
         }
     }
 
-    /// <summary>Part p of rows [b0, b0 + rows): y_j[i] −= L[i, :b0]·y_j[:b0] for every column j, chunk by chunk.</summary>
+    /// <summary>
+    /// Part p of the right-hand sides: the substitution within the diagonal block [b0, b0 + rows), forward
+    /// (y_i = (y_i − L[i, b0 … i)·y[b0 … i)) / L[i, i]) or backward (x_i = y_i / L[i, i], then y[b0 … i) −= x_i·L[i, b0 … i)).
+    /// </summary>
+    private readonly struct Substitution<T>(nint l, int ldl, nint dt, int ldd, int b0, int rows, int c, int threads, bool forward) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
+        {
+            int first = (int)((long)part * c / threads), end = (int)((long)(part + 1) * c / threads);
+            for (int j = first; j < end; j++)
+            {
+                T* y = (T*)dt + (long)j * ldd;
+                if (forward)
+                {
+                    for (int i = b0; i < b0 + rows; i++)
+                    {
+                        T* row = (T*)l + (long)i * ldl;
+                        y[i] = (y[i] - Level1.Dot(new ReadOnlySpan<T>(row + b0, i - b0), new ReadOnlySpan<T>(y + b0, i - b0))) / row[i];
+                    }
+                }
+                else
+                {
+                    for (int i = b0 + rows - 1; i >= b0; i--)
+                    {
+                        T* row = (T*)l + (long)i * ldl;
+                        y[i] /= row[i];
+                        Level1.Axpy(-y[i], new ReadOnlySpan<T>(row + b0, i - b0), new Span<T>(y + b0, i - b0));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Part p of rows [b0, b0 + rows), in groups of four: y_j[i] −= L[i, :b0]·y_j[:b0] for every column j, chunk by chunk.</summary>
     private readonly struct ForwardProduct<T>(nint l, int ldl, nint dt, int ldd, int b0, int rows, int c, int threads) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run(int part)
         {
             int first = b0 + (int)((long)part * rows / threads), end = b0 + (int)((long)(part + 1) * rows / threads);
-            Span<T> dots = stackalloc T[Math.Min(c, DotColumns)];
-            for (int i = first; i < end; i++)
+            Span<T> dots = stackalloc T[GroupRows * Math.Min(c, DotColumns)];
+            for (int i0 = first; i0 < end; i0 += GroupRows)
             {
-                T* row = (T*)l + (long)i * ldl;
+                var group = new RowGroup<T>((T*)l, ldl, i0, Math.Min(GroupRows, end - i0));
                 for (int j0 = 0; j0 < c; j0 += DotColumns)
                 {
                     int columns = Math.Min(DotColumns, c - j0);
@@ -227,15 +342,23 @@ internal static unsafe class FewColumnSolves
                     for (int k0 = 0; k0 < b0; k0 += Chunk)
                     {
                         int length = Math.Min(Chunk, b0 - k0);
-                        var rowChunk = new ReadOnlySpan<T>(row + k0, length);
                         for (int j = j0; j < j0 + columns; j++)
                         {
-                            dots[j - j0] += Level1.Dot(rowChunk, new ReadOnlySpan<T>((T*)dt + (long)j * ldd + k0, length));
+                            var (d0, d1, d2, d3) = Dot4(group, k0, length, (T*)dt + (long)j * ldd);
+                            int at = (j - j0) * GroupRows;
+                            dots[at] += d0;
+                            dots[at + 1] += d1;
+                            dots[at + 2] += d2;
+                            dots[at + 3] += d3;
                         }
                     }
                     for (int j = j0; j < j0 + columns; j++)
                     {
-                        ((T*)dt)[(long)j * ldd + i] -= dots[j - j0];
+                        T* y = (T*)dt + (long)j * ldd;
+                        for (int r = 0; r < group.Rows; r++)
+                        {
+                            y[i0 + r] -= dots[(j - j0) * GroupRows + r];
+                        }
                     }
                 }
             }
@@ -243,8 +366,8 @@ internal static unsafe class FewColumnSolves
     }
 
     /// <summary>
-    /// Part p of the columns [0, b0): y_j[k] −= Σ_{i in the block} L[i, k]·x_j[i], the block's rows taken in order for
-    /// each chunk of columns.
+    /// Part p of the columns [0, b0): y_j[k] −= Σ_{i in the block} L[i, k]·x_j[i], the block's rows taken in order (four at a
+    /// time) for each chunk of columns.
     /// </summary>
     private readonly struct BackwardProduct<T>(nint l, int ldl, nint dt, int ldd, int b0, int rows, int c, int threads) : IParts
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -257,17 +380,17 @@ internal static unsafe class FewColumnSolves
             for (int k0 = first; k0 < end; k0 += Chunk)
             {
                 int length = Math.Min(Chunk, end - k0);
-                for (int i = b0; i < b0 + rows; i++)
+                for (int i0 = b0; i0 < b0 + rows; i0 += GroupRows)
                 {
-                    var rowChunk = new ReadOnlySpan<T>((T*)l + (long)i * ldl + k0, length);
+                    var group = new RowGroup<T>((T*)l, ldl, i0, Math.Min(GroupRows, b0 + rows - i0));
                     for (int j = 0; j < c; j++)
                     {
                         T* y = (T*)dt + (long)j * ldd;
-                        Level1.Axpy(-y[i], rowChunk, new Span<T>(y + k0, length));
+                        var (s0, s1, s2, s3) = group.Scales(y);
+                        Axpy4(group, k0, length, (-s0, -s1, -s2, -s3), y);
                     }
                 }
             }
         }
     }
-
 }
