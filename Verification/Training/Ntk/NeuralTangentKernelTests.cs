@@ -204,6 +204,35 @@ public sealed class NeuralTangentKernelTests
         }
     }
 
+    /// <summary>
+    /// Vectors whose cosines are all below ½ skip the square root; every lane must still equal the scalar transform, both
+    /// in rows made only of such vectors and in rows where they alternate with vectors that need the other branch.
+    /// </summary>
+    [Fact]
+    public void Vectors_of_small_cosines_give_the_scalar_bits()
+    {
+        var random = new Random(17);
+        foreach (bool alternate in new[] { false, true })
+        {
+            // 16-lane stretches (a whole vector at every width, float or double) of |u| < ½, or of |u| ≥ ½ on odd stretches.
+            double[] g = Enumerable.Range(0, 131).Select(i => alternate && i / 16 % 2 == 1
+                ? (random.Next(2) == 0 ? -1 : 1) * (0.5 + 0.5 * random.NextDouble())
+                : random.NextDouble() - 0.5).ToArray();
+            double[] c = Enumerable.Repeat(1.0, g.Length).ToArray();
+            double[] row = new double[g.Length];
+            var op = new ArcCosineTransform<double>(1.0);
+            Simd.BinaryDriver.Run<double, ArcCosineTransform<double>>(g, c, row, op);
+            float[] gf = g.Select(v => (float)v).ToArray(), cf = c.Select(v => (float)v).ToArray(), rowf = new float[g.Length];
+            var opf = new ArcCosineTransform<float>(1f);
+            Simd.BinaryDriver.Run<float, ArcCosineTransform<float>>(gf, cf, rowf, opf);
+            for (int i = 0; i < g.Length; i++)
+            {
+                Tolerance.AssertIdentical(op.Invoke(g[i], c[i]), row[i], $"double lane {i} (alternating: {alternate})");
+                Tolerance.AssertIdentical(opf.Invoke(gf[i], cf[i]), rowf[i], $"float lane {i} (alternating: {alternate})");
+            }
+        }
+    }
+
     [Fact]
     public void Bad_input_is_rejected_before_anything_is_written()
     {
