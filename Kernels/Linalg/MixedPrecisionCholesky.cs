@@ -24,8 +24,8 @@ namespace Kernels.Linalg;
 /// <para><b>Storage.</b> The factor needs n² floats from the caller (half the bytes of A). Only the lower triangle of A
 /// (diagonal included) is read — by the norm, the rounding and the residual products, which use the symmetry — so the
 /// strictly upper triangle may hold anything (<c>NeuralTangentKernel.BuildLower</c> leaves it as scratch). Working storage
-/// (3·n·c doubles, n·c floats and 4·n·c elements for the residual's partial sums) comes from <see cref="ArrayPool{T}"/>.</para>
-/// <para><b>Threads.</b> The factorization, the solves, the residual products and the rounding split their work among
+/// (3·n·c doubles, n·c floats, 4·n·c elements for the residual's partial sums and 5·n doubles for the norm's) comes from <see cref="ArrayPool{T}"/>.</para>
+/// <para><b>Threads.</b> The factorization, the solves, the residual products, the norm and the rounding split their work among
 /// the threads of <see cref="BlasOptions"/>; the result is bitwise independent of the thread count.</para>
 /// </remarks>
 public static class MixedPrecisionCholesky
@@ -68,7 +68,7 @@ public static class MixedPrecisionCholesky
         }
         options ??= BlasOptions.Default;
         options.Validate();
-        double normA = InfinityNorm(a);
+        double normA = InfinityNorm(a, options);
         RequireFinite(b, nameof(b));
         if (n == 0 || c == 0)
         {
@@ -131,32 +131,87 @@ public static class MixedPrecisionCholesky
         }
     }
 
+    /// <summary>Parts of the norm's pass over the triangle: fixed, so that the column sums add up in the same order for any thread count.</summary>
+    private const int NormParts = 4;
+
     /// <summary>
-    /// ‖A‖∞, the largest absolute row sum of the symmetric A, from its lower triangle in one pass: row i's prefix gives its
-    /// own part of the sum and, by symmetry, each column k &lt; i's part right of the diagonal (accumulated in a vector of n).
-    /// Throws naming the argument when the triangle holds a NaN or infinity.
+    /// ‖A‖∞, the largest absolute row sum of the symmetric A, from its lower triangle in one pass on the threads of
+    /// <paramref name="options"/>: row i's prefix gives its own part of the sum and, by symmetry, each column k &lt; i's part
+    /// right of the diagonal, which each of <see cref="NormParts"/> parts of the triangle accumulates in its own vector of n,
+    /// added up in part order. Throws naming the argument when the triangle holds a NaN or infinity (the first such row).
     /// </summary>
-    private static double InfinityNorm(ReadOnlyMatrixView<double> a)
+    private static unsafe double InfinityNorm(ReadOnlyMatrixView<double> a, BlasOptions options)
     {
         int n = a.Rows;
-        double[] columnSums = ArrayPool<double>.Shared.Rent(n);
+        // Row prefixes in [0, n), part p's column sums in [(p + 1)·n, (p + 2)·n).
+        double[] sums = ArrayPool<double>.Shared.Rent((NormParts + 1) * n);
         try
         {
-            Span<double> columns = columnSums.AsSpan(0, n);
-            columns.Clear();
+            Span<int> firstBadRow = stackalloc int[NormParts];
+            int threads = options.ThreadsFor((long)n * n / 2, NormParts);
+            fixed (double* pa = a.Data)
+            fixed (double* ps = sums)
+            fixed (int* pb = firstBadRow)
+            {
+                ParallelParts.Run(new NormPart((nint)pa, a.Stride, (nint)ps, (nint)pb, n), NormParts, threads);
+            }
+            foreach (int row in firstBadRow)
+            {
+                if (row < n)
+                {
+                    throw new ArgumentException($"a holds a NaN or infinity in row {row} of its lower triangle; expected a finite symmetric positive definite matrix.", nameof(a));
+                }
+            }
             double norm = 0;
             for (int i = 0; i < n; i++)
             {
-                ReadOnlySpan<double> row = a.Row(i)[..(i + 1)];
-                var sums = Vector<double>.Zero;
+                double total = sums[i];
+                for (int p = 0; p < NormParts; p++)
+                {
+                    if (i < NormPartEnd(p, n))
+                    {
+                        total += sums[(p + 1) * n + i];
+                    }
+                }
+                norm = Math.Max(norm, total);
+            }
+            return norm;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sums);
+        }
+    }
+
+    /// <summary>The first row after part p of the norm's triangle: parts of equal area, row n·√((p + 1)/P).</summary>
+    private static int NormPartEnd(int part, int n) => part == NormParts - 1 ? n : (int)(n * Math.Sqrt((part + 1) / (double)NormParts));
+
+    /// <summary>
+    /// Part p takes rows [NormPartEnd(p − 1), NormPartEnd(p)): writes each row's absolute prefix sum (diagonal included),
+    /// adds the absolute values left of the diagonal into its own column sums (zeroed first, over the columns before its
+    /// end), and records its first row whose prefix is not finite (n when none), stopping there.
+    /// </summary>
+    private readonly unsafe struct NormPart(nint a, int lda, nint sums, nint firstBadRow, int n) : IParts
+    {
+        public void Run(int part)
+        {
+            int start = part == 0 ? 0 : NormPartEnd(part - 1, n), end = NormPartEnd(part, n);
+            var rowSums = new Span<double>((double*)sums, n);
+            var columns = new Span<double>((double*)sums + (long)(part + 1) * n, end);
+            columns.Clear();
+            ((int*)firstBadRow)[part] = n;
+            for (int i = start; i < end; i++)
+            {
+                var row = new ReadOnlySpan<double>((double*)a + (long)i * lda, i + 1);
+                var magnitudes = Vector<double>.Zero;
                 int j = 0;
                 for (; j <= i - Vector<double>.Count; j += Vector<double>.Count)
                 {
-                    var magnitudes = Vector.Abs(new Vector<double>(row[j..]));
-                    sums += magnitudes;
-                    (new Vector<double>(columns[j..]) + magnitudes).CopyTo(columns[j..]);
+                    var values = Vector.Abs(new Vector<double>(row[j..]));
+                    magnitudes += values;
+                    (new Vector<double>(columns[j..]) + values).CopyTo(columns[j..]);
                 }
-                double sum = Vector.Sum(sums);
+                double sum = Vector.Sum(magnitudes);
                 for (; j < i; j++)
                 {
                     sum += Math.Abs(row[j]);
@@ -165,20 +220,11 @@ public static class MixedPrecisionCholesky
                 sum += Math.Abs(row[i]);
                 if (!double.IsFinite(sum))
                 {
-                    throw new ArgumentException($"a holds a NaN or infinity in row {i} of its lower triangle; expected a finite symmetric positive definite matrix.", nameof(a));
+                    ((int*)firstBadRow)[part] = i;
+                    return;
                 }
-                // Row i's sum is complete once the rows below have added their column i: add it to columns[i] now and take the maximum at the end.
-                columns[i] += sum;
+                rowSums[i] = sum;
             }
-            foreach (double total in columns)
-            {
-                norm = Math.Max(norm, total);
-            }
-            return norm;
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(columnSums);
         }
     }
 

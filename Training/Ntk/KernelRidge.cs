@@ -120,7 +120,7 @@ public sealed class KernelRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
         options ??= new KernelRidgeOptions();
         Validate(x, targets, options);
         Guard.RequireShape(kernel.ReadOnlyView, x.Rows, x.Rows, nameof(kernel), "n × n for the n points of x");
-        NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel), lowerOnly: Resolve(options, x.Rows) != KernelRidgeSolver.NystromPcg);
+        NeuralTangentKernel.RequireFinite(kernel.ReadOnlyView, nameof(kernel), lowerOnly: Resolve(options, x.Rows) != KernelRidgeSolver.NystromPcg, options.Blas ?? BlasOptions.Default);
         if (UsesFloatFactor(options))
         {
             MemoryBudget.Require((long)x.Rows * x.Rows, sizeof(float), $"The float factor of the {x.Rows} × {x.Rows} kernel matrix");

@@ -235,26 +235,34 @@ public static class NeuralTangentKernel
         }
     }
 
-    /// <summary>Throws naming the first non-finite entry of a matrix, or of its lower triangle when <paramref name="lowerOnly"/> (what a Cholesky reads).</summary>
-    internal static void RequireFinite<T>(ReadOnlyMatrixView<T> x, string name, bool lowerOnly = false) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Parts of the finiteness check of a matrix: each finds its first non-finite row, and the first part that has one decides the message.</summary>
+    private const int FiniteParts = 4;
+
+    /// <summary>
+    /// Throws naming the first non-finite entry of a matrix, or of its lower triangle when <paramref name="lowerOnly"/> (what a
+    /// Cholesky reads); the rows are split among the threads of <paramref name="options"/> (default: one thread), and the
+    /// entry named is the same for any thread count.
+    /// </summary>
+    internal static unsafe void RequireFinite<T>(ReadOnlyMatrixView<T> x, string name, bool lowerOnly = false, BlasOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Rows; i++)
+        int rows = x.Rows;
+        if (rows == 0)
         {
-            ReadOnlySpan<T> row = lowerOnly ? x.Row(i)[..Math.Min(i + 1, x.Columns)] : x.Row(i);
-            // One vectorized pass per row (x·0 is 0 for finite x and NaN otherwise); the element is looked up only to name it.
-            var zeros = Vector<T>.Zero;
-            int j = 0;
-            for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
+            return;
+        }
+        Span<int> firstBadRow = stackalloc int[FiniteParts];
+        int threads = (options ?? BlasOptions.SingleThreaded).ThreadsFor((long)rows * x.Columns, FiniteParts);
+        fixed (T* px = x.Data)
+        fixed (int* pb = firstBadRow)
+        {
+            ParallelParts.Run(new FinitePart<T>((nint)px, x.Stride, rows, x.Columns, lowerOnly, (nint)pb), FiniteParts, threads);
+        }
+        foreach (int i in firstBadRow)
+        {
+            if (i < rows)
             {
-                zeros += new Vector<T>(row[j..]) * Vector<T>.Zero;
-            }
-            T zero = Vector.Sum(zeros);
-            for (; j < row.Length; j++)
-            {
-                zero += row[j] * T.Zero;
-            }
-            if (zero != T.Zero)
-            {
+                ReadOnlySpan<T> row = lowerOnly ? x.Row(i)[..Math.Min(i + 1, x.Columns)] : x.Row(i);
                 int k = 0;
                 while (T.IsFinite(row[k]))
                 {
@@ -263,6 +271,42 @@ public static class NeuralTangentKernel
                 throw new ArgumentException($"{name}[{i}, {k}] is {row[k]}{(lowerOnly ? " (in the lower triangle, the part that is read)" : "")}; the entries must be finite.", name);
             }
         }
+    }
+
+    /// <summary>Part p of the rows (equal shares of the elements read): records its first row holding a NaN or infinity, or the row count when none does.</summary>
+    private readonly unsafe struct FinitePart<T>(nint x, int stride, int rows, int columns, bool lowerOnly, nint firstBadRow) : IParts
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
+        {
+            // A triangle's rows grow, so its parts end at rows·√((p + 1)/P); a full matrix's at rows·(p + 1)/P.
+            int start = part == 0 ? 0 : End(part - 1), end = End(part);
+            ((int*)firstBadRow)[part] = rows;
+            for (int i = start; i < end; i++)
+            {
+                var row = new ReadOnlySpan<T>((T*)x + (long)i * stride, lowerOnly ? Math.Min(i + 1, columns) : columns);
+                // One vectorized pass per row: x·0 is 0 for finite x and NaN otherwise.
+                var zeros = Vector<T>.Zero;
+                int j = 0;
+                for (; j <= row.Length - Vector<T>.Count; j += Vector<T>.Count)
+                {
+                    zeros += new Vector<T>(row[j..]) * Vector<T>.Zero;
+                }
+                T zero = Vector.Sum(zeros);
+                for (; j < row.Length; j++)
+                {
+                    zero += row[j] * T.Zero;
+                }
+                if (zero != T.Zero)
+                {
+                    ((int*)firstBadRow)[part] = i;
+                    return;
+                }
+            }
+        }
+
+        private int End(int part) => part == FiniteParts - 1 ? rows
+            : lowerOnly ? (int)(rows * Math.Sqrt((part + 1) / (double)FiniteParts)) : (int)((long)rows * (part + 1) / FiniteParts);
     }
 
     private static void RequireFinite<T>(ReadOnlySpan<T> x, string name) where T : unmanaged, IFloatingPointIeee754<T>

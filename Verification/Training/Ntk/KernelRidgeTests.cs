@@ -1,3 +1,4 @@
+using Kernels.Blas;
 using Kernels.Linalg;
 using System.Numerics;
 using Kernels.Solvers;
@@ -130,6 +131,17 @@ public sealed class KernelRidgeTests
             NeuralTangentKernel.Build(xs, bad.View);
             bad[N - 1, 3] = double.NaN;
             Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), bad, new ReadOnlyMatrixView<double>(y, N, C), options));
+        }
+        // Non-finite entries in several parts of the threaded check: the first row's is named, on one thread or several.
+        foreach (var blas in new[] { BlasOptions.SingleThreaded, new BlasOptions { MaxThreads = 3, ParallelThreshold = 0 } })
+        {
+            var twice = new Matrix<double>(N, N);
+            NeuralTangentKernel.Build(xs, twice.View);
+            twice[N - 1, 2] = double.NaN;
+            twice[N / 3, 1] = double.PositiveInfinity;
+            var error = Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), twice,
+                new ReadOnlyMatrixView<double>(y, N, C), new KernelRidgeOptions { Lambda = 0.05, Solver = KernelRidgeSolver.MixedPrecisionCholesky, Blas = blas }));
+            Assert.Contains($"kernel[{N / 3}, 1] is", error.Message);
         }
         // PCG reads both triangles, so it checks both.
         var pcgKernel = new Matrix<double>(N, N);
