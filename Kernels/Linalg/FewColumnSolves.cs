@@ -197,12 +197,14 @@ internal static unsafe class FewColumnSolves
         var s1 = Vector256.Create(s.Item2);
         var s2 = Vector256.Create(s.Item3);
         var s3 = Vector256.Create(s.Item4);
+        // The row pointers in locals: read through g, they would be reloaded after every store to u, which might alias g.
+        T* row0 = g.Row0, row1 = g.Row1, row2 = g.Row2, row3 = g.Row3;
         for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
         {
-            var a0 = Vector256.Load(g.Row0 + k);
-            var a1 = Vector256.Load(g.Row1 + k);
-            var a2 = Vector256.Load(g.Row2 + k);
-            var a3 = Vector256.Load(g.Row3 + k);
+            var a0 = Vector256.Load(row0 + k);
+            var a1 = Vector256.Load(row1 + k);
+            var a2 = Vector256.Load(row2 + k);
+            var a3 = Vector256.Load(row3 + k);
             var xv = Vector256.Load(x + k);
             sum0 = VectorMath.MultiplyAdd(a0, xv, sum0);
             sum1 = VectorMath.MultiplyAdd(a1, xv, sum1);
@@ -225,13 +227,14 @@ internal static unsafe class FewColumnSolves
         var sum1 = Vector256<T>.Zero;
         var sum2 = Vector256<T>.Zero;
         var sum3 = Vector256<T>.Zero;
+        T* row0 = g.Row0, row1 = g.Row1, row2 = g.Row2, row3 = g.Row3;
         for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
         {
             var xv = Vector256.Load(x + k);
-            sum0 = VectorMath.MultiplyAdd(Vector256.Load(g.Row0 + k), xv, sum0);
-            sum1 = VectorMath.MultiplyAdd(Vector256.Load(g.Row1 + k), xv, sum1);
-            sum2 = VectorMath.MultiplyAdd(Vector256.Load(g.Row2 + k), xv, sum2);
-            sum3 = VectorMath.MultiplyAdd(Vector256.Load(g.Row3 + k), xv, sum3);
+            sum0 = VectorMath.MultiplyAdd(Vector256.Load(row0 + k), xv, sum0);
+            sum1 = VectorMath.MultiplyAdd(Vector256.Load(row1 + k), xv, sum1);
+            sum2 = VectorMath.MultiplyAdd(Vector256.Load(row2 + k), xv, sum2);
+            sum3 = VectorMath.MultiplyAdd(Vector256.Load(row3 + k), xv, sum3);
         }
         return (Vector256.Sum(sum0), Vector256.Sum(sum1), Vector256.Sum(sum2), Vector256.Sum(sum3));
     }
@@ -244,13 +247,14 @@ internal static unsafe class FewColumnSolves
         var s1 = Vector256.Create(s.Item2);
         var s2 = Vector256.Create(s.Item3);
         var s3 = Vector256.Create(s.Item4);
+        T* row0 = g.Row0, row1 = g.Row1, row2 = g.Row2, row3 = g.Row3;
         for (int k = k0; k < k0 + length; k += Vector256<T>.Count)
         {
             var uv = Vector256.Load(u + k);
-            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row0 + k), s0, uv);
-            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row1 + k), s1, uv);
-            uv = VectorMath.MultiplyAdd(Vector256.Load(g.Row2 + k), s2, uv);
-            VectorMath.MultiplyAdd(Vector256.Load(g.Row3 + k), s3, uv).Store(u + k);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(row0 + k), s0, uv);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(row1 + k), s1, uv);
+            uv = VectorMath.MultiplyAdd(Vector256.Load(row2 + k), s2, uv);
+            VectorMath.MultiplyAdd(Vector256.Load(row3 + k), s3, uv).Store(u + k);
         }
     }
 
