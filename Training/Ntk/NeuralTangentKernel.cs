@@ -97,9 +97,9 @@ public static class NeuralTangentKernel
         int n = x.Rows;
         Guard.RequireShape<T>(kernel, n, n, nameof(kernel), "n × n for the n points of x");
         Guard.RequireDisjoint(x, nameof(x), kernel, nameof(kernel));
-        RequireFinite(x, nameof(x));
         options ??= BlasOptions.Default;
         options.Validate();
+        RequireFinite(x, nameof(x), options: options);
 
         T[] inverseNorms = ArrayPool<T>.Shared.Rent(n);
         try
