@@ -21,7 +21,7 @@ public static class CompareNtkCommand
     private const int TestPoints = 1000;
     private const int Classes = 10;
     private const double Lambda = 0.1;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const double PcgTolerance = 1e-8;
     private const int PlainCgCap = 1000;
 
