@@ -7,7 +7,8 @@ namespace Kernels.Blas;
 /// sweeps the micro-panels of B. The microkernel fixes MR and NR; the driver rounds the blocks to their multiples.
 /// </summary>
 /// <param name="RowBlock">MC: rows of op(A) packed at a time.</param>
-/// <param name="DepthBlock">KC: the shared dimension packed at a time.</param>
+/// <param name="DepthBlock">KC: the shared dimension packed at a time. The driver splits k into equal blocks near KC (up to
+/// KC·9/8 when that saves a short last block), so every element's sum is grouped the same way for any thread count.</param>
 /// <param name="ColumnBlock">NC: columns of op(B) packed at a time.</param>
 public readonly record struct GemmBlocking(int RowBlock, int DepthBlock, int ColumnBlock)
 {

@@ -115,7 +115,8 @@ internal static unsafe class GemmDriver
         where TK : IMicrokernel<T>
     {
         int mcMax = RoundUp(Math.Min(blocking.RowBlock, rows), TK.MR);
-        int kcMax = Math.Min(blocking.DepthBlock, k);
+        int depthBlocks = DepthBlocks(k, blocking.DepthBlock);
+        int kcMax = (k + depthBlocks - 1) / depthBlocks;
         int ncMax = RoundUp(Math.Min(blocking.ColumnBlock, columns), TK.NR);
         nuint aLength = (nuint)mcMax * (nuint)kcMax;
         nuint bLength = (nuint)kcMax * (nuint)ncMax;
@@ -128,9 +129,10 @@ internal static unsafe class GemmDriver
             for (int ic = row0; ic < row0 + rows; ic += mcMax)
             {
                 int mc = Math.Min(mcMax, row0 + rows - ic);
-                for (int pc = 0; pc < k; pc += kcMax)
+                for (int block = 0; block < depthBlocks; block++)
                 {
-                    int kc = Math.Min(kcMax, k - pc);
+                    int pc = (int)((long)block * k / depthBlocks);
+                    int kc = (int)((long)(block + 1) * k / depthBlocks) - pc;
                     a.PackRowPanels(ic, mc, pc, kc, TK.MR, new Span<T>(aPack, RoundUp(mc, TK.MR) * kc));
                     // Later depth blocks add to what the first one wrote; only the last one applies the bias and activation.
                     T betaHere = pc == 0 ? beta : T.One;
@@ -179,6 +181,22 @@ internal static unsafe class GemmDriver
                 row[j] = transform.Apply(row[j], j);
             }
         }
+    }
+
+    /// <summary>
+    /// How many depth blocks k is packed in: blocks of about <paramref name="depthBlock"/> (block i covers
+    /// [i·k/blocks, (i+1)·k/blocks), so their lengths differ by at most 1), and a remainder of at most an eighth of a block
+    /// spread over the others rather than given a block of its own. k = 784 at KC = 384 is two blocks of 392, not
+    /// 384 + 384 + 16, whose last block would read and write C once more for 2 % of the products.
+    /// </summary>
+    internal static int DepthBlocks(int k, int depthBlock)
+    {
+        int blocks = Math.Max(1, (int)(((long)k + depthBlock - 1) / depthBlock));
+        if (blocks > 1 && (k - (long)(blocks - 1) * depthBlock) * 8 <= depthBlock)
+        {
+            blocks--;
+        }
+        return blocks;
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
