@@ -9,7 +9,9 @@ namespace Kernels.Blas;
 /// Gemm microkernel for 512-bit vectors: a 12 × (2 vectors) tile of C held in 24 vector registers,
 /// updated by one rank-1 step per k (two vector loads of packed B, 12 broadcasts of packed A, 24 fused multiply-adds).
 /// A tile with fewer rows of C runs the same kernel compiled for 4 or 8 rows (<see cref="ITileRows"/>), so a 50-row
-/// product computes 52 rows rather than 60; each element is summed in the same order, so the bits do not change.
+/// product computes 52 rows rather than 60, and one of at most one vector's columns for one vector
+/// (<see cref="ITileColumns"/>: 10 classes take 16 columns, not 32); each element is summed in the same order, so the
+/// bits do not change.
 /// </summary>
 internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -22,25 +24,43 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
     {
-        if (mr > 8)
+        if (nr > Vector512<T>.Count)
         {
-            Run<TwelveRows>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
-        }
-        else if (mr > 4)
-        {
-            Run<EightRows>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
+            Run<TwoVectors>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
         }
         else
         {
-            Run<FourRows>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
+            Run<OneVector>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
         }
     }
 
-    /// <summary>The kernel for the first <typeparamref name="TRows"/> rows of the tile (mr ≤ that count); the packed A panel keeps its 12-row stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run<TColumns>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
+        where TColumns : struct, ITileColumns
+    {
+        if (mr > 8)
+        {
+            Run<TwelveRows, TColumns>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
+        }
+        else if (mr > 4)
+        {
+            Run<EightRows, TColumns>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
+        }
+        else
+        {
+            Run<FourRows, TColumns>(kc, a, b, c, ldc, alpha, beta, mr, nr, transform);
+        }
+    }
+
+    /// <summary>
+    /// The kernel for the first <typeparamref name="TRows"/> rows and <typeparamref name="TColumns"/> vectors of the tile
+    /// (mr and nr within them); the packed panels keep their 12-row and 2-vector strides.
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Run<TRows>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
+    private static void Run<TRows, TColumns>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, int mr, int nr, in OutputTransform<T> transform)
         where TRows : struct, ITileRows
+        where TColumns : struct, ITileColumns
     {
         // Start fetching the C tile now so that the epilogue does not wait for it.
         for (int r = 0; r < mr; r++)
@@ -51,49 +71,85 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
         for (int p = 0; p < kc; p++)
         {
             Vector512<T> b0 = Vector512.Load(b);
-            Vector512<T> b1 = Vector512.Load(b + Vector512<T>.Count);
+            Vector512<T> b1 = TColumns.Vectors > 1 ? Vector512.Load(b + Vector512<T>.Count) : default;
             Vector512<T> ai;
             ai = Vector512.Create(a[0]);
             c0_0 = VectorMath.MultiplyAdd(ai, b0, c0_0);
-            c0_1 = VectorMath.MultiplyAdd(ai, b1, c0_1);
+            if (TColumns.Vectors > 1)
+            {
+                c0_1 = VectorMath.MultiplyAdd(ai, b1, c0_1);
+            }
             ai = Vector512.Create(a[1]);
             c1_0 = VectorMath.MultiplyAdd(ai, b0, c1_0);
-            c1_1 = VectorMath.MultiplyAdd(ai, b1, c1_1);
+            if (TColumns.Vectors > 1)
+            {
+                c1_1 = VectorMath.MultiplyAdd(ai, b1, c1_1);
+            }
             ai = Vector512.Create(a[2]);
             c2_0 = VectorMath.MultiplyAdd(ai, b0, c2_0);
-            c2_1 = VectorMath.MultiplyAdd(ai, b1, c2_1);
+            if (TColumns.Vectors > 1)
+            {
+                c2_1 = VectorMath.MultiplyAdd(ai, b1, c2_1);
+            }
             ai = Vector512.Create(a[3]);
             c3_0 = VectorMath.MultiplyAdd(ai, b0, c3_0);
-            c3_1 = VectorMath.MultiplyAdd(ai, b1, c3_1);
+            if (TColumns.Vectors > 1)
+            {
+                c3_1 = VectorMath.MultiplyAdd(ai, b1, c3_1);
+            }
             if (TRows.Count > 4)
             {
                 ai = Vector512.Create(a[4]);
                 c4_0 = VectorMath.MultiplyAdd(ai, b0, c4_0);
-                c4_1 = VectorMath.MultiplyAdd(ai, b1, c4_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c4_1 = VectorMath.MultiplyAdd(ai, b1, c4_1);
+                }
                 ai = Vector512.Create(a[5]);
                 c5_0 = VectorMath.MultiplyAdd(ai, b0, c5_0);
-                c5_1 = VectorMath.MultiplyAdd(ai, b1, c5_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c5_1 = VectorMath.MultiplyAdd(ai, b1, c5_1);
+                }
                 ai = Vector512.Create(a[6]);
                 c6_0 = VectorMath.MultiplyAdd(ai, b0, c6_0);
-                c6_1 = VectorMath.MultiplyAdd(ai, b1, c6_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c6_1 = VectorMath.MultiplyAdd(ai, b1, c6_1);
+                }
                 ai = Vector512.Create(a[7]);
                 c7_0 = VectorMath.MultiplyAdd(ai, b0, c7_0);
-                c7_1 = VectorMath.MultiplyAdd(ai, b1, c7_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c7_1 = VectorMath.MultiplyAdd(ai, b1, c7_1);
+                }
             }
             if (TRows.Count > 8)
             {
                 ai = Vector512.Create(a[8]);
                 c8_0 = VectorMath.MultiplyAdd(ai, b0, c8_0);
-                c8_1 = VectorMath.MultiplyAdd(ai, b1, c8_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c8_1 = VectorMath.MultiplyAdd(ai, b1, c8_1);
+                }
                 ai = Vector512.Create(a[9]);
                 c9_0 = VectorMath.MultiplyAdd(ai, b0, c9_0);
-                c9_1 = VectorMath.MultiplyAdd(ai, b1, c9_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c9_1 = VectorMath.MultiplyAdd(ai, b1, c9_1);
+                }
                 ai = Vector512.Create(a[10]);
                 c10_0 = VectorMath.MultiplyAdd(ai, b0, c10_0);
-                c10_1 = VectorMath.MultiplyAdd(ai, b1, c10_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c10_1 = VectorMath.MultiplyAdd(ai, b1, c10_1);
+                }
                 ai = Vector512.Create(a[11]);
                 c11_0 = VectorMath.MultiplyAdd(ai, b0, c11_0);
-                c11_1 = VectorMath.MultiplyAdd(ai, b1, c11_1);
+                if (TColumns.Vectors > 1)
+                {
+                    c11_1 = VectorMath.MultiplyAdd(ai, b1, c11_1);
+                }
             }
             a += 12;
             b += NR;
@@ -150,25 +206,73 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
         }
         else
         {
-            // Column edge: spill the rows computed, then update only the part of C that exists.
+            // Column edge: spill the rows and vectors computed, then update only the part of C that exists.
             T* tile = stackalloc T[12 * 2 * Vector512<T>.Count];
-            c0_0.Store(tile + 0 * NR); c0_1.Store(tile + 0 * NR + Vector512<T>.Count);
-            c1_0.Store(tile + 1 * NR); c1_1.Store(tile + 1 * NR + Vector512<T>.Count);
-            c2_0.Store(tile + 2 * NR); c2_1.Store(tile + 2 * NR + Vector512<T>.Count);
-            c3_0.Store(tile + 3 * NR); c3_1.Store(tile + 3 * NR + Vector512<T>.Count);
+            c0_0.Store(tile + 0 * NR);
+            if (TColumns.Vectors > 1)
+            {
+                c0_1.Store(tile + 0 * NR + Vector512<T>.Count);
+            }
+            c1_0.Store(tile + 1 * NR);
+            if (TColumns.Vectors > 1)
+            {
+                c1_1.Store(tile + 1 * NR + Vector512<T>.Count);
+            }
+            c2_0.Store(tile + 2 * NR);
+            if (TColumns.Vectors > 1)
+            {
+                c2_1.Store(tile + 2 * NR + Vector512<T>.Count);
+            }
+            c3_0.Store(tile + 3 * NR);
+            if (TColumns.Vectors > 1)
+            {
+                c3_1.Store(tile + 3 * NR + Vector512<T>.Count);
+            }
             if (TRows.Count > 4)
             {
-                c4_0.Store(tile + 4 * NR); c4_1.Store(tile + 4 * NR + Vector512<T>.Count);
-                c5_0.Store(tile + 5 * NR); c5_1.Store(tile + 5 * NR + Vector512<T>.Count);
-                c6_0.Store(tile + 6 * NR); c6_1.Store(tile + 6 * NR + Vector512<T>.Count);
-                c7_0.Store(tile + 7 * NR); c7_1.Store(tile + 7 * NR + Vector512<T>.Count);
+                c4_0.Store(tile + 4 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c4_1.Store(tile + 4 * NR + Vector512<T>.Count);
+                }
+                c5_0.Store(tile + 5 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c5_1.Store(tile + 5 * NR + Vector512<T>.Count);
+                }
+                c6_0.Store(tile + 6 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c6_1.Store(tile + 6 * NR + Vector512<T>.Count);
+                }
+                c7_0.Store(tile + 7 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c7_1.Store(tile + 7 * NR + Vector512<T>.Count);
+                }
             }
             if (TRows.Count > 8)
             {
-                c8_0.Store(tile + 8 * NR); c8_1.Store(tile + 8 * NR + Vector512<T>.Count);
-                c9_0.Store(tile + 9 * NR); c9_1.Store(tile + 9 * NR + Vector512<T>.Count);
-                c10_0.Store(tile + 10 * NR); c10_1.Store(tile + 10 * NR + Vector512<T>.Count);
-                c11_0.Store(tile + 11 * NR); c11_1.Store(tile + 11 * NR + Vector512<T>.Count);
+                c8_0.Store(tile + 8 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c8_1.Store(tile + 8 * NR + Vector512<T>.Count);
+                }
+                c9_0.Store(tile + 9 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c9_1.Store(tile + 9 * NR + Vector512<T>.Count);
+                }
+                c10_0.Store(tile + 10 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c10_1.Store(tile + 10 * NR + Vector512<T>.Count);
+                }
+                c11_0.Store(tile + 11 * NR);
+                if (TColumns.Vectors > 1)
+                {
+                    c11_1.Store(tile + 11 * NR + Vector512<T>.Count);
+                }
             }
             Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta, transform);
         }

@@ -29,13 +29,15 @@ public sealed class GemmDriverTests
     }
 
     [Theory]
-    [InlineData(50, 1000, 784)] // the MLP's forward product: rows 48 and 49 in a 4-row tile
-    [InlineData(1000, 784, 50)] // its weight gradient: the last 4 rows in a 4-row tile
-    [InlineData(19, 70, 33)]   // 12 + 7: an 8-row tile beside a column edge
+    [InlineData(50, 1000, 784)] // the MLP's forward product: rows 48 and 49 in a 4-row tile, the last 8 columns in a one-vector tile
+    [InlineData(1000, 784, 50)] // its weight gradient: the last 4 rows in a 4-row tile, the last 16 columns in a one-vector tile
+    [InlineData(50, 10, 1000)]  // its output layer: 10 classes in one vector
+    [InlineData(19, 70, 33)]    // 12 + 7: an 8-row tile beside a column edge
     public void A_row_of_C_has_the_same_bits_whatever_rows_are_computed_beside_it(int m, int n, int k)
     {
-        // The same m rows computed alone (edge tiles of 4 or 8 rows) and as the top of a product of m + 12 rows
-        // (whole 12-row tiles), on one thread and on two, with the bias-and-ReLU store: every bit the same.
+        // The same m rows computed alone (edge tiles of 4 or 8 rows, one vector wide at the column edge) and as the top
+        // of a product of m + 12 rows (whole 12-row tiles), on one thread and on two, with the bias-and-ReLU store: every
+        // bit the same. (On the 256-bit, 128-bit and scalar paths the tiles differ, and the claim is the same.)
         int extra = m + 12;
         var a = new float[extra * k];
         var b = new float[n * k];
