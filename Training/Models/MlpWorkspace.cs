@@ -26,7 +26,8 @@ internal readonly record struct Dropout(float KeepRate, ulong Seed, long Step)
 /// the gradient of the mean cross-entropy.</para>
 /// <para>Training takes the momentum step of PyTorch's SGD, v ← μ·v + g, w ← w − η·v, without storing g: the weight
 /// gradient's Gemm adds its product to μ·v in its store (<see cref="BackwardIntoVelocity"/>, beta = μ), and
-/// <see cref="ApplyVelocity"/> is one Axpy per tensor. <see cref="Backward"/> writes g itself (for gradient checks).</para>
+/// <see cref="ApplyVelocity"/> is one Axpy per tensor (split across threads for a large one, <see cref="ElementwiseParts"/>,
+/// as the dropout pass is). <see cref="Backward"/> writes g itself (for gradient checks).</para>
 /// </remarks>
 internal sealed class MlpWorkspace
 {
@@ -122,10 +123,8 @@ internal sealed class MlpWorkspace
             layer.ForwardRelu(x, Matrix(_z[l], layer.Outputs), options);
             if (_keep < 1f)
             {
-                int used = _rows * layer.Outputs;
-                Span<float> draws = _draws[l].AsSpan(0, used);
-                new CounterRandom(dropout.Seed, (ulong)dropout.Step * (ulong)_z.Length + (ulong)l).FillUniform(draws);
-                BinaryDriver.Run(_z[l].AsSpan(0, used), draws, _h[l].AsSpan(0, used), new DropoutOperator(_keep));
+                var random = new CounterRandom(dropout.Seed, (ulong)dropout.Step * (ulong)_z.Length + (ulong)l);
+                ElementwiseParts.Dropout(random, _z[l], _draws[l], _h[l], _rows * layer.Outputs, _keep, options);
             }
             x = Matrix(Activations(l), layer.Outputs);
         }
@@ -187,13 +186,13 @@ internal sealed class MlpWorkspace
     /// w ← w − η·v and bias ← bias − η·v_bias for every layer, after <see cref="BackwardIntoVelocity"/>; with
     /// <paramref name="scaleHashedSteps"/>, a hashed layer's buckets step with η·√(B/(inputs·outputs)) (see <see cref="Trainers.Sgd.SgdOptions.ScaleHashedSteps"/>).
     /// </summary>
-    public void ApplyVelocity(float learningRate, bool scaleHashedSteps)
+    public void ApplyVelocity(float learningRate, bool scaleHashedSteps, BlasOptions? options)
     {
         for (int l = 0; l < _z.Length; l++)
         {
             var layer = _model.LayerAt(l);
             float rate = scaleHashedSteps && layer.Spec.IsHashed ? (float)(learningRate * Math.Sqrt((double)layer.Spec.Buckets / ((double)layer.Inputs * layer.Outputs))) : learningRate;
-            Level1.Axpy(-rate, _weightVelocity![l], layer.Weights);
+            ElementwiseParts.Axpy(-rate, _weightVelocity![l], layer, options);
             Level1.Axpy(-learningRate, _biasVelocity![l], layer.Bias);
         }
     }

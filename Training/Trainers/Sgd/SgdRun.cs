@@ -83,7 +83,7 @@ internal sealed class SgdRun
         _workspace.Forward(x, dropout, _options.Blas);
         double loss = _workspace.LossAndOutputGradient(_batchLabels.AsSpan(0, rows), out int errors);
         _workspace.BackwardIntoVelocity(x, (float)_options.Momentum, _options.Blas);
-        _workspace.ApplyVelocity(learningRate, _options.ScaleHashedSteps);
+        _workspace.ApplyVelocity(learningRate, _options.ScaleHashedSteps, _options.Blas);
         return (loss, errors, rows);
     }
 }
