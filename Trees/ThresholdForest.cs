@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Simd;
@@ -18,7 +20,8 @@ namespace Kernels.Trees;
 /// <see cref="Update"/> recomputes one neuron's n leaves with one <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> and repairs the n
 /// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one
 /// <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> computes the batch's leaves, and each tree is repaired level by level, touching
-/// every affected ancestor once.
+/// every affected ancestor once. <see cref="Refresh"/> does the same for rows the caller rewrote in place in a
+/// borrowed W, with the leaf products and the tree writes fused per aligned range of neurons.
 /// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
@@ -39,7 +42,8 @@ namespace Kernels.Trees;
 /// <see cref="Borrow"/> instead builds the forest over the caller's own writable W (a model's weights), which the
 /// updates then write in place: the caller keeps its W and the forest adds only the trees and X. Either way W
 /// changes only through <see cref="Update"/>, <see cref="UpdateMany"/> or <see cref="UpdateAll"/>, which keep W and
-/// the leaves consistent.</para>
+/// the leaves consistent, or (borrowed W only) by the caller in place, followed by <see cref="Refresh"/> of the rows
+/// it wrote.</para>
 /// <para><b>Active sets.</b> <see cref="Query(int, float, Span{int}, Span{float})"/> returns the neurons x_i activates
 /// with their cached inner products, and <see cref="QueryAll"/> fills a caller-owned <see cref="ActiveSets"/> for all
 /// n points without allocating; <see cref="ThresholdProducts"/> computes the same sets densely.</para>
@@ -125,8 +129,9 @@ public sealed class ThresholdForest
     /// </summary>
     /// <remarks>
     /// The caller lends W for the life of the forest: it may read W at any time the forest is not being updated,
-    /// but must not write it other than through the forest's updates (the leaves would no longer match W, and a
-    /// query would answer for weights that are gone). The forest does not check this.
+    /// and write it either through the forest's updates or in place, rows of its choice, followed by
+    /// <see cref="Refresh"/> of exactly those rows before the next query (otherwise the leaves would no longer match
+    /// W, and a query would answer for weights that are gone). The forest does not check this.
     /// </remarks>
     /// <param name="weights">The m × d weights, m·d floats, row-major; m ≥ 1.</param>
     /// <param name="neurons">m, the number of rows of <paramref name="weights"/>.</param>
@@ -147,9 +152,14 @@ public sealed class ThresholdForest
             throw new ArgumentException(
                 $"weights holds {weights.Length} floats; m × d row-major needs m·d = {neurons}·{data.Columns} = {length}.", nameof(weights));
         }
-        return new ThresholdForest(new ReadOnlyMatrixView<float>(weights.Span, neurons, data.Columns), weights, data, layout, options,
-            Array.MaxLength, 0);
+        return BorrowWithKnobs(weights, neurons, data, layout, options, Array.MaxLength, 0);
     }
+
+    /// <summary>As the public <see cref="Borrow(Memory{float}, int, ReadOnlyMatrixView{float}, ForestLayout, BlasOptions?)"/>
+    /// on checked lengths, with the test knobs of the internal constructor.</summary>
+    internal static ThresholdForest BorrowWithKnobs(Memory<float> weights, int neurons, ReadOnlyMatrixView<float> data, ForestLayout layout,
+        BlasOptions? options, int maxSlabLength, int batchNeurons) =>
+        new(new ReadOnlyMatrixView<float>(weights.Span, neurons, data.Columns), weights, data, layout, options, maxSlabLength, batchNeurons);
 
     /// <summary>
     /// Validates and builds: over <paramref name="borrowed"/> when it is not empty (then <paramref name="weights"/>
@@ -200,8 +210,9 @@ public sealed class ThresholdForest
     /// The bytes a forest over <paramref name="neurons"/> neurons and <paramref name="dataPoints"/> points of dimension
     /// <paramref name="dimension"/> allocates at most, without building it, so that a caller can refuse a problem that
     /// would not fit before allocating anything: the n trees (<see cref="TreeBytes"/>, plus the alignment of their
-    /// arrays), the copy of X and its packed form, the scratch of <see cref="Update"/> and of <see cref="UpdateMany"/>
-    /// (its batch of neurons, their n leaves each and its repair plan), and the copy of W unless the forest borrows it
+    /// arrays), the copy of X and its packed form, the scratch of <see cref="Update"/>, of <see cref="UpdateMany"/>
+    /// (its batch of neurons, their n leaves each and its repair plan) and of <see cref="Refresh"/> (a block of gathered
+    /// rows per thread; it shares UpdateMany's leaves), and the copy of W unless the forest borrows it
     /// (<see cref="Borrow"/>).
     /// </summary>
     /// <param name="neurons">m ≥ 1.</param>
@@ -236,8 +247,18 @@ public sealed class ThresholdForest
         // Changed, sources and the sort's two orders; the batch's leaves; a plan pair per changed node and level;
         // one magnitude per thread; Update's column.
         long scratch = 4 * batch + batch * n + 2 * batch * levels + options.MaxThreads + n;
+        // Refresh (wide layout; its batch's leaves are UpdateMany's): per thread a magnitude and a block of gathered rows;
+        // per range part its bound and open nodes; the changed entries above the ranges (one per 16³ leaves at most) and
+        // their plan.
+        long parts = (long)options.MaxThreads * RangePartsPerThread;
+        long ranges = neurons / 4096 + 1;
+        long share = (batch + options.MaxThreads - 1) / options.MaxThreads;
+        long refresh = layout == ForestLayout.Wide
+            ? options.MaxThreads * (1 + Math.Min(GatherRowsFor(dimension), (share + 11) / 12 * 12) * d) + (parts + 1) * (1 + n * (WideMaxTree.MaxRangeLevels - 1))
+                + ranges * (1 + 2 * levels)
+            : 0;
         long weights = borrowsWeights ? 0 : (long)neurons * d;
-        return (trees + data + scratch + weights) * sizeof(float);
+        return (trees + data + scratch + refresh + weights) * sizeof(float);
     }
 
     /// <summary>Number of neurons m: leaves per tree.</summary>
@@ -404,8 +425,14 @@ public sealed class ThresholdForest
         Guard.RequireLength(row.Length, Dimension, nameof(row), "the dimension d");
         ForestGuard.RequireNoOverflow(Dimension, ForestGuard.MaxMagnitude(row, nameof(row)), _dataMagnitude, nameof(row));
 
-        ThresholdProducts.All(new ReadOnlyMatrixView<float>(row, 1, Dimension), _packed, new MatrixView<float>(_column, DataPoints, 1), _options);
         row.CopyTo(_weights.Span.Slice(j * Dimension, Dimension));
+        RecomputeNeuron(j);
+    }
+
+    /// <summary>Neuron <paramref name="j"/>'s n leaves from its current row of W, and each tree's root path above them.</summary>
+    private void RecomputeNeuron(int j)
+    {
+        ThresholdProducts.All(Weights.Slice(j, 0, 1, Dimension), _packed, new MatrixView<float>(_column, DataPoints, 1), _options);
         int leaf = _layout.LeafOffset + j;
         for (int i = 0; i < DataPoints; i++)
         {
@@ -461,6 +488,314 @@ public sealed class ThresholdForest
     }
 
     /// <summary>
+    /// Recomputes the leaves of neurons <paramref name="neurons"/> (strictly ascending) from their current rows of W and
+    /// repairs the trees: for a forest made by <see cref="Borrow"/> whose caller has just rewritten those rows of its W in
+    /// place. Ends where <see cref="UpdateMany"/> with the same rows would (the same bits), without a second copy of the
+    /// rows and without writing W: a trainer computes each new row where it lies and hands the forest only the indices.
+    /// Needs exclusive access; does not allocate after warm-up.
+    /// </summary>
+    /// <remarks>
+    /// <para>The changed neurons are taken in batches (as <see cref="UpdateMany"/> takes them) and each batch is split
+    /// into ranges aligned to 4096 leaves (16³: no tree node below the top few levels straddles two ranges), which run on
+    /// the threads. First each range's rows are gathered from W, up to 96 at a time, checked and multiplied by the points
+    /// while in L1, into the batch's n leaves per row. Then each range writes its leaves into the n trees: each changed
+    /// leaf node is loaded once and its new leaves blended in, and its ancestors up to 4096 leaves are recomputed as the
+    /// walk leaves them, while their lines are still in cache. The few levels above are repaired last, from a plan of the
+    /// ranges that changed. A neuron not listed is not read.</para>
+    /// <para>All rows are checked (finite, no inner product that could overflow) before any tree changes; on failure the
+    /// trees still hold the leaves of the old rows, so the caller must restore the rows it wrote (or call
+    /// <see cref="UpdateAll"/>) before the next query.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A neuron index is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="neurons"/> is not strictly ascending, or a listed row of W
+    /// holds NaN or infinity or could make an inner product overflow. No tree changes.</exception>
+    public unsafe void Refresh(ReadOnlySpan<int> neurons)
+    {
+        int previous = -1;
+        foreach (int j in neurons)
+        {
+            Guard.RequireIndex(j, Neurons, nameof(neurons), "neuron");
+            if (j <= previous)
+            {
+                throw new ArgumentException(
+                    $"neurons must be strictly ascending (distinct, in increasing order); {j} follows {previous}.", nameof(neurons));
+            }
+            previous = j;
+        }
+        if (neurons.IsEmpty)
+        {
+            return;
+        }
+        if (_layout is not WideMaxTree wide)
+        {
+            // The reference layout: every row checked, then one neuron at a time.
+            RequireRows(neurons);
+            foreach (int j in neurons)
+            {
+                RecomputeNeuron(j);
+            }
+            return;
+        }
+        int batch = Math.Min(_batchNeurons, neurons.Length);
+        if (batch < neurons.Length)
+        {
+            // Every row is checked before the first batch writes anything; a single batch checks its rows as it
+            // computes their leaves, before it writes.
+            RequireRows(neurons);
+        }
+        // Each thread's share of a batch, in whole kernel blocks, bounds the rows it gathers at once.
+        int share = (batch + _options.MaxThreads - 1) / _options.MaxThreads;
+        _refresh.Reserve(_options.MaxThreads, Math.Min(GatherRows, (share + 11) / 12 * 12), Dimension, DataPoints);
+        _scratch.ReserveLeaves(batch, DataPoints);
+        for (int start = 0; start < neurons.Length; start += batch)
+        {
+            RefreshBatch(wide, neurons.Slice(start, Math.Min(batch, neurons.Length - start)), check: batch == neurons.Length);
+        }
+        RepairAboveRanges(wide, neurons);
+    }
+
+    /// <summary>One batch of <see cref="Refresh"/> (at most <see cref="_batchNeurons"/> neurons): the leaves of its rows, then the trees up to the aligned ranges.</summary>
+    private unsafe void RefreshBatch(WideMaxTree wide, ReadOnlySpan<int> neurons, bool check)
+    {
+        int threads = _options.ThreadsFor(64L * DataPoints * neurons.Length + (long)neurons.Length * DataPoints * Dimension, neurons.Length);
+        int parts = threads == 1 ? 1 : threads * RangePartsPerThread;
+        int shift = wide.RangeShift;
+        Span<int> bounds = _refresh.Bounds.AsSpan(0, parts + 1);
+        bounds[0] = 0;
+        for (int part = 1; part < parts; part++)
+        {
+            // About equal shares of the neurons, each moved up to the start of the next aligned range.
+            int at = Math.Max(bounds[part - 1], (int)((long)neurons.Length * part / parts));
+            while (at > 0 && at < neurons.Length && neurons[at] >> shift == neurons[at - 1] >> shift)
+            {
+                at++;
+            }
+            bounds[part] = at;
+        }
+        bounds[parts] = neurons.Length;
+        fixed (int* changed = neurons)
+        {
+            var products = new GatheredProducts(this, changed, neurons.Length, _scratch.Leaves, _refresh, check, threads);
+            Run(products, threads, threads);
+            if (check)
+            {
+                float max = 0;
+                for (int part = 0; part < threads; part++)
+                {
+                    max = MathF.Max(max, _refresh.Magnitudes[part]);
+                }
+                ForestGuard.RequireFinite(max, "neurons");
+                ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, "neurons");
+            }
+            Run(new RangeTrees(this, wide, changed, neurons.Length, _scratch.Leaves, _refresh), parts, threads);
+        }
+
+        static void Run<TParts>(in TParts work, int parts, int threads) where TParts : struct, IParts
+        {
+            if (threads == 1)
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    work.Run(part);
+                }
+                return;
+            }
+            ParallelParts.Run(work, parts, threads);
+        }
+    }
+
+    /// <summary>
+    /// The last step of <see cref="Refresh"/>: the levels above the aligned ranges, from the ranges that changed, with one
+    /// plan for every tree. Nothing to do when the ranges reach the top.
+    /// </summary>
+    private void RepairAboveRanges(WideMaxTree wide, ReadOnlySpan<int> neurons)
+    {
+        if (wide.RangeLevels + 1 >= wide.Levels)
+        {
+            return;
+        }
+        int shift = wide.RangeShift;
+        int entries = (neurons[^1] >> shift) - (neurons[0] >> shift) + 1;
+        _refresh.ReservePlan(entries, wide.MaxPlanLengthAbove(wide.RangeLevels, entries));
+        int[] changedEntries = _refresh.Entries;
+        entries = 0;
+        int previous = -1;
+        foreach (int j in neurons)
+        {
+            if (j >> shift != previous)
+            {
+                previous = j >> shift;
+                changedEntries[entries++] = previous;
+            }
+        }
+        int planLength = wide.PlanRepairsAbove(wide.RangeLevels, changedEntries.AsSpan(0, entries), _refresh.Plan);
+        ForEachTree((long)DataPoints * planLength * WideMaxTree.Children, new RepairAbove(this, _refresh.Plan, planLength));
+    }
+
+    /// <summary>
+    /// Bytes of rows <see cref="Refresh"/> gathers from W for one product call: 128 KiB stays in L2 and amortizes the
+    /// call (at 96 rows of d = 128 the calls cost about twice the multiply-adds of larger ones).
+    /// </summary>
+    private const int GatherBytes = 128 << 10;
+
+    /// <summary>Rows per gathered block: <see cref="GatherBytes"/> of them, a multiple of the product kernel's twelve-row blocks, at least twelve.</summary>
+    private int GatherRows => GatherRowsFor(Dimension);
+
+    /// <summary><see cref="GatherRows"/> for dimension <paramref name="dimension"/>.</summary>
+    private static int GatherRowsFor(int dimension) => Math.Max(12, GatherBytes / (sizeof(float) * Math.Max(dimension, 1)) / 12 * 12);
+
+    /// <summary>Parts per thread of <see cref="Refresh"/>, so that ranges of unequal cost still share the threads evenly.</summary>
+    private const int RangePartsPerThread = 4;
+
+    /// <summary>Scratch of <see cref="Refresh"/>, grown to the largest call seen.</summary>
+    private readonly RefreshScratch _refresh = new();
+
+    /// <summary>
+    /// The check <see cref="Refresh"/> makes before it changes anything when it takes several batches: the listed rows of
+    /// W are finite and no inner product with a data point could overflow.
+    /// </summary>
+    private void RequireRows(ReadOnlySpan<int> neurons)
+    {
+        var weights = Weights;
+        float max = 0;
+        foreach (int j in neurons)
+        {
+            float row = Level1.MaxMagnitude<float>(weights.Row(j));
+            max = float.IsFinite(row) ? MathF.Max(max, row) : float.NaN;
+        }
+        ForestGuard.RequireFinite(max, "neurons");
+        ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, "neurons");
+    }
+
+    /// <summary>
+    /// Part p of a <see cref="Refresh"/> batch's products: the p-th of <paramref name="parts"/> equal shares of the batch's
+    /// neurons, in blocks of up to <see cref="RefreshScratch.GatherRows"/> rows gathered from W into the part's buffer,
+    /// measured (when <paramref name="check"/> is set) and multiplied by the points while in cache; row i of
+    /// <paramref name="leaves"/> (stride: the batch's size <paramref name="count"/>) takes point i's. The part's largest
+    /// magnitude goes to its slot of the magnitudes, NaN if a row is not finite.
+    /// </summary>
+    private readonly unsafe struct GatheredProducts(ThresholdForest forest, int* neurons, int count, float[] leaves, RefreshScratch scratch,
+        bool check, int parts) : IParts
+    {
+        public void Run(int part)
+        {
+            int start = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+            int d = forest.Dimension, n = forest.DataPoints;
+            int blockRows = scratch.GatherRows;
+            var rows = scratch.Rows.AsSpan(part * blockRows * d, blockRows * d);
+            var weights = forest.Weights;
+            float max = 0;
+            for (int block = start; block < end; block += blockRows)
+            {
+                int size = Math.Min(blockRows, end - block);
+                for (int r = 0; r < size; r++)
+                {
+                    if (r + CopyDistance < size)
+                    {
+                        Prefetch.Tile(Unsafe.AsPointer(ref MemoryMarshal.GetReference(weights.Row(neurons[block + r + CopyDistance]))), d * sizeof(float));
+                    }
+                    var row = rows.Slice(r * d, d);
+                    weights.Row(neurons[block + r]).CopyTo(row);
+                    if (check)
+                    {
+                        float magnitude = Level1.MaxMagnitude<float>(row);
+                        // A non-finite row makes the part NaN, which MathF.Max keeps through later rows and parts.
+                        max = float.IsFinite(magnitude) ? MathF.Max(max, magnitude) : float.NaN;
+                    }
+                }
+                ThresholdProducts.All(new ReadOnlyMatrixView<float>(rows[..(size * d)], size, d), forest._packed,
+                    new MatrixView<float>(leaves.AsSpan(block, (n - 1) * count + size), n, size, count), BlasOptions.SingleThreaded);
+            }
+            scratch.Magnitudes[part] = max;
+        }
+    }
+
+    /// <summary>
+    /// Part p of a <see cref="Refresh"/> batch's repair: the neurons from bounds[p] to bounds[p + 1] (whole aligned
+    /// ranges), written into each tree in turn (<see cref="WideMaxTree.ApplyRange"/>, reading that tree's row of the
+    /// batch's leaves), each tree's open nodes closed at the end of the range.
+    /// </summary>
+    private readonly unsafe struct RangeTrees(ThresholdForest forest, WideMaxTree wide, int* neurons, int count, float[] leaves, RefreshScratch scratch) : IParts
+    {
+        public void Run(int part)
+        {
+            int start = scratch.Bounds[part], end = scratch.Bounds[part + 1];
+            if (start == end)
+            {
+                return;
+            }
+            int n = forest.DataPoints;
+            const int openLength = WideMaxTree.MaxRangeLevels - 1;
+            var open = scratch.Open.AsSpan(part * n * openLength, n * openLength);
+            open.Fill(-1);
+            for (int i = 0; i < n; i++)
+            {
+                var changed = new ReadOnlySpan<int>(neurons + start, end - start);
+                wide.ApplyRange(forest.TreeStart(i), changed, leaves.AsSpan(i * count + start, end - start), open.Slice(i * openLength, openLength),
+                    i + 1 < n ? forest.TreeStart(i + 1) : null);
+                wide.CloseRange(forest.TreeStart(i), open.Slice(i * openLength, openLength));
+            }
+        }
+    }
+
+    /// <summary>Tree i's <see cref="Refresh"/> plan for the levels above its aligned ranges.</summary>
+    private readonly struct RepairAbove(ThresholdForest forest, int[] plan, int planLength) : IParts
+    {
+        public void Run(int i) => forest._layout.Repair(forest._storage.Tree(i), plan.AsSpan(0, planLength));
+    }
+
+    /// <summary>The first float of tree <paramref name="i"/>; the storage is pinned, so the address holds.</summary>
+    private unsafe float* TreeStart(int i) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(_storage.Tree(i)));
+
+    /// <summary>
+    /// The arrays of <see cref="Refresh"/>, kept by the forest and grown to its largest call: the bounds of the ranges and
+    /// each range's open nodes per tree; per thread a block of gathered rows and its largest magnitude; the changed entries
+    /// and plan of the levels above the ranges. The batch's leaves are <see cref="BatchScratch.Leaves"/>. Not pooled, for
+    /// the reason <see cref="BatchScratch"/> gives.
+    /// </summary>
+    private sealed class RefreshScratch
+    {
+        public int[] Bounds { get; private set; } = [];
+        public int[] Open { get; private set; } = [];
+        public float[] Magnitudes { get; private set; } = [];
+        public float[] Rows { get; private set; } = [];
+
+        /// <summary>Rows each thread's block of <see cref="Rows"/> holds.</summary>
+        public int GatherRows { get; private set; }
+
+        public int[] Entries { get; private set; } = [];
+        public int[] Plan { get; private set; } = [];
+
+        public void Reserve(int threads, int gatherRows, int dimension, int points)
+        {
+            int parts = threads * RangePartsPerThread;
+            if (Bounds.Length < parts + 1)
+            {
+                Bounds = new int[parts + 1];
+                Open = new int[parts * points * (WideMaxTree.MaxRangeLevels - 1)];
+                Magnitudes = new float[threads];
+            }
+            if (GatherRows < gatherRows)
+            {
+                Rows = new float[threads * gatherRows * dimension];
+                GatherRows = gatherRows;
+            }
+        }
+
+        public void ReservePlan(int entries, int planLength)
+        {
+            if (Entries.Length < entries)
+            {
+                Entries = new int[entries];
+            }
+            if (Plan.Length < planLength)
+            {
+                Plan = new int[planLength];
+            }
+        }
+    }
+
+    /// <summary>
     /// The arrays of <see cref="UpdateMany"/>, kept by the forest and grown to its largest batch. Not pooled: a call
     /// needs several arrays of one size at once, and all but one of them would come from the pool's shared stacks,
     /// which other threads can empty, so a call could allocate after warm-up.
@@ -476,6 +811,15 @@ public sealed class ThresholdForest
         /// <summary>Per part of the leaf products: the largest |w| of its rows, or NaN when one is not finite.</summary>
         public float[] Magnitudes { get; private set; } = [];
 
+        /// <summary>Room for the n leaves of a batch of <paramref name="batch"/> rows (shared by <see cref="Refresh"/>).</summary>
+        public void ReserveLeaves(int batch, int points)
+        {
+            if (Leaves.Length < (long)batch * points)
+            {
+                Leaves = new float[batch * points];
+            }
+        }
+
         public void Reserve(int batch, int points, int planLength, int threads)
         {
             if (Magnitudes.Length < threads)
@@ -488,10 +832,7 @@ public sealed class ThresholdForest
                 Sources = new int[batch];
                 Order = new int[2 * batch];
             }
-            if (Leaves.Length < (long)batch * points)
-            {
-                Leaves = new float[batch * points];
-            }
+            ReserveLeaves(batch, points);
             if (Plan.Length < planLength)
             {
                 Plan = new int[planLength];

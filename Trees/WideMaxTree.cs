@@ -141,41 +141,53 @@ internal sealed unsafe class WideMaxTree : TreeLayout
     }
 
     /// <inheritdoc/>
-    public override int MaxPlanLength(int changedLeaves)
-    {
-        int length = 0;
-        for (int level = 0; level + 1 < Levels; level++)
-        {
-            length += 2 * Math.Min(changedLeaves, _lengths[level] / Children);
-        }
-        return length;
-    }
+    public override int MaxPlanLength(int changedLeaves) => MaxPlanLengthAbove(0, changedLeaves);
 
     /// <inheritdoc/>
-    public override int PlanRepairs(ReadOnlySpan<int> changedLeaves, Span<int> plan)
+    public override int PlanRepairs(ReadOnlySpan<int> changedLeaves, Span<int> plan) => PlanRepairsAbove(0, changedLeaves, plan);
+
+    /// <summary>
+    /// As <see cref="PlanRepairs"/>, for changed entries of level <paramref name="level"/> rather than leaves: lists, level
+    /// by level upward, every node of level ≥ <paramref name="level"/> with a changed entry below it, as pairs (position
+    /// of the node's entry one level up, position of its first child). <paramref name="changedEntries"/> is ascending
+    /// and distinct. Returns the plan's length.
+    /// </summary>
+    public int PlanRepairsAbove(int level, ReadOnlySpan<int> changedEntries, Span<int> plan)
     {
-        if (Levels == 1)
+        if (level + 1 >= Levels)
         {
             return 0;
         }
-        // Level 0: one pair per distinct leaf node; the leaves are ascending, so equal nodes are adjacent.
+        // The first level: one pair per distinct node; the entries are ascending, so equal nodes are adjacent.
         int length = 0;
         int previous = -1;
-        foreach (int leaf in changedLeaves)
+        foreach (int entry in changedEntries)
         {
-            AddParent(plan, ref length, ref previous, leaf, 0);
+            AddParent(plan, ref length, ref previous, entry, level);
         }
-        // Level ℓ ≥ 1: the entries that changed are exactly the nodes planned one level down, still ascending.
+        // The levels above: the entries that changed are exactly the nodes planned one level down, still ascending.
         int start = 0;
-        for (int level = 1; level + 1 < Levels; level++)
+        for (int above = level + 1; above + 1 < Levels; above++)
         {
             int end = length;
             previous = -1;
             for (int pair = start; pair < end; pair += 2)
             {
-                AddParent(plan, ref length, ref previous, plan[pair] - _offsets[level], level);
+                AddParent(plan, ref length, ref previous, plan[pair] - _offsets[above], above);
             }
             start = end;
+        }
+        return length;
+    }
+
+    /// <summary>Most entries of <see cref="PlanRepairsAbove"/>'s plan for <paramref name="changedEntries"/> distinct
+    /// changed entries of level <paramref name="level"/>.</summary>
+    public int MaxPlanLengthAbove(int level, int changedEntries)
+    {
+        int length = 0;
+        for (int above = level; above + 1 < Levels; above++)
+        {
+            length += 2 * Math.Min(changedEntries, _lengths[above] / Children);
         }
         return length;
     }
@@ -293,6 +305,141 @@ internal sealed unsafe class WideMaxTree : TreeLayout
         }
         Repair(tree, plan[pair..]);
     }
+
+    /// <summary>
+    /// Internal levels whose entries <see cref="ApplyRange"/> writes itself (at most <see cref="MaxRangeLevels"/>): a
+    /// caller that splits its changed leaves into ranges aligned to 16^<see cref="RangeLevels"/> leaves
+    /// (<see cref="RangeShift"/>) has every node below those levels inside one range, so ranges never write the same
+    /// entry and can run on different threads; <see cref="PlanRepairsAbove"/> from level <see cref="RangeLevels"/> lists
+    /// the rest.
+    /// </summary>
+    public int RangeLevels => Math.Min(MaxRangeLevels, Levels - 1);
+
+    /// <summary>Bits of a leaf index below the aligned ranges of <see cref="RangeLevels"/>: leaf j lies in range j &gt;&gt; RangeShift.</summary>
+    public int RangeShift => ChildShift * RangeLevels;
+
+    /// <summary>
+    /// Most levels <see cref="ApplyRange"/> fuses: nodes of up to 16³ leaves, so aligned ranges of 4096 leaves, which leave
+    /// enough ranges for the threads from m = 2¹⁴ on, while the levels left to the plan above are a few lines per tree.
+    /// </summary>
+    public const int MaxRangeLevels = 3;
+
+    /// <summary>
+    /// Writes leaf <paramref name="leaves"/>[t] (ascending, distinct) := <paramref name="values"/>[t] and repairs, while
+    /// each node is in L1, every internal entry of levels 1 … <see cref="RangeLevels"/> above them: each changed leaf
+    /// node is loaded once, its new leaves blended in and its level-1 entry set from the same register; a node of level
+    /// 1 or 2 is closed (its entry one level up recomputed) as soon as the walk leaves it. <paramref name="open"/>
+    /// (<see cref="MaxRangeLevels"/> − 1 entries, for levels 1 and 2; −1 when none) keeps the node of each level still open between calls, so a
+    /// range may come in several consecutive blocks; <see cref="CloseRange"/> closes them at its end.
+    /// <paramref name="nextTree"/>, when not null, is the tree the caller will apply the same leaves to next: its first
+    /// nodes are prefetched as this tree's run out.
+    /// </summary>
+    public void ApplyRange(float* tree, ReadOnlySpan<int> leaves, ReadOnlySpan<float> values, Span<int> open, float* nextTree)
+    {
+        int levels = RangeLevels;
+        int count = leaves.Length;
+        ref int leaf = ref MemoryMarshal.GetReference(leaves);
+        ref float value = ref MemoryMarshal.GetReference(values);
+        float* levelOne = tree + (levels > 0 ? _offsets[1] : 0);
+        int next = 0;
+        while (next < count)
+        {
+            // The changed leaf nodes are scattered over the tree: fetch ahead (into L1, each is read right away) so that
+            // their misses overlap, and across into the next tree near the end.
+            int ahead = next + RangeDistance;
+            if (ahead < count)
+            {
+                int j = Unsafe.Add(ref leaf, ahead);
+                Kernels.Core.Prefetch.Line(tree + (j & ~(Children - 1)));
+                Kernels.Core.Prefetch.Line(levelOne + (j >> ChildShift));
+            }
+            else if (nextTree != null && ahead - count < count)
+            {
+                Kernels.Core.Prefetch.Line(nextTree + (Unsafe.Add(ref leaf, ahead - count) & ~(Children - 1)));
+            }
+            int first = Unsafe.Add(ref leaf, next);
+            int node = first >> ChildShift;
+            float* nodeStart = tree + (node << ChildShift);
+            if (levels == 0)
+            {
+                // One node, the top: its leaves only.
+                tree[first] = Unsafe.Add(ref value, next++);
+                continue;
+            }
+            Advance(tree, open, node, levels);
+            float max;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // As ApplyInRegister: blend the new leaves into the loaded node and store it whole.
+                Vector512<float> v = Vector512.Load(nodeStart);
+                int index = first;
+                do
+                {
+                    var lane = Vector512.Equals(Vector512<int>.Indices, Vector512.Create(index & (Children - 1))).AsSingle();
+                    v = Vector512.ConditionalSelect(lane, Vector512.Create(Unsafe.Add(ref value, next)), v);
+                    next++;
+                }
+                while (next < count && ((index = Unsafe.Add(ref leaf, next)) >> ChildShift) == node);
+                v.Store(nodeStart);
+                max = Horizontal.Max(v);
+            }
+            else
+            {
+                int index = first;
+                do
+                {
+                    tree[index] = Unsafe.Add(ref value, next);
+                    next++;
+                }
+                while (next < count && ((index = Unsafe.Add(ref leaf, next)) >> ChildShift) == node);
+                max = WideNode.Max(ref *nodeStart);
+            }
+            levelOne[node] = max;
+        }
+    }
+
+    /// <summary>How many changed leaves ahead <see cref="ApplyRange"/> prefetches.</summary>
+    private const int RangeDistance = 24;
+
+    /// <summary>
+    /// Before leaf node <paramref name="leafNode"/> is written: closes each open node of levels 1 … levels − 1 that it does
+    /// not lie in (bottom up, so an entry is final before the node holding it is read) and opens its own.
+    /// </summary>
+    private void Advance(float* tree, Span<int> open, int leafNode, int levels)
+    {
+        for (int level = 1; level < levels; level++)
+        {
+            int node = leafNode >> (ChildShift * level);
+            int current = open[level - 1];
+            if (current == node)
+            {
+                return;
+            }
+            if (current >= 0)
+            {
+                Close(tree, level, current);
+            }
+            open[level - 1] = node;
+        }
+    }
+
+    /// <summary>Closes every node <see cref="ApplyRange"/> left open in <paramref name="open"/>, bottom up, and marks none open.</summary>
+    public void CloseRange(float* tree, Span<int> open)
+    {
+        int levels = RangeLevels;
+        for (int level = 1; level < levels; level++)
+        {
+            if (open[level - 1] >= 0)
+            {
+                Close(tree, level, open[level - 1]);
+            }
+            open[level - 1] = -1;
+        }
+    }
+
+    /// <summary>Entry <paramref name="node"/> of level <paramref name="level"/> + 1 := the max of node <paramref name="node"/> of level <paramref name="level"/>.</summary>
+    private void Close(float* tree, int level, int node) =>
+        tree[_offsets[level + 1] + node] = WideNode.Max(ref tree[_offsets[level] + node * Children]);
 
     /// <inheritdoc/>
     public override int Count(ReadOnlySpan<float> tree, float threshold) => Search(tree, threshold, default(CountOnly));

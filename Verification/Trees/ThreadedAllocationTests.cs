@@ -23,10 +23,12 @@ public sealed class ThreadedAllocationTests
         int[] targets = Enumerable.Range(0, updated).Select(u => u * 71 % neurons).ToArray();
         float[] rows = model.Draw(updated, 2), row = model.Draw(1, 3), all = model.Draw(neurons, 4);
         int[] matches = new int[neurons];
+        int[] ascending = Enumerable.Range(0, updated).Select(u => u * 71).ToArray();
         long allocated = Allocation.MeasureProcess(() =>
         {
             forest.UpdateMany(targets, new ReadOnlyMatrixView<float>(rows, updated, dimension));
             forest.Update(5, row);
+            forest.Refresh(ascending);
             forest.UpdateAll(new ReadOnlyMatrixView<float>(all, neurons, dimension));
             for (int i = 0; i < points; i++)
             {

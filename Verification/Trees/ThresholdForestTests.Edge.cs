@@ -126,7 +126,7 @@ public sealed partial class ThresholdForestTests
     }
 
     /// <summary>Query (both destination paths, with and without values), QueryAll (once its rows have grown, on one
-    /// thread or two), Count, Update, UpdateMany (on one thread or two), Value and Values allocate nothing.</summary>
+    /// thread or two), Count, Update, UpdateMany and Refresh (on one thread or two), Value and Values allocate nothing.</summary>
     [Fact]
     public void Hot_paths_do_not_allocate()
     {
@@ -144,11 +144,14 @@ public sealed partial class ThresholdForestTests
             var sets = new ActiveSets(4);
             float[] row = model.Draw(1, 3);
             int[] batch = [5, 2999, 17, 5];
+            int[] ascending = [2, 5, 17, 400, 401, 2999];
             float[] batchRows = model.Draw(batch.Length, 4);
             long allocated = Allocation.Measure(() =>
             {
                 forest.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
                 threaded.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
+                forest.Refresh(ascending);
+                threaded.Refresh(ascending);
                 forest.Query(1, 1.5f, roomy);
                 forest.Query(1, 1.5f, small);
                 forest.Query(1, 1.5f, roomy, roomyValues);

@@ -8,8 +8,8 @@ public sealed partial class ThresholdForestTests
 {
     /// <summary>
     /// The estimate covers what a forest really allocates: constructing it (owning a copy of W, or borrowing the
-    /// caller's), one <see cref="ThresholdForest.UpdateMany"/> of every neuron (the largest batch, so the update scratch
-    /// reaches its size), one <see cref="ThresholdForest.Update"/> and a query, measured on the calling thread (one
+    /// caller's), one <see cref="ThresholdForest.UpdateMany"/> and one <see cref="ThresholdForest.Refresh"/> of every neuron
+    /// (the largest batch, so the update scratch reaches its size), one <see cref="ThresholdForest.Update"/> and a query, measured on the calling thread (one
     /// thread, so every part runs here) after a warm-up forest has taken the one-time costs. And it is not far above:
     /// at most twice that plus 4 KiB. (The binary layout's update scratch, estimated as a plan pair per neuron and
     /// internal level, is where the estimate is loosest: 1.9 times the allocation at m = 5000, n = 4.)
@@ -48,6 +48,7 @@ public sealed partial class ThresholdForestTests
                         ? ThresholdForest.Borrow(weights.AsMemory(), neurons, x, layout, options)
                         : new ThresholdForest(new ReadOnlyMatrixView<float>(weights, neurons, dimension), x, layout, options);
                     forest.UpdateMany(all, new ReadOnlyMatrixView<float>(rows, neurons, dimension));
+                    forest.Refresh(all);
                     forest.Update(0, rows.AsSpan(0, dimension));
                     forest.Query(0, 0f, destination);
                     return GC.GetAllocatedBytesForCurrentThread() - before;

@@ -10,12 +10,8 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
 {
     public void Query(ActiveSets sets) => DenseActiveSets.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
-    public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows)
+    /// <summary>Nothing to do: the dense products read W afresh each iteration.</summary>
+    public void Apply(ReadOnlySpan<int> neurons)
     {
-        var weights = model.MutableWeights;
-        for (int c = 0; c < neurons.Length; c++)
-        {
-            rows.Row(c).CopyTo(weights.Row(neurons[c]));
-        }
     }
 }

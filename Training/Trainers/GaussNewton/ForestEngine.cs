@@ -8,9 +8,9 @@ namespace Kernels.Training.Trainers.GaussNewton;
 
 /// <summary>
 /// Sublinear active sets: a <see cref="ThresholdForest"/> over the inner products, queried with b, and repaired only
-/// for the neurons a step changes. The forest borrows the model's W (<see cref="ThresholdForest.Borrow"/>) and writes
-/// the changed rows there as it repairs, so W exists once and the model is current after every step. Nothing else
-/// writes W while the engine lives: the loop changes it only through <see cref="Apply"/>.
+/// for the neurons a step changes. The forest borrows the model's W (<see cref="ThresholdForest.Borrow"/>), so W exists
+/// once: the step writes each changed row in place and the loop then hands the changed neurons to <see cref="Apply"/>,
+/// before any query. Nothing else writes W while the engine lives.
 /// </summary>
 internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? options) : IActiveSetEngine
 {
@@ -25,5 +25,6 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
 
     public void Query(ActiveSets sets) => _forest.QueryAll(model.Shift, sets);
 
-    public void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows) => _forest.UpdateMany(neurons, rows);
+    /// <summary>The forest recomputes the leaves of the rewritten rows and repairs its trees (<see cref="ThresholdForest.Refresh"/>).</summary>
+    public void Apply(ReadOnlySpan<int> neurons) => _forest.Refresh(neurons);
 }

@@ -22,14 +22,14 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// an active set outgrows every earlier one, exact or sketched.
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
-/// <para><b>New rows in chunks.</b> The new rows are computed <see cref="ChunkNeurons"/> at a time (about 4 MiB), and
-/// each chunk is handed to the engine before the next is computed: the changed rows of W are then read from memory
-/// once (here) and written while they are still in cache (by the engine), and the new rows never take more than one
-/// chunk of memory, however many neurons change.</para>
+/// <para><b>New rows in place, in chunks.</b> Each new row is written over its old row of the model's W (the row is read
+/// and written while in L1, with no buffer of new rows), <see cref="ChunkNeurons"/> rows at a time (about 4 MiB), and
+/// each chunk is handed to the engine before the next is computed, so the forest reads the chunk's rows while they are
+/// still in cache.</para>
 /// </remarks>
 internal sealed class GaussNewtonStep
 {
-    /// <summary>Bytes of new rows computed and applied at a time: small enough to stay in the last-level cache.</summary>
+    /// <summary>Bytes of rows computed and handed to the engine at a time: small enough to stay in the last-level cache.</summary>
     private const int ChunkBytes = 4 << 20;
 
     /// <summary>Parts of one chunk's new rows, spread over the threads.</summary>
@@ -54,7 +54,6 @@ internal sealed class GaussNewtonStep
     private readonly int[] _points;         // scratch: the points of one neuron, n per part of ComputeNewRows
     private readonly float[] _coefficients; // scratch: g_i/√m
     private int[] _changed;                 // ∪Q_i, ascending
-    private readonly float[] _newRows;      // ChunkNeurons × d
     private readonly SketchedRegression? _sketched;
 
     /// <param name="model">The model being trained.</param>
@@ -93,7 +92,6 @@ internal sealed class GaussNewtonStep
         _coefficients = new float[_n];
         _changed = [];
         ChunkNeurons = Math.Max(1, ChunkBytes / (sizeof(float) * data.Dimension));
-        _newRows = new float[(long)ChunkNeurons * data.Dimension];
         _sketched = sketched is null ? null : new SketchedRegression(sketched, data.Inputs, model.Seed);
     }
 
@@ -108,15 +106,12 @@ internal sealed class GaussNewtonStep
     /// <summary>g from the last solve (or gradient step).</summary>
     public ReadOnlySpan<double> Solution => _solution;
 
-    /// <summary>Most neurons <see cref="ComputeNewRows"/> takes at once: about 4 MiB of rows.</summary>
+    /// <summary>Most neurons <see cref="ComputeNewRows"/> should take at once: about 4 MiB of rows.</summary>
     public int ChunkNeurons { get; }
-
-    /// <summary>The first <paramref name="count"/> new rows of the last <see cref="ComputeNewRows"/>, in the order of its neurons.</summary>
-    public ReadOnlyMatrixView<float> NewRows(int count) => new(_newRows.AsSpan(0, count * _data.Dimension), count, _data.Dimension);
 
     /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the point masks
     /// of the changed neurons (up to m·⌈n/64⌉ words), the list of changed neurons (up to m), the bitmap of their union
-    /// with its word ranks (m/8 + m/16 bytes), one chunk of new rows, the n × n input Gram matrix, G and the pair counts
+    /// with its word ranks (m/8 + m/16 bytes), the n × n input Gram matrix, G and the pair counts
     /// (20·n² bytes) and the per-point vectors; and, when <paramref name="sketched"/> is given, the sketched solver's
     /// storage (<see cref="SketchedRegression.Bytes"/>).</summary>
     public static long Bytes(TwoLayerShiftedRelu model, RegressionSet data, SketchedSolverOptions? sketched = null)
@@ -125,7 +120,7 @@ internal sealed class GaussNewtonStep
         long squares = n * n * (2 * sizeof(double) + sizeof(int));
         long vectors = n * (2 * sizeof(double) + 2 * sizeof(float) + RowParts * sizeof(int));
         return (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
-            + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int)) + ChunkBytes + (long)data.Dimension * sizeof(float)
+            + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int))
             + squares + vectors
             + (sketched is null ? 0 : SketchedRegression.Bytes(sketched, data.Count, data.Dimension, model.Width));
     }
@@ -306,10 +301,10 @@ internal sealed class GaussNewtonStep
     }
 
     /// <summary>
-    /// Writes w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r = <see cref="Changed"/>[first …
-    /// first + count − 1] (count ≤ <see cref="ChunkNeurons"/>) into <see cref="NewRows"/>, reading the current rows from
-    /// the model's W. The rows are independent and each is computed the same way on any
-    /// thread, so the result does not depend on <paramref name="options"/>' thread count.
+    /// Replaces row r of the model's W by w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r =
+    /// <see cref="Changed"/>[first … first + count − 1], in place; the caller then hands those neurons to its engine. The
+    /// rows are independent and each is computed the same way on any thread, so the result does not depend on
+    /// <paramref name="options"/>' thread count.
     /// </summary>
     public void ComputeNewRows(int first, int count, BlasOptions? options)
     {
@@ -335,17 +330,17 @@ internal sealed class GaussNewtonStep
     private readonly struct NewRowParts(GaussNewtonStep step, int first, int count) : IParts
     {
         public void Run(int part) => step.ComputeRows(first + (int)((long)count * part / RowParts), first + (int)((long)count * (part + 1) / RowParts),
-            first, part);
+            part);
     }
 
-    /// <summary>New rows for the changed neurons at positions [<paramref name="from"/>, <paramref name="to"/>) of
-    /// <see cref="Changed"/>, written at their offset from <paramref name="chunkStart"/> in the chunk.</summary>
+    /// <summary>New rows, in place in W, for the changed neurons at positions [<paramref name="from"/>, <paramref name="to"/>) of
+    /// <see cref="Changed"/>.</summary>
     /// <remarks>The changed rows lie scattered (ascending) over W, a few percent of its rows, too sparse for the
     /// hardware prefetcher: each is fetched <see cref="RowDistance"/> neurons ahead so that the misses overlap.</remarks>
-    private unsafe void ComputeRows(int from, int to, int chunkStart, int part)
+    private unsafe void ComputeRows(int from, int to, int part)
     {
         int d = _data.Dimension;
-        var weights = _model.Weights;
+        var weights = _model.MutableWeights;
         var points = _points.AsSpan(part * _n, _n);
         var signs = _model.Signs;
         var inputs = _data.Inputs;
@@ -359,8 +354,7 @@ internal sealed class GaussNewtonStep
                     PrefetchToL2(w + (nint)_changed[c + RowDistance] * d, d * sizeof(float));
                 }
                 int r = _changed[c];
-                var row = _newRows.AsSpan((c - chunkStart) * d, d);
-                weights.Row(r).CopyTo(row);
+                var row = weights.Row(r);
                 int count = PointsOf(c, points);
                 for (int p = 0; p < count; p++)
                 {

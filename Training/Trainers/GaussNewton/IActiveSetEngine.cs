@@ -10,6 +10,6 @@ internal interface IActiveSetEngine
     /// <summary>Fills every Q_i = { r : ⟨w_r, x_i⟩ ≥ b } with its values.</summary>
     void Query(ActiveSets sets);
 
-    /// <summary>Replaces the rows <paramref name="neurons"/> (ascending) of the model's W by <paramref name="rows"/>.</summary>
-    void Apply(ReadOnlySpan<int> neurons, ReadOnlyMatrixView<float> rows);
+    /// <summary>Takes note that the rows <paramref name="neurons"/> (strictly ascending) of the model's W were just rewritten in place.</summary>
+    void Apply(ReadOnlySpan<int> neurons);
 }

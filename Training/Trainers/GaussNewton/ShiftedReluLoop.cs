@@ -115,13 +115,13 @@ internal static class ShiftedReluLoop
             }
             long updateStart = Stopwatch.GetTimestamp();
             long repairTicks = 0;
-            // Chunk by chunk, so each chunk's rows of W are still in cache when the engine writes them.
+            // Chunk by chunk, so each chunk's new rows of W are still in cache when the engine reads them.
             for (int first = 0; first < step.ChangedCount; first += step.ChunkNeurons)
             {
                 int count = Math.Min(step.ChunkNeurons, step.ChangedCount - first);
                 step.ComputeNewRows(first, count, options);
                 long repairStart = Stopwatch.GetTimestamp();
-                engine.Apply(step.Changed.Slice(first, count), step.NewRows(count));
+                engine.Apply(step.Changed.Slice(first, count));
                 repairTicks += Stopwatch.GetTimestamp() - repairStart;
             }
             var update = Stopwatch.GetElapsedTime(updateStart);
