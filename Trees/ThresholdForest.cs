@@ -694,14 +694,14 @@ public sealed class ThresholdForest
                     {
                         Prefetch.Tile(Unsafe.AsPointer(ref MemoryMarshal.GetReference(weights.Row(neurons[block + r + CopyDistance]))), d * sizeof(float));
                     }
-                    var row = rows.Slice(r * d, d);
-                    weights.Row(neurons[block + r]).CopyTo(row);
-                    if (check)
-                    {
-                        float magnitude = Level1.MaxMagnitude<float>(row);
-                        // A non-finite row makes the part NaN, which MathF.Max keeps through later rows and parts.
-                        max = float.IsFinite(magnitude) ? MathF.Max(max, magnitude) : float.NaN;
-                    }
+                    weights.Row(neurons[block + r]).CopyTo(rows.Slice(r * d, d));
+                }
+                if (check)
+                {
+                    // The whole block at once, while in L1: a non-finite row makes the part NaN, which MathF.Max keeps
+                    // through later blocks and parts.
+                    float magnitude = Level1.MaxMagnitude<float>(rows[..(size * d)]);
+                    max = float.IsFinite(magnitude) ? MathF.Max(max, magnitude) : float.NaN;
                 }
                 ThresholdProducts.All(new ReadOnlyMatrixView<float>(rows[..(size * d)], size, d), forest._packed,
                     new MatrixView<float>(leaves.AsSpan(block, (n - 1) * count + size), n, size, count), BlasOptions.SingleThreaded);
