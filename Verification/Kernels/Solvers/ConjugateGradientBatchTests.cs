@@ -7,8 +7,9 @@ namespace Kernels.Verification.Kernels.Solvers;
 
 /// <summary>
 /// <see cref="ConjugateGradientBatch"/> against <see cref="ConjugateGradient.Solve{T}"/> run column by column on the same
-/// systems: the same statuses, iteration counts within two (the block product may round differently, which can move a
-/// stopping test across its threshold), and solutions within the stopping rule's error, ‖Δx‖ ≤ 2·κ·rtol·‖x‖ (each
+/// systems: the same statuses; in double, iteration counts within 2 + 5 % while the column-by-column solve stops within
+/// n iterations (the block product may round differently, which can move a stopping test across its threshold); and
+/// solutions within the stopping rule's error, ‖Δx‖ ≤ 2·κ·rtol·‖x‖ (each
 /// solution's relative error is at most κ·rtol). Zero columns, warm starts, the iteration limit and bad input.
 /// </summary>
 public sealed class ConjugateGradientBatchTests
@@ -18,8 +19,8 @@ public sealed class ConjugateGradientBatchTests
     [KernelProperty(MaxTest = 30)]
     public void Columns_solved_together_match_columns_solved_one_by_one(SpdCase c, bool preconditioned)
     {
-        Check<double>(c.Capped(3), preconditioned, 1e-10);
-        Check<float>(c.Capped(2), preconditioned, 1e-4);
+        Check<double>(c.Capped(3), preconditioned, 1e-10, compareCounts: true);
+        Check<float>(c.Capped(2), preconditioned, 1e-4, compareCounts: false);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class ConjugateGradientBatchTests
             null, new ConjugateGradientOptions { RelativeTolerance = -1 }));
     }
 
-    private static void Check<T>(SpdCase c, bool preconditioned, double rtol) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Check<T>(SpdCase c, bool preconditioned, double rtol, bool compareCounts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = c.Order;
         T[] a = c.Matrix().Select(T.CreateChecked).ToArray();
@@ -95,10 +96,18 @@ public sealed class ConjugateGradientBatchTests
             T[] single = new T[n];
             var expected = ConjugateGradient.Solve(op, column, single, m, options);
             Assert.Equal(expected.Status, batch[j].Status);
-            // Past about n iterations (κ ≥ 10³ here) CG has lost orthogonality and a few ulps of difference in A·p shift the
-            // count a little: within 2 + 5 %.
-            int slack = 2 + expected.Iterations / 20;
-            Assert.InRange(batch[j].Iterations, expected.Iterations - slack, expected.Iterations + slack);
+            // Both solves are CG perturbed by different roundings of A·p (block product against matrix-vector product), so
+            // their counts differ by how far those ulps move the stopping test. In double, while the column-by-column solve
+            // stops within n iterations (the exact-arithmetic termination), that is at most 2 + 5 % (soaked: 12,000 cases on
+            // each SIMD path). Past n iterations CG has lost orthogonality and its residual wanders on plateaus, and in float
+            // it loses orthogonality well before n: there the same ulps move the count by more (soaked: 23 against 19 at
+            // n = 17, κ = 10³ in double; 35 against 39 at n = 45, κ = 10² in float), so only the statuses and the solutions
+            // are compared; the solution bound below does not depend on the count.
+            if (compareCounts && expected.Iterations <= n)
+            {
+                int slack = 2 + expected.Iterations / 20;
+                Assert.InRange(batch[j].Iterations, expected.Iterations - slack, expected.Iterations + slack);
+            }
             double scale = single.Select(v => Math.Abs(double.CreateChecked(v))).DefaultIfEmpty(0).Max();
             double bound = 2 * c.Condition * rtol * scale + 100 * n * Tolerance.Epsilon<T>() * c.Condition * scale;
             for (int i = 0; i < n; i++)
