@@ -6,9 +6,10 @@ namespace Kernels.Verification.Infrastructure;
 /// The project-wide property attribute: one place that fixes the number of cases, the generators and the seed policy.
 /// </summary>
 /// <remarks>
-/// Seeds are fresh on every run, so the suite keeps exploring. FsCheck prints the seed of a failure as
-/// <c>Replay = "a,b,size"</c>; set the environment variable <c>KERNELS_REPLAY</c> to that string to re-run
-/// every property with it, or paste it into the attribute of the failing test while debugging.
+/// Seeds are fresh on every run, so the suite keeps exploring. FsCheck 3 reports a failure with
+/// <c>Last step was invoked with size of s and seed of (a,b)</c>; set the environment variable <c>KERNELS_REPLAY</c>
+/// to <c>a,b,s</c> to re-run every property from that case (the failing one is the first generated), or paste it into
+/// the attribute of the failing test while debugging. <c>.ci/run</c> prints that command for every failed property.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class KernelPropertyAttribute : PropertyAttribute

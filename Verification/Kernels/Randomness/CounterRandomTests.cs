@@ -26,6 +26,19 @@ public sealed partial class CounterRandomTests
         }
     }
 
+    /// <summary>
+    /// The cases the property once failed on (CI, a fresh seed): a range ending at the last index long.MaxValue with an
+    /// empty piece after it, whose start 2⁶³ wrapped to a negative index; and the empty range at the last index, whose
+    /// generated start wrapped the same way. Both must split like any other range.
+    /// </summary>
+    [Fact]
+    public void Splits_that_end_at_the_last_index_equal_one_fill()
+    {
+        Any_split_on_any_paths_equals_one_fill(new FillSplit(0, 0, long.MaxValue, 1, [1]));
+        Any_split_on_any_paths_equals_one_fill(new FillSplit(3, 5, long.MaxValue - 99, 100, [100, 0, 100, 37]));
+        Any_split_on_any_paths_equals_one_fill(new FillSplit(1, 2, long.MaxValue, 0, [0, 0]));
+    }
+
     [Fact]
     public void Every_length_at_every_offset_and_path_equals_a_slice_of_one_long_fill()
     {

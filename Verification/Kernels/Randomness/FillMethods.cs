@@ -55,7 +55,17 @@ internal static class FillMethods
         ulong[] Run<T>(Filler<T> fill, Func<T, ulong> bits)
         {
             T[] values = new T[length];
-            void FillPiece((int Offset, int Length, VectorPath Path) job) => fill(values.AsSpan(job.Offset, job.Length), start + job.Offset, job.Path);
+            void FillPiece((int Offset, int Length, VectorPath Path) job)
+            {
+                // Offsets run up to length, so an empty piece may start just past the last value. When that value is
+                // long.MaxValue, the piece's start would be 2⁶³, which no long can name (start + offset wraps to
+                // long.MinValue, which CounterRandom rightly refuses); it would write nothing, so it is not called.
+                if (job.Length == 0 && start > long.MaxValue - job.Offset)
+                {
+                    return;
+                }
+                fill(values.AsSpan(job.Offset, job.Length), start + job.Offset, job.Path);
+            }
             if (inParallel)
             {
                 Parallel.ForEach(jobs, FillPiece);

@@ -58,7 +58,10 @@ public static class KernelGenerators
         from start in Gen.Frequency(
             (3, Gen.Choose(0, 1000).Select(i => (long)i)),
             (2, Gen.Zip(Gen.Choose(0, 1 << 24), Gen.Choose(-3, 3)).Select(p => Math.Max(0, 64L * p.Item1 + p.Item2))),
-            (1, Gen.Choose(0, 1000).Select(i => long.MaxValue - length + 1 - i)),
+            // The range ends i values short of the last index: start + length − 1 = long.MaxValue − i. An empty range
+            // counts as one value long here, so that its start stays an index (long.MaxValue − length + 1 would be 2⁶³,
+            // which wraps to long.MinValue).
+            (1, Gen.Choose(0, 1000).Select(i => long.MaxValue - Math.Max(length, 1) + 1 - i)),
             (1, Word64().Select(w => (long)(w >> 2))))
         from seed in Word64()
         from stream in Gen.Frequency((1, Gen.Constant(0UL)), (3, Word64()))
