@@ -427,7 +427,9 @@ internal static class HashedNetsExperiment
         return new Summary(mean, std, values.Count);
     }
 
-    private static string Signed(double value) => value.ToString("+0.00;−0.00", CultureInfo.InvariantCulture);
+    // A negative value that rounds to zero (−0.001, or a negative zero from equal means) takes the format's first section
+    // with a minus sign in front, "-+0.00": rounding first and adding +0 (which turns −0 into +0) prints "+0.00".
+    private static string Signed(double value) => (Math.Round(value, 2) + 0.0).ToString("+0.00;−0.00", CultureInfo.InvariantCulture);
 
     private static string Verdict(Summary hashed, Summary other) =>
         hashed.Mean >= other.Mean ? "no" : other.Mean - hashed.Mean > Math.Max(hashed.Std, other.Std) ? "yes" : "within noise";
