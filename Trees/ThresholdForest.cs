@@ -79,8 +79,8 @@ public sealed class ThresholdForest
     private readonly int _batchNeurons;
 
     /// <summary>
-    /// Rows per block of <see cref="LeafProducts"/>: 16 KiB of rows at d = 128 (L1 holds them and their products), a
-    /// multiple of the product kernel's twelve-row blocks.
+    /// Rows per block of <see cref="LeafProducts"/>: 48 KiB of rows at d = 128 (more than a 32 KiB L1, so a block is
+    /// read from L2 while its products are computed), a multiple of the product kernel's twelve-row blocks.
     /// </summary>
     private const int LeafBlockRows = 96;
 
