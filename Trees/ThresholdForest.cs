@@ -389,16 +389,7 @@ public sealed class ThresholdForest
                 $"destination has {destination.Rows} rows; it needs one per data point (n = {DataPoints}).", nameof(destination));
         }
         var work = new QueryParts(this, Effective(threshold), destination);
-        int threads = _options.ThreadsFor((long)DataPoints * Neurons, DataPoints);
-        if (threads == 1)
-        {
-            for (int i = 0; i < DataPoints; i++)
-            {
-                work.Run(i);
-            }
-            return;
-        }
-        ParallelParts.Run(work, DataPoints, threads);
+        ParallelParts.Run(work, DataPoints, _options.ThreadsFor((long)DataPoints * Neurons, DataPoints));
     }
 
     /// <summary>Part i of <see cref="QueryAll"/>: the query of tree i into row i.</summary>
@@ -576,7 +567,7 @@ public sealed class ThresholdForest
         fixed (int* changed = neurons)
         {
             var products = new GatheredProducts(this, changed, neurons.Length, _scratch.Leaves, _refresh, check, threads);
-            Run(products, threads, threads);
+            ParallelParts.Run(products, threads, threads);
             if (check)
             {
                 float max = 0;
@@ -587,20 +578,7 @@ public sealed class ThresholdForest
                 ForestGuard.RequireFinite(max, "neurons");
                 ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, "neurons");
             }
-            Run(new RangeTrees(this, wide, changed, neurons.Length, _scratch.Leaves, _refresh), parts, threads);
-        }
-
-        static void Run<TParts>(in TParts work, int parts, int threads) where TParts : struct, IParts
-        {
-            if (threads == 1)
-            {
-                for (int part = 0; part < parts; part++)
-                {
-                    work.Run(part);
-                }
-                return;
-            }
-            ParallelParts.Run(work, parts, threads);
+            ParallelParts.Run(new RangeTrees(this, wide, changed, neurons.Length, _scratch.Leaves, _refresh), parts, threads);
         }
     }
 
@@ -866,16 +844,7 @@ public sealed class ThresholdForest
         {
             var work = new RepairTrees(this, first, rows.Stride, changed, sources, distinct, leaves, updates, plan, planLength);
             int parts = DataPoints + RepairTrees.CopyParts;
-            int threads = _options.ThreadsFor(64L * DataPoints * (distinct + planLength), parts);
-            if (threads == 1)
-            {
-                for (int part = 0; part < parts; part++)
-                {
-                    work.Run(part);
-                }
-                return;
-            }
-            ParallelParts.Run(work, parts, threads);
+            ParallelParts.Run(work, parts, _options.ThreadsFor(64L * DataPoints * (distinct + planLength), parts));
         }
     }
 
@@ -893,15 +862,7 @@ public sealed class ThresholdForest
         int threads = _options.ThreadsFor((long)rows.Rows * DataPoints * Dimension, blocks);
         fixed (float* first = rows.Data)
         {
-            var work = new LeafParts(this, first, rows.Rows, rows.Stride, leaves, magnitudes, check, threads);
-            if (threads == 1)
-            {
-                work.Run(0);
-            }
-            else
-            {
-                ParallelParts.Run(work, threads);
-            }
+            ParallelParts.Run(new LeafParts(this, first, rows.Rows, rows.Stride, leaves, magnitudes, check, threads), threads);
         }
         if (!check)
         {
@@ -997,16 +958,7 @@ public sealed class ThresholdForest
     /// </summary>
     private void ForEachTree<TTrees>(long work, in TTrees trees) where TTrees : struct, IParts
     {
-        int threads = _options.ThreadsFor(work, DataPoints);
-        if (threads == 1)
-        {
-            for (int i = 0; i < DataPoints; i++)
-            {
-                trees.Run(i);
-            }
-            return;
-        }
-        ParallelParts.Run(trees, DataPoints, threads);
+        ParallelParts.Run(trees, DataPoints, _options.ThreadsFor(work, DataPoints));
     }
 
     /// <summary>

@@ -176,15 +176,7 @@ public static unsafe class ThresholdProducts
         fixed (float* w = weights.Data)
         fixed (float* x = packed)
         {
-            var work = new Parts<TSink>(w, weights.Stride, weights.Rows, x, layout, sink, threads);
-            if (threads == 1)
-            {
-                work.Run(0);
-            }
-            else
-            {
-                ParallelParts.Run(work, threads);
-            }
+            ParallelParts.Run(new Parts<TSink>(w, weights.Stride, weights.Rows, x, layout, sink, threads), threads);
         }
     }
 

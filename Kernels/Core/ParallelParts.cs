@@ -23,17 +23,19 @@ public static class ParallelParts
     public static void Run<TWork>(in TWork work, int parts) where TWork : struct, IParts => Run(work, parts, Math.Max(parts, 1));
 
     /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> on at most <paramref name="threads"/>
-    /// threads (the caller included) and returns when all are done. Zero parts run nothing; one part runs on the caller.</summary>
+    /// threads (the caller included) and returns when all are done. Zero parts run nothing; one part, or one thread, runs
+    /// every part on the caller, in order, with no job and no atomic claims (so a caller need not special-case a single
+    /// thread).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="parts"/> is negative, or <paramref name="threads"/> is below 1.</exception>
     public static void Run<TWork>(in TWork work, int parts, int threads) where TWork : struct, IParts
     {
         Guard.RequireAtLeast(parts, 0, nameof(parts));
         Guard.RequireAtLeast(threads, 1, nameof(threads));
-        if (parts <= 1)
+        if (parts <= 1 || threads == 1)
         {
-            if (parts == 1)
+            for (int part = 0; part < parts; part++)
             {
-                work.Run(0);
+                work.Run(part);
             }
             return;
         }

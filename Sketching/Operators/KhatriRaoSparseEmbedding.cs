@@ -142,18 +142,7 @@ public sealed unsafe class KhatriRaoSparseEmbedding<T> where T : unmanaged, IFlo
         fixed (T* px = x.Data)
         fixed (T* partials = _partials)
         {
-            var job = new Parts(this, pointers, neurons, columns, entries, px, x.Stride, d, n, partials, parts, window);
-            if (threads == 1)
-            {
-                for (int part = 0; part < parts; part++)
-                {
-                    job.Run(part);
-                }
-            }
-            else
-            {
-                ParallelParts.Run(job, parts, threads);
-            }
+            ParallelParts.Run(new Parts(this, pointers, neurons, columns, entries, px, x.Stride, d, n, partials, parts, window), parts, threads);
         }
         // The parts' blocks hold (S·A)ᵀ, a column of S·A contiguous; added in part order into S·A.
         for (int r = 0; r < Rows; r++)

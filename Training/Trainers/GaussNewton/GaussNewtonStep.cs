@@ -313,17 +313,8 @@ internal sealed class GaussNewtonStep
         {
             coefficients[i] = (float)(_solution[i] * _model.OutputScale);
         }
-        var work = new NewRowParts(this, first, count);
-        int threads = (options ?? BlasOptions.Default).ThreadsFor((long)count * _data.Dimension * 4, RowParts);
-        if (threads == 1)
-        {
-            for (int part = 0; part < RowParts; part++)
-            {
-                work.Run(part);
-            }
-            return;
-        }
-        ParallelParts.Run(work, RowParts, threads);
+        ParallelParts.Run(new NewRowParts(this, first, count), RowParts,
+            (options ?? BlasOptions.Default).ThreadsFor((long)count * _data.Dimension * 4, RowParts));
     }
 
     /// <summary>Part p of <see cref="ComputeNewRows"/>: the p-th slice of the chunk's rows, with its own slice of point scratch.</summary>

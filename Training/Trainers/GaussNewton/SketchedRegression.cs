@@ -199,19 +199,7 @@ internal sealed class SketchedRegression
         int entries = _rowPointers[_neurons];
         long work = (long)entries * _d;
         int parts = (int)Math.Clamp(work / PartWork, 1, Math.Min(MaxParts, Math.Max(_neurons, 1)));
-        var job = new GramParts(this, parts);
-        int threads = _blas.ThreadsFor(2 * work, parts);
-        if (threads == 1)
-        {
-            for (int part = 0; part < parts; part++)
-            {
-                job.Run(part);
-            }
-        }
-        else
-        {
-            ParallelParts.Run(job, parts, threads);
-        }
+        ParallelParts.Run(new GramParts(this, parts), parts, _blas.ThreadsFor(2 * work, parts));
         _partialSums.AsSpan(0, _n).CopyTo(y);
         for (int part = 1; part < parts; part++)
         {
