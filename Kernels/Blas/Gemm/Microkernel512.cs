@@ -208,73 +208,36 @@ internal readonly unsafe struct Microkernel512<T> : IMicrokernel<T> where T : un
         {
             // Column edge: spill the rows and vectors computed, then update only the part of C that exists.
             T* tile = stackalloc T[12 * 2 * Vector512<T>.Count];
-            c0_0.Store(tile + 0 * NR);
-            if (TColumns.Vectors > 1)
-            {
-                c0_1.Store(tile + 0 * NR + Vector512<T>.Count);
-            }
-            c1_0.Store(tile + 1 * NR);
-            if (TColumns.Vectors > 1)
-            {
-                c1_1.Store(tile + 1 * NR + Vector512<T>.Count);
-            }
-            c2_0.Store(tile + 2 * NR);
-            if (TColumns.Vectors > 1)
-            {
-                c2_1.Store(tile + 2 * NR + Vector512<T>.Count);
-            }
-            c3_0.Store(tile + 3 * NR);
-            if (TColumns.Vectors > 1)
-            {
-                c3_1.Store(tile + 3 * NR + Vector512<T>.Count);
-            }
+            Spill<TColumns>(tile + 0 * NR, c0_0, c0_1);
+            Spill<TColumns>(tile + 1 * NR, c1_0, c1_1);
+            Spill<TColumns>(tile + 2 * NR, c2_0, c2_1);
+            Spill<TColumns>(tile + 3 * NR, c3_0, c3_1);
             if (TRows.Count > 4)
             {
-                c4_0.Store(tile + 4 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c4_1.Store(tile + 4 * NR + Vector512<T>.Count);
-                }
-                c5_0.Store(tile + 5 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c5_1.Store(tile + 5 * NR + Vector512<T>.Count);
-                }
-                c6_0.Store(tile + 6 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c6_1.Store(tile + 6 * NR + Vector512<T>.Count);
-                }
-                c7_0.Store(tile + 7 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c7_1.Store(tile + 7 * NR + Vector512<T>.Count);
-                }
+                Spill<TColumns>(tile + 4 * NR, c4_0, c4_1);
+                Spill<TColumns>(tile + 5 * NR, c5_0, c5_1);
+                Spill<TColumns>(tile + 6 * NR, c6_0, c6_1);
+                Spill<TColumns>(tile + 7 * NR, c7_0, c7_1);
             }
             if (TRows.Count > 8)
             {
-                c8_0.Store(tile + 8 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c8_1.Store(tile + 8 * NR + Vector512<T>.Count);
-                }
-                c9_0.Store(tile + 9 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c9_1.Store(tile + 9 * NR + Vector512<T>.Count);
-                }
-                c10_0.Store(tile + 10 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c10_1.Store(tile + 10 * NR + Vector512<T>.Count);
-                }
-                c11_0.Store(tile + 11 * NR);
-                if (TColumns.Vectors > 1)
-                {
-                    c11_1.Store(tile + 11 * NR + Vector512<T>.Count);
-                }
+                Spill<TColumns>(tile + 8 * NR, c8_0, c8_1);
+                Spill<TColumns>(tile + 9 * NR, c9_0, c9_1);
+                Spill<TColumns>(tile + 10 * NR, c10_0, c10_1);
+                Spill<TColumns>(tile + 11 * NR, c11_0, c11_1);
             }
             Epilogue.UpdatePartial(tile, NR, c, ldc, mr, nr, alpha, beta, transform);
+        }
+    }
+
+    /// <summary>Stores one tile row's vectors at <paramref name="row"/>: the second only when the tile computes two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Spill<TColumns>(T* row, Vector512<T> first, Vector512<T> second) where TColumns : struct, ITileColumns
+    {
+        first.Store(row);
+        if (TColumns.Vectors > 1)
+        {
+            second.Store(row + Vector512<T>.Count);
         }
     }
 }
