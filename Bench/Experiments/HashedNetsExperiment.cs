@@ -72,7 +72,9 @@ internal static class HashedNetsExperiment
         string command = "dotnet run -c Release --project Bench -- experiment hashednets" + (quick ? " --quick" : "") + (epochsOption is int e ? $" --epochs {e}" : "") +
             (peerOnly ? " --peer-only" : skipPeer && !quick ? " --no-peer" : "") + (peerSeeds != DefaultPeerSeeds ? $" --seeds {peerSeeds}" : "") +
             (dataFilter is null ? "" : $" --data {dataFilter}");
-        string fileName = peerOnly ? "hashednets-peer.md" : "hashednets.md";
+        // A comparison with other epochs or one data set is a different experiment: its own file, so the default run's stays.
+        string fileName = (peerOnly ? "hashednets-peer" : "hashednets") + (dataFilter is null ? "" : $"-{dataFilter}") +
+            (epochsOption is int chosen ? $"-epochs-{chosen}" : "") + ".md";
         LabeledSplit mnist;
         LabeledSplit? fashion = null;
         try
