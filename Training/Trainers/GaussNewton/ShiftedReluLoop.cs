@@ -62,7 +62,7 @@ internal static class ShiftedReluLoop
         var sets = new ActiveSets(data.Count);
         var step = new GaussNewtonStep(model, data, sketched);
         engine.Query(sets);
-        double residual = step.Evaluate(sets);
+        double residual = step.Evaluate(sets, options);
         var setup = Stopwatch.GetElapsedTime(setupStart);
         var reports = new List<GaussNewtonIteration>(maxIterations);
         var reason = StopReason.MaxIterations;
@@ -130,7 +130,7 @@ internal static class ShiftedReluLoop
             engine.Query(sets);
             var query = Stopwatch.GetElapsedTime(queryStart);
             long evaluateStart = Stopwatch.GetTimestamp();
-            double after = step.Evaluate(sets);
+            double after = step.Evaluate(sets, options);
             form += Stopwatch.GetElapsedTime(evaluateStart);
             Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update)
             {
