@@ -52,7 +52,9 @@ internal sealed class GaussNewtonStep
     private readonly int[] _unionRanks;     // per word of _union: how many changed neurons lie in the words before it
     private ulong[] _pointMasks;            // per changed neuron (by position in _changed), bit i set when r ∈ Q_i
     private readonly int[] _points;         // scratch: the points of one neuron, n per part of ComputeNewRows
-    private readonly float[] _coefficients; // scratch: g_i/√m
+    private readonly float[] _coefficients; // g_i/√m of the step being applied
+    private readonly double _dataMagnitude; // max |x_ij|
+    private double _weightBound;            // an upper bound on max |W|: at the start, plus every applied step's growth
     private int[] _changed;                 // ∪Q_i, ascending
     private readonly SketchedRegression? _sketched;
 
@@ -90,6 +92,8 @@ internal sealed class GaussNewtonStep
         _pointMasks = [];
         _points = new int[_n * RowParts];
         _coefficients = new float[_n];
+        _dataMagnitude = Level1.MaxMagnitude<float>(data.Inputs.Data);
+        _weightBound = Level1.MaxMagnitude<float>(model.Weights.Data);
         _changed = [];
         ChunkNeurons = Math.Max(1, ChunkBytes / (sizeof(float) * data.Dimension));
         _sketched = sketched is null ? null : new SketchedRegression(sketched, data.Inputs, model.Seed);
@@ -320,18 +324,43 @@ internal sealed class GaussNewtonStep
     }
 
     /// <summary>
+    /// The float coefficients g_i/√m of the solved step, and whether its new rows stay in the range the products need:
+    /// a new row moves by at most Σ_i |g_i/√m|·max|x| in any entry, so with the bound on max|W| kept so far, the step is
+    /// applied only if d·(max|W| + that)·max|x| stays within <see cref="InnerProductLimit"/> (the threshold forest's
+    /// rule for its rows). Otherwise it returns <see cref="RegressionStatus.Overflow"/> and nothing is written: the
+    /// bound is checked before any row changes, since a row overwritten in place cannot be restored exactly.
+    /// </summary>
+    public RegressionStatus PrepareUpdate()
+    {
+        double growth = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            _coefficients[i] = (float)(_solution[i] * _model.OutputScale);
+            growth += Math.Abs((double)_coefficients[i]);
+        }
+        double bound = _weightBound + growth * _dataMagnitude;
+        if (!(_data.Dimension * bound * _dataMagnitude <= InnerProductLimit))
+        {
+            return RegressionStatus.Overflow;
+        }
+        _weightBound = bound;
+        return RegressionStatus.Solved;
+    }
+
+    /// <summary>
+    /// The largest d·max|w|·max|x| a step may reach: <see cref="float.MaxValue"/>/2, the limit under which
+    /// <see cref="Kernels.Trees.ThresholdForest"/> accepts rows, so that no inner product (nor its difference from b) overflows.
+    /// </summary>
+    private const double InnerProductLimit = float.MaxValue / 2.0;
+
+    /// <summary>
     /// Replaces row r of the model's W by w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r =
-    /// <see cref="Changed"/>[first … first + count − 1], in place; the caller then hands those neurons to its engine. The
+    /// <see cref="Changed"/>[first … first + count − 1], in place, with the coefficients of <see cref="PrepareUpdate"/>; the caller then hands those neurons to its engine. The
     /// rows are independent and each is computed the same way on any thread, so the result does not depend on
     /// <paramref name="options"/>' thread count.
     /// </summary>
     public void ComputeNewRows(int first, int count, BlasOptions? options)
     {
-        var coefficients = _coefficients.AsSpan();
-        for (int i = 0; i < _n; i++)
-        {
-            coefficients[i] = (float)(_solution[i] * _model.OutputScale);
-        }
         ParallelParts.Run(new NewRowParts(this, first, count), RowParts,
             (options ?? BlasOptions.Default).ThreadsFor((long)count * _data.Dimension * 4, RowParts));
     }

@@ -23,4 +23,11 @@ public enum RegressionStatus
     /// breakdown pᵀJJᵀp ≤ 0); the step was not applied.
     /// </summary>
     NotConverged,
+
+    /// <summary>
+    /// The solution was finite, but the new weights it gives could overflow float: d·max|w|·max|x| would pass
+    /// float.MaxValue/2, beyond which inner products are no longer safe (labels or a step size near float's range). The
+    /// step was not applied; W is as before it.
+    /// </summary>
+    Overflow,
 }

@@ -105,6 +105,10 @@ internal static class ShiftedReluLoop
                 status = step.Solve(options);
                 solve = Stopwatch.GetElapsedTime(solveStart);
             }
+            if (status == RegressionStatus.Solved)
+            {
+                status = step.PrepareUpdate();
+            }
             var form = Stopwatch.GetElapsedTime(formStart) - solve;
             if (status != RegressionStatus.Solved)
             {

@@ -3,6 +3,7 @@ using Kernels.Training.Data;
 using Kernels.Training.Models;
 using Kernels.Training.Trainers;
 using Kernels.Training.Trainers.GaussNewton;
+using Kernels.Training.Trainers.GradientDescent;
 
 namespace Kernels.Verification.Training.Trainers.GaussNewton;
 
@@ -44,6 +45,34 @@ public sealed class GaussNewtonTests
         Assert.True(dense.Weights.Data.SequenceEqual(sublinear.Weights.Data), "W differs between the dense and the sublinear trainer");
         // The trainers really trained: the residual fell.
         Assert.True(denseRun.Iterations[^1].ResidualAfter < 0.1 * denseRun.Iterations[0].ResidualBefore);
+    }
+
+    /// <summary>
+    /// A step whose new weights could overflow float (here: labels near float's range, so the residual is too) is
+    /// reported as <see cref="RegressionStatus.Overflow"/> and not applied: training stops with W as it was, for the
+    /// dense, the sublinear and the gradient trainer alike, instead of writing infinite rows (dense: NaN predictions
+    /// from then on; sublinear: the forest rejecting a half-written W).
+    /// </summary>
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("sublinear")]
+    [InlineData("gradient")]
+    public void AStepThatWouldOverflowIsReportedAndNotApplied(string trainer)
+    {
+        var data = SyntheticRegression.Sphere(6, 16, 7UL, SyntheticTarget.Smooth, labelScale: 1e38f);
+        var model = new TwoLayerShiftedRelu(4096, 16, 7UL);
+        float[] before = model.Weights.Data.ToArray();
+        var options = new GaussNewtonOptions { MaxIterations = 3 };
+        TrainingResult<GaussNewtonIteration> run = trainer switch
+        {
+            "dense" => new GaussNewtonDense(options).Train(model, data),
+            "sublinear" => new GaussNewtonSublinear(options).Train(model, data),
+            _ => new GradientDescent(new GradientDescentOptions { StepSize = 1e6, MaxIterations = 3 }).Train(model, data),
+        };
+        Assert.Equal(StopReason.SolverFailed, run.StopReason);
+        Assert.Single(run.Iterations);
+        Assert.Equal(RegressionStatus.Overflow, run.Iterations[0].Status);
+        Assert.True(before.AsSpan().SequenceEqual(model.Weights.Data), "W changed although the step was not applied");
     }
 
     /// <summary>
