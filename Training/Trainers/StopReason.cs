@@ -15,7 +15,8 @@ public enum StopReason
     /// <summary>The cancellation token was signalled; the model holds the last completed iteration.</summary>
     Cancelled,
 
-    /// <summary>The loss, a gradient or an updated weight was NaN or infinite (the step size is too large); that step was
-    /// not applied, so the model holds the last finite weights.</summary>
+    /// <summary>The loss, a gradient or an updated weight was NaN or infinite, or (for the shifted-ReLU trainers,
+    /// <see cref="GaussNewton.RegressionStatus.Overflow"/>) could overflow float: the step is too large; that step was not
+    /// applied, so the model holds the last finite weights.</summary>
     NonFinite,
 }

@@ -6,6 +6,7 @@ using Kernels.Simd;
 using Kernels.Sketching.Operators;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
+using Kernels.Trees;
 
 namespace Kernels.Training.Trainers.GaussNewton;
 
@@ -325,10 +326,12 @@ internal sealed class GaussNewtonStep
 
     /// <summary>
     /// The float coefficients g_i/√m of the solved step, and whether its new rows stay in the range the products need:
-    /// a new row moves by at most Σ_i |g_i/√m|·max|x| in any entry, so with the bound on max|W| kept so far, the step is
-    /// applied only if d·(max|W| + that)·max|x| stays within <see cref="InnerProductLimit"/> (the threshold forest's
-    /// rule for its rows). Otherwise it returns <see cref="RegressionStatus.Overflow"/> and nothing is written: the
-    /// bound is checked before any row changes, since a row overwritten in place cannot be restored exactly.
+    /// a new row moves by at most Σ_i |g_i/√m|·max|x| in any entry, and its float updates (up to n multiply-adds, each
+    /// rounding by at most 2⁻²⁴ relative) by at most a factor 1 + (2n + 2)·2⁻²⁴ more, so with the bound on max|W| kept so
+    /// far the step passes only if d·(that bound)·max|x| stays within <see cref="ThresholdForest.InnerProductLimit"/>,
+    /// the forest's rule for its rows. Otherwise it returns <see cref="RegressionStatus.Overflow"/> and nothing is
+    /// written: the bound is checked before any row changes, since a row overwritten in place cannot be restored
+    /// exactly. A step that passes advances the bound, so the caller must apply it (<see cref="ComputeNewRows"/>).
     /// </summary>
     public RegressionStatus PrepareUpdate()
     {
@@ -338,8 +341,8 @@ internal sealed class GaussNewtonStep
             _coefficients[i] = (float)(_solution[i] * _model.OutputScale);
             growth += Math.Abs((double)_coefficients[i]);
         }
-        double bound = _weightBound + growth * _dataMagnitude;
-        if (!(_data.Dimension * bound * _dataMagnitude <= InnerProductLimit))
+        double bound = (_weightBound + growth * _dataMagnitude) * (1 + (2.0 * _n + 2) * RoundingUnit);
+        if (!(_data.Dimension * bound * _dataMagnitude <= ThresholdForest.InnerProductLimit))
         {
             return RegressionStatus.Overflow;
         }
@@ -347,11 +350,8 @@ internal sealed class GaussNewtonStep
         return RegressionStatus.Solved;
     }
 
-    /// <summary>
-    /// The largest d·max|w|·max|x| a step may reach: <see cref="float.MaxValue"/>/2, the limit under which
-    /// <see cref="Kernels.Trees.ThresholdForest"/> accepts rows, so that no inner product (nor its difference from b) overflows.
-    /// </summary>
-    private const double InnerProductLimit = float.MaxValue / 2.0;
+    /// <summary>The largest relative rounding error of one float operation, 2⁻²⁴.</summary>
+    private const double RoundingUnit = 1.0 / (1 << 24);
 
     /// <summary>
     /// Replaces row r of the model's W by w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r =

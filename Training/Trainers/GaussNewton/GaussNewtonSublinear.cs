@@ -15,7 +15,8 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <see cref="GaussNewtonOptions.Solver"/> says (<see cref="RegressionSolver.Exact"/> or <see cref="RegressionSolver.Sketched"/>).
 /// A solve that fails (G not positive definite, a rank-deficient sketch, conjugate gradient short of its tolerance,
 /// or a non-finite solution) is reported with its status, the step is not applied, and the run ends with
-/// <see cref="StopReason.SolverFailed"/>. With either solver, after the first iteration a step allocates only when an
+/// <see cref="StopReason.SolverFailed"/>; a finite solution whose new weights could overflow float is reported as
+/// <see cref="RegressionStatus.Overflow"/>, not applied, and ends the run with <see cref="StopReason.NonFinite"/>. With either solver, after the first iteration a step allocates only when an
 /// active set outgrows every earlier one.
 /// </remarks>
 public sealed class GaussNewtonSublinear : ShiftedReluTrainer

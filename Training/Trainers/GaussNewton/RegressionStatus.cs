@@ -25,9 +25,10 @@ public enum RegressionStatus
     NotConverged,
 
     /// <summary>
-    /// The solution was finite, but the new weights it gives could overflow float: d·max|w|·max|x| would pass
-    /// float.MaxValue/2, beyond which inner products are no longer safe (labels or a step size near float's range). The
-    /// step was not applied; W is as before it.
+    /// The solution was finite, but the new weights it gives could overflow float: the step's bound on d·max|w|·max|x|
+    /// (the weights' magnitude at the start plus every applied step's growth) could pass float.MaxValue/2, beyond which
+    /// inner products are no longer safe (labels or a step size near float's range). The step was not applied; W is as
+    /// before it, and the run ends with <see cref="StopReason.NonFinite"/>.
     /// </summary>
     Overflow,
 }

@@ -114,7 +114,7 @@ internal static class ShiftedReluLoop
             {
                 Report(new GaussNewtonIteration(t, residual, residual, min, mean, max, step.ChangedCount, status, solverIterations,
                     TimeSpan.Zero, form, solve, TimeSpan.Zero));
-                reason = StopReason.SolverFailed;
+                reason = status == RegressionStatus.Overflow ? StopReason.NonFinite : StopReason.SolverFailed;
                 break;
             }
             long updateStart = Stopwatch.GetTimestamp();

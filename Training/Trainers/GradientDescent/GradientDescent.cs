@@ -7,8 +7,9 @@ namespace Kernels.Training.Trainers.GradientDescent;
 
 /// <summary>
 /// Full-batch gradient descent on ½‖f − y‖², the first-order baseline: W ← W − η·Jᵀ(f − y), with the active sets
-/// found densely each iteration. Reports use <see cref="GaussNewtonIteration"/>'s shape (status always
-/// <see cref="RegressionStatus.Solved"/>, no solve time).
+/// found densely each iteration. Reports use <see cref="GaussNewtonIteration"/>'s shape (status
+/// <see cref="RegressionStatus.Solved"/>, or <see cref="RegressionStatus.Overflow"/> for a step too large for float, which
+/// is not applied and ends the run with <see cref="StopReason.NonFinite"/>; no solve time).
 /// </summary>
 public sealed class GradientDescent : ShiftedReluTrainer
 {
