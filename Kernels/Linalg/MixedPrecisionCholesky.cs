@@ -22,7 +22,7 @@ namespace Kernels.Linalg;
 /// (<see cref="MixedPrecisionOutcome.NotConverged"/>). The caller then factors A in double — the answer is never less
 /// accurate than the double Cholesky's, only the time of the float attempt is lost.</para>
 /// <para><b>Storage.</b> The factor needs n² floats from the caller (half the bytes of A). Only the lower triangle of A
-/// (diagonal included) is read — by the one pass that checks it, takes its norm and rounds it, and by the residual products, which use the symmetry — so the
+/// (diagonal included) is read — by the norm, the rounding and the residual products, which use the symmetry — so the
 /// strictly upper triangle may hold anything (<c>NeuralTangentKernel.BuildLower</c> leaves it as scratch). Working storage
 /// (3·n·c doubles, n·c floats, 4·n·c elements for the residual's partial sums and 5·n doubles for the norm's) comes from <see cref="ArrayPool{T}"/>.</para>
 /// <para><b>Threads.</b> The factorization, the solves, the residual products, the norm and the rounding split their work among
@@ -40,7 +40,7 @@ public static class MixedPrecisionCholesky
     /// <param name="a">A, n × n symmetric positive definite, of which only the lower triangle (diagonal included) is read; finite there; not modified.</param>
     /// <param name="b">B, n × c, finite; not modified.</param>
     /// <param name="x">X, n × c, not sharing memory with A or B; overwritten by the solution (the last iterate when not converged).</param>
-    /// <param name="factor">n × n floats, not sharing memory with X; its lower triangle receives the float factor L (the upper is not touched). It is scratch: A is rounded into it in the same pass that checks A, so a throw for a non-finite A may leave part of its lower triangle overwritten.</param>
+    /// <param name="factor">n × n floats, not sharing memory with X; its lower triangle receives the float factor L (the upper is not touched).</param>
     /// <param name="maxSteps">The most refinement steps, at least 1.</param>
     /// <param name="options">Threads for the factorization, the solves and the residual products; null for <see cref="BlasOptions.Default"/>.</param>
     /// <returns>The outcome, the steps taken and the final backward error.</returns>
@@ -68,16 +68,14 @@ public static class MixedPrecisionCholesky
         }
         options ??= BlasOptions.Default;
         options.Validate();
+        double normA = InfinityNorm(a, options);
         RequireFinite(b, nameof(b));
         if (n == 0 || c == 0)
         {
-            InfinityNorm(a, default, options);                                   // only A's check: there is nothing to solve
             return new MixedPrecisionResult(MixedPrecisionOutcome.Converged, 0, 0);
         }
 
-        // One pass over A's lower triangle checks it, takes its norm and rounds it into the factor's storage (scratch
-        // until the factorization, so it may be written before the check has seen every row).
-        double normA = InfinityNorm(a, factor, options);
+        RoundLowerTriangle(a, factor, options);
         if (!Cholesky.TryFactor(factor, out _, options))
         {
             return new MixedPrecisionResult(MixedPrecisionOutcome.NotPositiveDefinite, 0, double.NaN);
@@ -141,10 +139,8 @@ public static class MixedPrecisionCholesky
     /// <paramref name="options"/>: row i's prefix gives its own part of the sum and, by symmetry, each column k &lt; i's part
     /// right of the diagonal, which each of <see cref="NormParts"/> parts of the triangle accumulates in its own vector of n,
     /// added up in part order. Throws naming the argument when the triangle holds a NaN or infinity (the first such row).
-    /// The same pass rounds each row of the triangle into <paramref name="rounded"/> when it has storage (an empty view
-    /// only checks): the triangle is then read once for the check, the norm and the float copy.
     /// </summary>
-    private static unsafe double InfinityNorm(ReadOnlyMatrixView<double> a, MatrixView<float> rounded, BlasOptions options)
+    private static unsafe double InfinityNorm(ReadOnlyMatrixView<double> a, BlasOptions options)
     {
         int n = a.Rows;
         // Row prefixes in [0, n), part p's column sums in [(p + 1)·n, (p + 2)·n).
@@ -154,11 +150,10 @@ public static class MixedPrecisionCholesky
             Span<int> firstBadRow = stackalloc int[NormParts];
             int threads = options.ThreadsFor((long)n * n / 2, NormParts);
             fixed (double* pa = a.Data)
-            fixed (float* pf = rounded.Data)
             fixed (double* ps = sums)
             fixed (int* pb = firstBadRow)
             {
-                ParallelParts.Run(new NormPart((nint)pa, a.Stride, (nint)pf, rounded.Stride, (nint)ps, (nint)pb, n), NormParts, threads);
+                ParallelParts.Run(new NormPart((nint)pa, a.Stride, (nint)ps, (nint)pb, n), NormParts, threads);
             }
             foreach (int row in firstBadRow)
             {
@@ -194,10 +189,9 @@ public static class MixedPrecisionCholesky
     /// <summary>
     /// Part p takes rows [NormPartEnd(p − 1), NormPartEnd(p)): writes each row's absolute prefix sum (diagonal included),
     /// adds the absolute values left of the diagonal into its own column sums (zeroed first, over the columns before its
-    /// end), rounds the row to float into <c>rounded</c> (when not null), and records its first row whose prefix is not
-    /// finite (n when none), stopping there.
+    /// end), and records its first row whose prefix is not finite (n when none), stopping there.
     /// </summary>
-    private readonly unsafe struct NormPart(nint a, int lda, nint rounded, int ldr, nint sums, nint firstBadRow, int n) : IParts
+    private readonly unsafe struct NormPart(nint a, int lda, nint sums, nint firstBadRow, int n) : IParts
     {
         public void Run(int part)
         {
@@ -230,10 +224,6 @@ public static class MixedPrecisionCholesky
                     return;
                 }
                 rowSums[i] = sum;
-                if (rounded != 0)
-                {
-                    Round(row, new Span<float>((float*)rounded + (long)i * ldr, i + 1));
-                }
             }
         }
     }
@@ -248,6 +238,31 @@ public static class MixedPrecisionCholesky
                 {
                     throw new ArgumentException($"{name} holds a NaN or infinity in row {i}; expected finite right-hand sides.", name);
                 }
+            }
+        }
+    }
+
+    /// <summary>Rounds the lower triangle of A (diagonal included) to float, row by row, the rows split among threads in parts of equal area.</summary>
+    private static unsafe void RoundLowerTriangle(ReadOnlyMatrixView<double> a, MatrixView<float> factor, BlasOptions options)
+    {
+        int n = a.Rows;
+        int threads = options.ThreadsFor((long)n * n / 2, n);
+        fixed (double* pa = a.Data)
+        fixed (float* pf = factor.Data)
+        {
+            ParallelParts.Run(new RoundParts((nint)pa, a.Stride, (nint)pf, factor.Stride, n, threads), threads);
+        }
+    }
+
+    /// <summary>Part p rounds rows [n·√(p/P), n·√((p + 1)/P)): equal areas of the triangle.</summary>
+    private readonly unsafe struct RoundParts(nint a, int lda, nint factor, int ldf, int n, int threads) : IParts
+    {
+        public void Run(int part)
+        {
+            int first = (int)(n * Math.Sqrt(part / (double)threads)), end = part == threads - 1 ? n : (int)(n * Math.Sqrt((part + 1) / (double)threads));
+            for (int i = first; i < end; i++)
+            {
+                Round(new ReadOnlySpan<double>((double*)a + (long)i * lda, i + 1), new Span<float>((float*)factor + (long)i * ldf, i + 1));
             }
         }
     }
