@@ -138,13 +138,8 @@ internal sealed class GaussNewtonStep
     /// </summary>
     public double Evaluate(ActiveSets sets, BlasOptions? options = null)
     {
-        long terms = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            terms += sets.Count(i);
-        }
         // A term costs a miss, tens of multiply-adds' time: each counts as 64 against the threshold for threads.
-        ParallelParts.Run(new OutputParts(this, sets), _n, (options ?? BlasOptions.Default).ThreadsFor(terms * 64, _n));
+        ParallelParts.Run(new OutputParts(this, sets), _n, (options ?? BlasOptions.Default).ThreadsFor(sets.TotalCount * 64, _n));
         double squared = 0;
         foreach (double r in _residual)
         {
@@ -172,13 +167,8 @@ internal sealed class GaussNewtonStep
     /// </summary>
     public void Collect(ActiveSets sets)
     {
-        long total = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            total += sets.Count(i);
-        }
         // |∪Q_i| ≤ min(Σ|Q_i|, m): room for that many changed neurons and their masks.
-        long needed = Math.Min(total, _model.Width);
+        long needed = Math.Min(sets.TotalCount, _model.Width);
         if (_changed.Length < needed)
         {
             long length = Math.Min(_model.Width, Math.Max(needed, _changed.Length + _changed.Length / 2));
