@@ -80,7 +80,7 @@ public sealed class ThresholdForest
 
     /// <summary>
     /// The largest d·max|w|·max|x| the forest accepts for its rows and points (<see cref="float.MaxValue"/>/2): under it
-    /// no inner product, nor any partial sum of one, can overflow float. Rows that pass it are rejected with
+    /// no inner product, nor any partial sum of one, can overflow float. Rows or points beyond it are rejected with
     /// <see cref="ArgumentException"/> before anything changes.
     /// </summary>
     public const double InnerProductLimit = ForestGuard.InnerProductLimit;
@@ -577,13 +577,7 @@ public sealed class ThresholdForest
             ParallelParts.Run(products, threads, threads);
             if (check)
             {
-                float max = 0;
-                for (int part = 0; part < threads; part++)
-                {
-                    max = MathF.Max(max, _refresh.Magnitudes[part]);
-                }
-                ForestGuard.RequireFinite(max, "neurons");
-                ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, "neurons");
+                RequireSafeRows(Level1.MaxMagnitude<float>(_refresh.Magnitudes.AsSpan(0, threads)), "neurons");
             }
             ParallelParts.Run(new RangeTrees(this, wide, changed, neurons.Length, _scratch.Leaves, _refresh), parts, threads);
         }
@@ -645,11 +639,20 @@ public sealed class ThresholdForest
         float max = 0;
         foreach (int j in neurons)
         {
-            float row = Level1.MaxMagnitude<float>(weights.Row(j));
-            max = float.IsFinite(row) ? MathF.Max(max, row) : float.NaN;
+            max = MathF.Max(max, Level1.MaxMagnitude<float>(weights.Row(j)));
         }
-        ForestGuard.RequireFinite(max, "neurons");
-        ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, "neurons");
+        RequireSafeRows(max, "neurons");
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming <paramref name="name"/> unless <paramref name="magnitude"/>, the largest
+    /// |w| of rows measured elsewhere (NaN or ∞ when one of them was not finite: <see cref="MathF.Max(float, float)"/>
+    /// keeps a NaN), is finite and no inner product of such a row with a data point could overflow.
+    /// </summary>
+    private void RequireSafeRows(float magnitude, string name)
+    {
+        ForestGuard.RequireFinite(magnitude, name);
+        ForestGuard.RequireNoOverflow(Dimension, magnitude, _dataMagnitude, name);
     }
 
     /// <summary>
@@ -657,7 +660,7 @@ public sealed class ThresholdForest
     /// neurons, in blocks of up to <see cref="RefreshScratch.GatherRows"/> rows gathered from W into the part's buffer,
     /// measured (when <paramref name="check"/> is set) and multiplied by the points while in cache; row i of
     /// <paramref name="leaves"/> (stride: the batch's size <paramref name="count"/>) takes point i's. The part's largest
-    /// magnitude goes to its slot of the magnitudes, NaN if a row is not finite.
+    /// magnitude goes to its slot of the magnitudes, NaN or ∞ if a row is not finite.
     /// </summary>
     private readonly unsafe struct GatheredProducts(ThresholdForest forest, int* neurons, int count, float[] leaves, RefreshScratch scratch,
         bool check, int parts) : IParts
@@ -683,10 +686,8 @@ public sealed class ThresholdForest
                 }
                 if (check)
                 {
-                    // The whole block at once, while in L1: a non-finite row makes the part NaN, which MathF.Max keeps
-                    // through later blocks and parts.
-                    float magnitude = Level1.MaxMagnitude<float>(rows[..(size * d)]);
-                    max = float.IsFinite(magnitude) ? MathF.Max(max, magnitude) : float.NaN;
+                    // The whole block at once, while in L1; a NaN or ∞ stays in max through later blocks (MathF.Max keeps NaN).
+                    max = MathF.Max(max, Level1.MaxMagnitude<float>(rows[..(size * d)]));
                 }
                 ThresholdProducts.All(new ReadOnlyMatrixView<float>(rows[..(size * d)], size, d), forest._packed,
                     new MatrixView<float>(leaves.AsSpan(block, (n - 1) * count + size), n, size, count), BlasOptions.SingleThreaded);
@@ -793,7 +794,7 @@ public sealed class ThresholdForest
         public float[] Leaves { get; private set; } = [];
         public int[] Plan { get; private set; } = [];
 
-        /// <summary>Per part of the leaf products: the largest |w| of its rows, or NaN when one is not finite.</summary>
+        /// <summary>Per part of the leaf products: the largest |w| of its rows, or NaN or ∞ when one is not finite.</summary>
         public float[] Magnitudes { get; private set; } = [];
 
         /// <summary>Room for the n leaves of a batch of <paramref name="batch"/> rows (shared by <see cref="Refresh"/>).</summary>
@@ -875,13 +876,7 @@ public sealed class ThresholdForest
         {
             return;
         }
-        float max = 0;
-        for (int part = 0; part < threads; part++)
-        {
-            max = MathF.Max(max, magnitudes[part]);
-        }
-        ForestGuard.RequireFinite(max, nameof(rows));
-        ForestGuard.RequireNoOverflow(Dimension, max, _dataMagnitude, nameof(rows));
+        RequireSafeRows(Level1.MaxMagnitude<float>(magnitudes.AsSpan(0, threads)), nameof(rows));
     }
 
     /// <summary>
@@ -999,7 +994,7 @@ public sealed class ThresholdForest
     /// Part p of <see cref="LeafProducts"/>: the p-th of <paramref name="parts"/> ranges of whole blocks of
     /// <see cref="LeafBlockRows"/> rows (pinned at <paramref name="rows"/>, row stride <paramref name="stride"/>); each
     /// block's rows are measured (when <paramref name="check"/> is set) and then multiplied while in L1. The part's
-    /// largest magnitude goes to <paramref name="magnitudes"/>[p], NaN if a row is not finite.
+    /// largest magnitude goes to <paramref name="magnitudes"/>[p], NaN or ∞ if a row is not finite.
     /// </summary>
     private readonly unsafe struct LeafParts(ThresholdForest forest, float* rows, int count, int stride, float[] leaves, float[] magnitudes,
         bool check, int parts) : IParts
@@ -1019,9 +1014,8 @@ public sealed class ThresholdForest
                 {
                     for (int r = 0; r < size; r++)
                     {
-                        float row = Level1.MaxMagnitude<float>(view.Row(r));
-                        // A non-finite row makes the part NaN, which MathF.Max keeps through later rows and parts.
-                        max = float.IsFinite(row) ? MathF.Max(max, row) : float.NaN;
+                        // A NaN or ∞ stays in max through later rows (MathF.Max keeps NaN).
+                        max = MathF.Max(max, Level1.MaxMagnitude<float>(view.Row(r)));
                     }
                 }
                 ThresholdProducts.All(view, forest._packed, new MatrixView<float>(leaves.AsSpan(block, (n - 1) * count + size), n, size, count),

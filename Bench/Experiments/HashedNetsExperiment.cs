@@ -7,6 +7,7 @@ using Kernels.Blas;
 using Kernels.Linalg;
 using Kernels.Training.Data;
 using Kernels.Training.Models;
+using Kernels.Training.Trainers;
 using Kernels.Training.Trainers.Sgd;
 using Spectre.Console;
 
@@ -137,7 +138,7 @@ internal static class HashedNetsExperiment
                 var model = Build(job.Model, job.Ratio, (ulong)job.Seed);
                 var options = new SgdOptions { Epochs = job.Epochs, Seed = (ulong)job.Seed, Blas = blas };
                 var result = new SgdTrainer(options, job.Data.Test).Train(model, job.Data.Train);
-                double samples = result.Iterations.Sum(r => r.Samples), seconds = result.Iterations.Sum(r => r.Elapsed.TotalSeconds);
+                var (samples, seconds) = Trained(result);
                 cells.Add(new Cell(job.Dataset, job.Model, job.Ratio, job.Seed, model.ParameterCount, result.Iterations[^1].EvaluationError, samples / seconds, result.Iterations));
                 if (job.Model == "HashedNets" && job.Seed == 1 && job.Dataset == "MNIST-10k")
                 {
@@ -172,6 +173,10 @@ internal static class HashedNetsExperiment
         // and that is a finding the table reports, not a fault.
         return cells.Where(c => c.Model != "ThinNets").All(c => c.TestError < 0.5) ? 0 : 1;
     }
+
+    /// <summary>The samples a run trained on and the seconds its training steps took (evaluation excluded), over all epochs.</summary>
+    private static (double Samples, double Seconds) Trained(TrainingResult<SgdEpoch> run) =>
+        (run.Iterations.Sum(r => r.Samples), run.Iterations.Sum(r => r.Elapsed.TotalSeconds));
 
     private static Mlp Build(string model, double ratio, ulong seed) => model switch
     {
@@ -231,11 +236,11 @@ internal static class HashedNetsExperiment
         {
             var result = new SgdTrainer(options with { Seed = (ulong)seed }, data.Test).Train(Mlp.Dense((ulong)seed), data.Train);
             errors.Add(result.Iterations[^1].EvaluationError);
-            double seedSamples = result.Iterations.Sum(r => r.Samples), seedSeconds = result.Iterations.Sum(r => r.Elapsed.TotalSeconds);
+            var (seedSamples, seedSeconds) = Trained(result);
             samples += seedSamples;
             seconds += seedSeconds;
             var hashedRun = new SgdTrainer(options with { Seed = (ulong)seed }).Train(Mlp.HashedNet(64, (ulong)seed), data.Train);
-            double runSamples = hashedRun.Iterations.Sum(r => r.Samples), runSeconds = hashedRun.Iterations.Sum(r => r.Elapsed.TotalSeconds);
+            var (runSamples, runSeconds) = Trained(hashedRun);
             hashedSamples += runSamples;
             hashedSeconds += runSeconds;
             hashedRatios.Add(runSamples / runSeconds / (seedSamples / seedSeconds));

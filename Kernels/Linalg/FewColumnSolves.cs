@@ -138,12 +138,8 @@ internal static unsafe class FewColumnSolves
                     for (int k0 = 0; k0 < vectorEnd; k0 += Chunk)
                     {
                         int length = Math.Min(Chunk, vectorEnd - k0);
-                        // The chunk read after this one: the group's next, or the next group's first.
-                        bool last = k0 + Chunk >= vectorEnd;
-                        int nextRows = last ? Math.Min(GroupRows, end - i0 - GroupRows) : rows;
-                        var next = nextRows > 0 ? new RowGroup<T>((T*)a, lda, last ? i0 + GroupRows : i0, nextRows) : group;
-                        int nextK = last ? 0 : k0 + Chunk;
-                        int nextLength = nextRows <= 0 ? 0 : last ? Math.Min(Chunk, (i0 + GroupRows) / Vector256<T>.Count * Vector256<T>.Count) : Math.Min(Chunk, vectorEnd - nextK);
+                        // The next group's whole vectors end at its own first row, rounded down.
+                        var (next, nextK, nextLength) = NextChunk((T*)a, lda, group, end, k0, vectorEnd, (i0 + GroupRows) / Vector256<T>.Count * Vector256<T>.Count);
                         for (int j = j0; j < j0 + columns; j += 2)
                         {
                             // Two columns per pass where there are two: each loaded vector of the rows then feeds twice the
@@ -202,6 +198,23 @@ internal static unsafe class FewColumnSolves
                 Sse.Prefetch1((byte*)(g.Row3 + k0) + offset);
             }
         }
+    }
+
+    /// <summary>
+    /// The chunk a group-and-chunk loop reads after [k0, k0 + <see cref="Chunk"/>) of <paramref name="group"/>, for
+    /// <see cref="PrefetchSlice{T}"/>: the group's next chunk while it lies below <paramref name="groupEnd"/>, else the first
+    /// chunk (up to <paramref name="nextGroupEnd"/>) of the next group of rows before <paramref name="rowEnd"/>, else none
+    /// (length 0).
+    /// </summary>
+    private static (RowGroup<T> Group, int K, int Length) NextChunk<T>(T* a, int lda, in RowGroup<T> group, int rowEnd, int k0, int groupEnd,
+        int nextGroupEnd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k0 + Chunk < groupEnd)
+        {
+            return (group, k0 + Chunk, Math.Min(Chunk, groupEnd - k0 - Chunk));
+        }
+        int rows = Math.Min(GroupRows, rowEnd - group.First - GroupRows);
+        return rows > 0 ? (new RowGroup<T>(a, lda, group.First + GroupRows, rows), 0, Math.Min(Chunk, nextGroupEnd)) : (group, 0, 0);
     }
 
     /// <summary>
@@ -474,12 +487,7 @@ internal static unsafe class FewColumnSolves
                     for (int k0 = 0; k0 < b0; k0 += Chunk)
                     {
                         int length = Math.Min(Chunk, b0 - k0);
-                        // The chunk read after this one: the group's next, or the next group's first.
-                        bool last = k0 + Chunk >= b0;
-                        int nextRows = last ? Math.Min(GroupRows, end - i0 - GroupRows) : group.Rows;
-                        var next = nextRows > 0 ? new RowGroup<T>((T*)l, ldl, last ? i0 + GroupRows : i0, nextRows) : group;
-                        int nextK = last ? 0 : k0 + Chunk;
-                        int nextLength = nextRows <= 0 ? 0 : Math.Min(Chunk, b0 - nextK);
+                        var (next, nextK, nextLength) = NextChunk((T*)l, ldl, group, end, k0, b0, b0);
                         for (int j = j0; j < j0 + columns; j += 2)
                         {
                             // Two columns per pass where there are two (each loaded vector of the rows feeds both), each
