@@ -45,7 +45,7 @@ internal sealed class TreeStorage
         for (int s = 0; s < slabCount; s++)
         {
             int count = TreesInSlab(s);
-            float[] slab = GC.AllocateArray<float>(count * treeLength + LineFloats - 1, pinned: true);
+            float[] slab = LargeArrays.Allocate<float>((long)count * treeLength + LineFloats - 1);
             _slabs[s] = slab;
             _origins[s] = AlignmentOffset(slab);
         }

@@ -50,7 +50,7 @@ public sealed partial class TwoLayerShiftedRelu
         {
             _signs = new float[width];
             DrawSigns(ModelStreams.Signs(seed), _signs);
-            _weights = new float[(long)width * dimension];
+            _weights = LargeArrays.Allocate<float>((long)width * dimension);
             ModelStreams.Weights(seed).FillNormal(_weights.AsSpan(), 0f, 1f);
         }
         else
@@ -159,7 +159,7 @@ public sealed partial class TwoLayerShiftedRelu
                 throw new ArgumentException($"signs[{r}] is {signs[r]}; every sign must be +1 or −1.", nameof(signs));
             }
         }
-        var copy = new float[(long)weights.Rows * weights.Columns];
+        var copy = LargeArrays.Allocate<float>((long)weights.Rows * weights.Columns);
         for (int r = 0; r < weights.Rows; r++)
         {
             var row = weights.Row(r);

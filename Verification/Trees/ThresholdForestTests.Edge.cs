@@ -126,7 +126,7 @@ public sealed partial class ThresholdForestTests
     }
 
     /// <summary>Query (both destination paths, with and without values), QueryAll (once its rows have grown, on one
-    /// thread or two), Count, Update, UpdateMany and Refresh (on one thread or two), Value and Values allocate nothing.</summary>
+    /// thread or two), Count, Update, UpdateMany, Refresh and Rewrite (on one thread or two), Value and Values allocate nothing.</summary>
     [Fact]
     public void Hot_paths_do_not_allocate()
     {
@@ -152,6 +152,8 @@ public sealed partial class ThresholdForestTests
                 threaded.UpdateMany(batch, new ReadOnlyMatrixView<float>(batchRows, batch.Length, 16));
                 forest.Refresh(ascending);
                 threaded.Refresh(ascending);
+                forest.Rewrite(ascending, new WriteBack());
+                threaded.Rewrite(ascending, new WriteBack());
                 forest.Query(1, 1.5f, roomy);
                 forest.Query(1, 1.5f, small);
                 forest.Query(1, 1.5f, roomy, roomyValues);

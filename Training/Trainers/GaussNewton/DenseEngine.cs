@@ -10,8 +10,6 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
 {
     public void Query(ActiveSets sets) => DenseActiveSets.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
-    /// <summary>Nothing to do: the dense products read W afresh each iteration.</summary>
-    public void Apply(ReadOnlySpan<int> neurons)
-    {
-    }
+    /// <summary>The new rows alone: the dense products read W afresh each iteration.</summary>
+    public void Update(GaussNewtonStep step, BlasOptions? options) => step.ComputeNewRows(options);
 }

@@ -9,8 +9,8 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <summary>
 /// Sublinear active sets: a <see cref="ThresholdForest"/> over the inner products, queried with b, and repaired only
 /// for the neurons a step changes. The forest borrows the model's W (<see cref="ThresholdForest.Borrow"/>), so W exists
-/// once: the step writes each changed row in place and the loop then hands the changed neurons to <see cref="Apply"/>,
-/// before any query. Nothing else writes W while the engine lives.
+/// once: the forest rewrites each changed row in place with the step's new row as it refreshes the row's leaves
+/// (<see cref="Update"/>), before any query. Nothing else writes W while the engine lives.
 /// </summary>
 internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data, BlasOptions? options) : IActiveSetEngine
 {
@@ -25,6 +25,7 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
 
     public void Query(ActiveSets sets) => _forest.QueryAll(model.Shift, sets);
 
-    /// <summary>The forest recomputes the leaves of the rewritten rows and repairs its trees (<see cref="ThresholdForest.Refresh"/>).</summary>
-    public void Apply(ReadOnlySpan<int> neurons) => _forest.Refresh(neurons);
+    /// <summary>The forest writes each changed row (<see cref="GaussNewtonStep.NewRows"/>) while it gathers the row for its
+    /// leaves, and repairs its trees (<see cref="ThresholdForest.Rewrite{TRewriter}"/>): the rows are read from memory once.</summary>
+    public void Update(GaussNewtonStep step, BlasOptions? options) => _forest.Rewrite(step.Changed, step.NewRows);
 }

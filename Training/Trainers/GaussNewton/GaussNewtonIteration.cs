@@ -17,8 +17,8 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// <param name="Query">Time to find the active sets and their values after the step (dense: all m·n products; sublinear: tree queries).</param>
 /// <param name="Form">Time to form the regression (predictions, residual, and G for <see cref="RegressionSolver.Exact"/>; the sketch S·Jᵀ from the active sets and its QR for <see cref="RegressionSolver.Sketched"/>).</param>
 /// <param name="Solve">Time to solve it.</param>
-/// <param name="Update">Time to update W (and, sublinear, the trees): computing the changed neurons' new rows in place,
-/// then <see cref="Repair"/>.</param>
+/// <param name="Update">Time to update W (and, sublinear, the trees): the changed neurons' new rows computed in place
+/// (sublinear: as the forest refreshes their leaves and repairs its trees, in one pass over the rows).</param>
 public readonly record struct GaussNewtonIteration(
     int Iteration,
     double ResidualBefore,
@@ -39,11 +39,6 @@ public readonly record struct GaussNewtonIteration(
 
     /// <summary>The squared loss ½‖f_{t+1} − y‖² after the step.</summary>
     public double Loss => 0.5 * ResidualAfter * ResidualAfter;
-
-    /// <summary>Of <see cref="Update"/>, the time the engine takes after the new rows are written in place into W: for the
-    /// sublinear trainer, repairing the trees (its <see cref="Kernels.Trees.ThresholdForest.Refresh"/> calls, the leaf
-    /// products of the rows included); about zero for the dense trainer.</summary>
-    public TimeSpan Repair { get; init; }
 
     /// <summary>The whole iteration's time.</summary>
     public TimeSpan Total => Query + Form + Solve + Update;

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Linalg;
@@ -23,17 +22,14 @@ namespace Kernels.Training.Trainers.GaussNewton;
 /// an active set outgrows every earlier one, exact or sketched.
 /// <para><b>Cost.</b> With P_r = { i : r ∈ Q_i }, forming G costs Σ_r |P_r|² (pairs of points sharing a neuron) and
 /// the update Σ_r |P_r|·d: both proportional to the active sets, not to m.</para>
-/// <para><b>New rows in place, in chunks.</b> Each new row is written over its old row of the model's W (the row is read
-/// and written while in L1, with no buffer of new rows), <see cref="ChunkNeurons"/> rows at a time (about 4 MiB), and
-/// each chunk is handed to the engine before the next is computed, so the forest reads the chunk's rows while they are
-/// still in cache.</para>
+/// <para><b>New rows in place.</b> Each new row is written over its old row of the model's W (the row is read and
+/// written while in L1, with no buffer of new rows), by one function of the row and its neuron's points: either
+/// <see cref="ComputeNewRows"/> for all changed neurons, or a forest that rewrites each row as it refreshes it
+/// (<see cref="NewRows"/>, an <see cref="IRowRewriter"/>), so the two trainers write the same bits.</para>
 /// </remarks>
 internal sealed class GaussNewtonStep
 {
-    /// <summary>Bytes of rows computed and handed to the engine at a time: small enough to stay in the last-level cache.</summary>
-    private const int ChunkBytes = 4 << 20;
-
-    /// <summary>Parts of one chunk's new rows, spread over the threads.</summary>
+    /// <summary>Parts of <see cref="ComputeNewRows"/>, spread over the threads.</summary>
     private const int RowParts = 8;
 
     /// <summary>How many changed neurons ahead <see cref="ComputeRows"/> prefetches their rows of W.</summary>
@@ -52,7 +48,7 @@ internal sealed class GaussNewtonStep
     private readonly ulong[] _union;        // m bits: bit r set when r ∈ ∪Q_i (clear between Collects)
     private readonly int[] _unionRanks;     // per word of _union: how many changed neurons lie in the words before it
     private ulong[] _pointMasks;            // per changed neuron (by position in _changed), bit i set when r ∈ Q_i
-    private readonly int[] _points;         // scratch: the points of one neuron, n per part of ComputeNewRows
+    private readonly int[] _points;         // scratch: the points of one neuron, for FormGram
     private readonly float[] _coefficients; // g_i/√m of the step being applied
     private readonly double _dataMagnitude; // max |x_ij|
     private double _weightBound;            // an upper bound on max |W|: at the start, plus every applied step's growth
@@ -91,12 +87,11 @@ internal sealed class GaussNewtonStep
         _union = new ulong[(model.Width + 63) / 64];
         _unionRanks = new int[_union.Length];
         _pointMasks = [];
-        _points = new int[_n * RowParts];
+        _points = new int[_n];
         _coefficients = new float[_n];
         _dataMagnitude = Level1.MaxMagnitude<float>(data.Inputs.Data);
         _weightBound = Level1.MaxMagnitude<float>(model.Weights.Data);
         _changed = [];
-        ChunkNeurons = Math.Max(1, ChunkBytes / (sizeof(float) * data.Dimension));
         _sketched = sketched is null ? null : new SketchedRegression(sketched, data.Inputs, model.Seed);
     }
 
@@ -111,9 +106,6 @@ internal sealed class GaussNewtonStep
     /// <summary>g from the last solve (or gradient step).</summary>
     public ReadOnlySpan<double> Solution => _solution;
 
-    /// <summary>Most neurons <see cref="ComputeNewRows"/> should take at once: about 4 MiB of rows.</summary>
-    public int ChunkNeurons { get; }
-
     /// <summary>Bytes a step allocates for <paramref name="model"/> on <paramref name="data"/> at most: the point masks
     /// of the changed neurons (up to m·⌈n/64⌉ words), the list of changed neurons (up to m), the bitmap of their union
     /// with its word ranks (m/8 + m/16 bytes), the n × n input Gram matrix, G and the pair counts
@@ -123,7 +115,7 @@ internal sealed class GaussNewtonStep
     {
         long n = data.Count;
         long squares = n * n * (2 * sizeof(double) + sizeof(int));
-        long vectors = n * (2 * sizeof(double) + 2 * sizeof(float) + RowParts * sizeof(int));
+        long vectors = n * (2 * sizeof(double) + 2 * sizeof(float) + sizeof(int));
         return (long)model.Width * ((data.Count + 63) / 64) * sizeof(ulong) + (long)model.Width * sizeof(int)
             + ((long)model.Width + 63) / 64 * (sizeof(ulong) + sizeof(int))
             + squares + vectors
@@ -321,7 +313,7 @@ internal sealed class GaussNewtonStep
     /// far the step passes only if d·(that bound)·max|x| stays within <see cref="ThresholdForest.InnerProductLimit"/>,
     /// the forest's rule for its rows. Otherwise it returns <see cref="RegressionStatus.Overflow"/> and nothing is
     /// written: the bound is checked before any row changes, since a row overwritten in place cannot be restored
-    /// exactly. A step that passes advances the bound, so the caller must apply it (<see cref="ComputeNewRows"/>).
+    /// exactly. A step that passes advances the bound, so the caller must apply it (<see cref="ComputeNewRows"/> or <see cref="NewRows"/>).
     /// </summary>
     public RegressionStatus PrepareUpdate()
     {
@@ -344,69 +336,74 @@ internal sealed class GaussNewtonStep
     private const double RoundingUnit = 1.0 / (1 << 24);
 
     /// <summary>
-    /// Replaces row r of the model's W by w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for the changed neurons r =
-    /// <see cref="Changed"/>[first … first + count − 1], in place, with the coefficients of <see cref="PrepareUpdate"/>; the caller then hands those neurons to its engine. The
-    /// rows are independent and each is computed the same way on any thread, so the result does not depend on
-    /// <paramref name="options"/>' thread count.
+    /// Replaces row r of the model's W by w_r − (1/√m)·a_r·Σ_{i: r∈Q_i} g_i·x_i for every changed neuron r (<see cref="Changed"/>),
+    /// in place, with the coefficients of <see cref="PrepareUpdate"/>. The rows are independent and each is computed the
+    /// same way on any thread (<see cref="WriteNewRow"/>), so the result does not depend on <paramref name="options"/>'
+    /// thread count.
     /// </summary>
-    public void ComputeNewRows(int first, int count, BlasOptions? options)
+    public void ComputeNewRows(BlasOptions? options)
     {
-        ParallelParts.Run(new NewRowParts(this, first, count), RowParts,
-            (options ?? BlasOptions.Default).ThreadsFor((long)count * _data.Dimension * 4, RowParts));
+        ParallelParts.Run(new NewRowParts(this), RowParts,
+            (options ?? BlasOptions.Default).ThreadsFor((long)ChangedCount * _data.Dimension * 4, RowParts));
     }
 
-    /// <summary>Part p of <see cref="ComputeNewRows"/>: the p-th slice of the chunk's rows, with its own slice of point scratch.</summary>
-    private readonly struct NewRowParts(GaussNewtonStep step, int first, int count) : IParts
+    /// <summary>
+    /// The new rows of <see cref="ComputeNewRows"/> as an <see cref="IRowRewriter"/> for the changed neurons in the order
+    /// of <see cref="Changed"/> (position c is neuron <see cref="Changed"/>[c]), for a forest to write as it refreshes them
+    /// (<see cref="ThresholdForest.Rewrite{TRewriter}"/>): the same bits as <see cref="ComputeNewRows"/>.
+    /// </summary>
+    public NewRowWriter NewRows => new(this);
+
+    /// <summary>The rewriter of <see cref="NewRows"/>.</summary>
+    public readonly struct NewRowWriter(GaussNewtonStep step) : IRowRewriter
     {
-        public void Run(int part) => step.ComputeRows(first + (int)((long)count * part / RowParts), first + (int)((long)count * (part + 1) / RowParts),
-            part);
+        /// <inheritdoc/>
+        public void Rewrite(int position, int neuron, Span<float> row) => step.WriteNewRow(position, neuron, row);
+    }
+
+    /// <summary>Part p of <see cref="ComputeNewRows"/>: the p-th slice of the changed rows.</summary>
+    private readonly struct NewRowParts(GaussNewtonStep step) : IParts
+    {
+        public void Run(int part) => step.ComputeRows((int)((long)step.ChangedCount * part / RowParts), (int)((long)step.ChangedCount * (part + 1) / RowParts));
     }
 
     /// <summary>New rows, in place in W, for the changed neurons at positions [<paramref name="from"/>, <paramref name="to"/>) of
     /// <see cref="Changed"/>.</summary>
     /// <remarks>The changed rows lie scattered (ascending) over W, a few percent of its rows, too sparse for the
-    /// hardware prefetcher: each is fetched <see cref="RowDistance"/> neurons ahead so that the misses overlap.</remarks>
-    private unsafe void ComputeRows(int from, int to, int part)
+    /// hardware prefetcher: each is fetched <see cref="RowDistance"/> neurons ahead, into L2 (<see cref="Prefetch.TileIntoL2"/>), so that the misses overlap.</remarks>
+    private unsafe void ComputeRows(int from, int to)
     {
         int d = _data.Dimension;
         var weights = _model.MutableWeights;
-        var points = _points.AsSpan(part * _n, _n);
-        var signs = _model.Signs;
-        var inputs = _data.Inputs;
-        ReadOnlySpan<float> coefficients = _coefficients;
         fixed (float* w = weights.Data)
         {
             for (int c = from; c < to; c++)
             {
                 if (c + RowDistance < to)
                 {
-                    PrefetchToL2(w + (nint)_changed[c + RowDistance] * d, d * sizeof(float));
+                    Prefetch.TileIntoL2(w + (nint)_changed[c + RowDistance] * d, d * sizeof(float));
                 }
-                int r = _changed[c];
-                var row = weights.Row(r);
-                int count = PointsOf(c, points);
-                for (int p = 0; p < count; p++)
-                {
-                    int i = points[p];
-                    Level1.Axpy(-signs[r] * coefficients[i], inputs.Row(i), row);
-                }
+                WriteNewRow(c, _changed[c], weights.Row(_changed[c]));
             }
         }
     }
 
     /// <summary>
-    /// Prefetches every line of the <paramref name="bytes"/> at <paramref name="start"/> into L2 (a no-op without SSE).
-    /// Into L2 rather than L1: <see cref="RowDistance"/> rows of up to 32 lines each are more misses than L1 can keep
-    /// in flight, and L1 would evict them before their turn.
+    /// Row <paramref name="neuron"/>'s new row, written over <paramref name="row"/> (its current row): one Axpy of
+    /// −a_r·g_i/√m·x_i per point i with r ∈ Q_i, in ascending i, read from the point mask at <paramref name="position"/>
+    /// of <see cref="Changed"/>. Reads only the step's coefficients, masks and inputs, so calls for different rows may run at once.
     /// </summary>
-    private static unsafe void PrefetchToL2(float* start, int bytes)
+    private void WriteNewRow(int position, int neuron, Span<float> row)
     {
-        if (Sse.IsSupported)
+        float sign = _model.Signs[neuron];
+        var mask = _pointMasks.AsSpan(position * _maskWords, _maskWords);
+        var inputs = _data.Inputs;
+        for (int w = 0; w < mask.Length; w++)
         {
-            byte* first = (byte*)start;
-            for (int offset = 0; offset < bytes; offset += 64)
+            foreach (int bit in new SetBits(mask[w]))
             {
-                Sse.Prefetch1(first + offset);
+                int i = (w << 6) + bit;
+                Level1.Axpy(-sign * _coefficients[i], inputs.Row(i), row);
             }
         }
     }

@@ -10,6 +10,7 @@ internal interface IActiveSetEngine
     /// <summary>Fills every Q_i = { r : ⟨w_r, x_i⟩ ≥ b } with its values.</summary>
     void Query(ActiveSets sets);
 
-    /// <summary>Takes note that the rows <paramref name="neurons"/> (strictly ascending) of the model's W were just rewritten in place.</summary>
-    void Apply(ReadOnlySpan<int> neurons);
+    /// <summary>Writes the new rows of <paramref name="step"/>'s changed neurons in place into the model's W, after its
+    /// <see cref="GaussNewtonStep.PrepareUpdate"/> passed, and brings the engine's own state up to date with them.</summary>
+    void Update(GaussNewtonStep step, BlasOptions? options);
 }

@@ -118,28 +118,15 @@ internal static class ShiftedReluLoop
                 break;
             }
             long updateStart = Stopwatch.GetTimestamp();
-            long repairTicks = 0;
-            // Chunk by chunk, so each chunk's new rows of W are still in cache when the engine reads them.
-            for (int first = 0; first < step.ChangedCount; first += step.ChunkNeurons)
-            {
-                int count = Math.Min(step.ChunkNeurons, step.ChangedCount - first);
-                step.ComputeNewRows(first, count, options);
-                long repairStart = Stopwatch.GetTimestamp();
-                engine.Apply(step.Changed.Slice(first, count));
-                repairTicks += Stopwatch.GetTimestamp() - repairStart;
-            }
+            engine.Update(step, options);
             var update = Stopwatch.GetElapsedTime(updateStart);
-            var repair = TimeSpan.FromSeconds((double)repairTicks / Stopwatch.Frequency);
             long queryStart = Stopwatch.GetTimestamp();
             engine.Query(sets);
             var query = Stopwatch.GetElapsedTime(queryStart);
             long evaluateStart = Stopwatch.GetTimestamp();
             double after = step.Evaluate(sets, options);
             form += Stopwatch.GetElapsedTime(evaluateStart);
-            Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update)
-            {
-                Repair = repair,
-            });
+            Report(new GaussNewtonIteration(t, residual, after, min, mean, max, step.ChangedCount, status, solverIterations, query, form, solve, update));
             residual = after;
         }
         return new TrainingResult<GaussNewtonIteration>(reports, reason, setup);

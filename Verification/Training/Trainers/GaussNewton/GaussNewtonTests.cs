@@ -12,8 +12,9 @@ public sealed class GaussNewtonTests
     /// <summary>
     /// Dense (all m·n products) and sublinear (threshold forest) Gauss-Newton run the same step on the same active
     /// sets, and both take their products from <c>ThresholdProducts</c> (the forest's leaves are its bits), so after 5
-    /// iterations every residual and every weight are the same bits. At d = 1024 a chunk of new rows holds 1,024 neurons, fewer than
-    /// the 1,500 or so of 8,192 that 12 points activate, so the rows are computed and applied in two chunks. The repair is part of the update's time.
+    /// iterations every residual and every weight are the same bits: the dense trainer writes the new rows on their own,
+    /// the forest as it refreshes their leaves. At d = 1024 one batch of the forest holds 1,024 neurons, fewer than the
+    /// 1,500 or so of 8,192 that 12 points activate, so the forest rewrites the rows in two batches.
     /// </summary>
     [Theory]
     [InlineData(8192, 1024, 12, 5UL)]
@@ -36,7 +37,7 @@ public sealed class GaussNewtonTests
             var a = denseRun.Iterations[t];
             var b = sublinearRun.Iterations[t];
             Assert.Equal(a.ChangedNeurons, b.ChangedNeurons);
-            Assert.InRange(b.Repair, TimeSpan.FromTicks(1), b.Update);
+            Assert.True(b.Update > TimeSpan.Zero);
             Assert.Equal(a.ActiveMin, b.ActiveMin);
             Assert.Equal(a.ActiveMax, b.ActiveMax);
             Assert.Equal(a.ResidualBefore, b.ResidualBefore);

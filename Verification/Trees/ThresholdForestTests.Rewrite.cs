@@ -1,0 +1,173 @@
+using Kernels.Blas;
+using Kernels.Trees;
+
+namespace Kernels.Verification.Trees;
+
+/// <summary>
+/// <see cref="ThresholdForest.Rewrite{TRewriter}"/>: a forest that rewrites rows of W itself as it refreshes them, against
+/// a forest over a copy of the same W whose rows are rewritten in place by the test and then refreshed
+/// (<see cref="ThresholdForest.Refresh"/>); the rewriter's calls; and its bad input.
+/// </summary>
+public sealed partial class ThresholdForestTests
+{
+    /// <summary>
+    /// New row = ½·old row + a given row: the rewriter reads the row it rewrites. Records each call (how many per
+    /// position, and the neuron) so that the test can check every listed row was handed over once, as itself.
+    /// </summary>
+    private readonly struct HalveAndAdd(float[] rows, int dimension, int[] calls, int[] neurons) : IRowRewriter
+    {
+        public void Rewrite(int position, int neuron, Span<float> row)
+        {
+            Interlocked.Increment(ref calls[position]);
+            neurons[position] = neuron;
+            Apply(rows.AsSpan(position * dimension, dimension), row);
+        }
+
+        public static void Apply(ReadOnlySpan<float> add, Span<float> row)
+        {
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] = 0.5f * row[k] + add[k];
+            }
+        }
+    }
+
+    /// <summary>Leaves every row as it was (writing it back), for the allocation test.</summary>
+    private readonly struct WriteBack : IRowRewriter
+    {
+        public void Rewrite(int position, int neuron, Span<float> row) => row.CopyTo(row);
+    }
+
+    /// <summary>Adds 1 to coordinate 0 of every row and writes <paramref name="value"/> into coordinate 2 of the row at
+    /// position <paramref name="bad"/>.</summary>
+    private readonly struct SpoilOne(int bad, float value) : IRowRewriter
+    {
+        public void Rewrite(int position, int neuron, Span<float> row)
+        {
+            row[0] += 1;
+            if (position == bad)
+            {
+                row[2] = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After each of three rounds (a sparse, a moderate and a dense share of the neurons), the rewriting forest holds
+    /// the same W and caches the same bits as the one whose rows the test rewrote before <see cref="ThresholdForest.Refresh"/>,
+    /// keeps the max order, and answers queries alike; every listed row was handed to the rewriter exactly once, with its
+    /// own index. The cases of the Refresh test: single nodes, ranges reaching the top and levels above them; one thread
+    /// or two; one batch or batches of 64 (rows checked per batch); one storage array or several; both layouts; and a
+    /// forest over its own copy of W as well as a borrowing one.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 3, 1, 0, false)]
+    [InlineData(16, 3, 5, 1, 0, false)]
+    [InlineData(300, 4, 7, 2, 0, false)]
+    [InlineData(5000, 17, 16, 2, 0, false)]
+    [InlineData(5000, 5, 33, 1, 64, true)]
+    [InlineData(70000, 3, 4, 2, 0, false)]
+    [InlineData(70000, 2, 9, 2, 64, true)]
+    public void Rewrite_equals_rewriting_rows_in_place_then_Refresh(int neurons, int points, int dimension, int threads, int batchNeurons, bool manySlabs)
+    {
+        var options = threads == 1 ? BlasOptions.SingleThreaded : TwoThreadsAlways;
+        var data = new ReadOnlyMatrixView<float>(UnitRows(points, dimension, seed: 51), points, dimension);
+        foreach (ForestLayout layout in Enum.GetValues<ForestLayout>())
+        {
+            float[] weights = Gaussian(neurons, dimension, seed: 52);
+            float[] byHand = (float[])weights.Clone();
+            float[] rewritten = (float[])weights.Clone();
+            long treeFloats = new ThresholdForest(new ReadOnlyMatrixView<float>(weights, neurons, dimension), data.Slice(0, 0, 1, dimension), layout).TreeBytes / sizeof(float);
+            int slab = manySlabs ? (int)(2 * treeFloats + 15) : Array.MaxLength;
+            var expected = ThresholdForest.BorrowWithKnobs(byHand, neurons, data, layout, options, slab, batchNeurons);
+            var rewriting = ThresholdForest.BorrowWithKnobs(rewritten, neurons, data, layout, options, slab, batchNeurons);
+            var owning = new ThresholdForest(new ReadOnlyMatrixView<float>(weights, neurons, dimension), data, layout, options, slab, batchNeurons);
+            var random = new Random(neurons + points + dimension);
+            foreach (double share in new[] { 0.004, 0.05, 0.6 })
+            {
+                int[] changed = Enumerable.Range(0, neurons).Where(_ => random.NextDouble() < share).ToArray();
+                float[] rows = Gaussian(changed.Length, dimension, seed: (ulong)(53 + changed.Length));
+                for (int t = 0; t < changed.Length; t++)
+                {
+                    HalveAndAdd.Apply(rows.AsSpan(t * dimension, dimension), byHand.AsSpan(changed[t] * dimension, dimension));
+                }
+                expected.Refresh(changed);
+                int[] calls = new int[changed.Length], seen = new int[changed.Length];
+                rewriting.Rewrite(changed, new HalveAndAdd(rows, dimension, calls, seen));
+                owning.Rewrite(changed, new HalveAndAdd(rows, dimension, new int[changed.Length], new int[changed.Length]));
+
+                string context = $"{layout}, {changed.Length} of {neurons} neurons rewritten";
+                Assert.All(calls, c => Assert.Equal(1, c));
+                Assert.Equal(changed, seen);
+                Assert.Equal(byHand, rewritten);
+                Assert.Equal(byHand, owning.Weights.Data.ToArray());
+                ForestAssert.SameValues(expected, rewriting, context);
+                ForestAssert.SameValues(expected, owning, context);
+                Assert.Null(rewriting.FindViolation());
+                for (int i = 0; i < points; i++)
+                {
+                    foreach (float threshold in new[] { -1f, 0.5f, 2f })
+                    {
+                        Assert.Equal(expected.Count(i, threshold), rewriting.Count(i, threshold));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bad indices are refused, naming <c>neurons</c>, before the rewriter runs (W and the trees untouched). A rewritten
+    /// row that holds NaN or infinity or could make an inner product overflow is refused naming <c>rewriter</c>, before
+    /// the trees of its batch change: in one batch no tree changes; in batches of 8 a bad row in the first batch changes
+    /// no tree and leaves the rows of later batches as they were, while a bad row in the last batch leaves the earlier
+    /// batches repaired (the order stays valid). Either way <see cref="ThresholdForest.UpdateAll"/> over the restored W
+    /// brings the forest back to its old leaves.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void Rewrite_rejects_bad_indices_before_rewriting_and_bad_rows_before_their_trees_change(int batchNeurons)
+    {
+        const int neurons = 5000, points = 3, dimension = 6;
+        var data = new ReadOnlyMatrixView<float>(UnitRows(points, dimension, seed: 61), points, dimension);
+        float[] original = Gaussian(neurons, dimension, seed: 62);
+        float[] lent = (float[])original.Clone();
+        var forest = ThresholdForest.BorrowWithKnobs(lent, neurons, data, ForestLayout.Wide, TwoThreadsAlways, Array.MaxLength, batchNeurons);
+        var before = Enumerable.Range(0, points).Select(i => forest.Values(i).ToArray()).ToArray();
+        var spoilAll = new SpoilOne(0, float.NaN);
+
+        Assert.Equal("neurons", Assert.Throws<ArgumentOutOfRangeException>(() => forest.Rewrite([3, neurons], spoilAll)).ParamName);
+        Assert.Equal("neurons", Assert.Throws<ArgumentOutOfRangeException>(() => forest.Rewrite([-1], spoilAll)).ParamName);
+        Assert.Equal("neurons", Assert.Throws<ArgumentException>(() => forest.Rewrite([3, 7, 7], spoilAll)).ParamName);
+        Assert.Equal("neurons", Assert.Throws<ArgumentException>(() => forest.Rewrite([9, 4], spoilAll)).ParamName);
+        forest.Rewrite([], spoilAll);
+        Assert.Equal(original, lent);
+
+        int[] many = Enumerable.Range(0, 40).Select(u => u * 97).ToArray();
+        foreach (int bad in new[] { 0, many.Length - 1 })
+        {
+            foreach (float value in new[] { float.NaN, float.PositiveInfinity, float.MaxValue / 4 })
+            {
+                Assert.Equal("rewriter", Assert.Throws<ArgumentException>(() => forest.Rewrite(many, new SpoilOne(bad, value))).ParamName);
+                Assert.Equal(value, lent[many[bad] * dimension + 2]);
+                bool firstBatchFailed = batchNeurons == 0 || bad < batchNeurons;
+                for (int i = 0; i < points && firstBatchFailed; i++)
+                {
+                    Assert.Equal(before[i], forest.Values(i).ToArray());
+                }
+                int untouchedFrom = batchNeurons == 0 ? many.Length : (bad / batchNeurons + 1) * batchNeurons;
+                for (int t = 0; t < many.Length; t++)
+                {
+                    Assert.Equal(t >= untouchedFrom, lent[many[t] * dimension] == original[many[t] * dimension]);
+                }
+                Assert.Null(forest.FindViolation());
+                original.CopyTo(lent, 0);
+                forest.UpdateAll(new ReadOnlyMatrixView<float>(original, neurons, dimension));
+                for (int i = 0; i < points; i++)
+                {
+                    Assert.Equal(before[i], forest.Values(i).ToArray());
+                }
+            }
+        }
+    }
+}
