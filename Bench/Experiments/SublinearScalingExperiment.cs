@@ -71,7 +71,7 @@ public static class SublinearScalingExperiment
             var task = context.AddTask("configurations", maxValue: configurations.Count);
             foreach (var (n, d, log) in configurations)
             {
-                int m = 1 << log;
+                int m = FittingWidth(log, d);
                 task.Description = $"n = {n}, d = {d}, m = 2^{log}";
                 string? why = WhyNotFits(m, d, n);
                 if (why is not null)
@@ -91,13 +91,26 @@ public static class SublinearScalingExperiment
         return 0;
     }
 
-    /// <summary>Why a configuration cannot run here, or null: W and the trees (the forest borrows the model's W) must fit in 70 % of the available memory, and W in one array.</summary>
+    /// <summary>
+    /// The width run for m = 2^<paramref name="log"/> at dimension <paramref name="d"/>: 2^log, or, where W (m·d floats)
+    /// would not fit in one .NET array (2²²·512 = 2³¹ is 57 floats too many), the largest multiple of 64 below it
+    /// that does: 2²² − 64 at d = 512.
+    /// </summary>
+    private static int FittingWidth(int log, int d) => (int)Math.Min(1L << log, Array.MaxLength / d / 64 * 64);
+
+    /// <summary>m as the tables write it: 2^k, or 2^k − j for a width just below a power of two (<see cref="FittingWidth"/>).</summary>
+    private static string Width(int m)
+    {
+        int log = (int)Math.Ceiling(Math.Log2(m));
+        return m == 1 << log ? $"2^{log}" : $"2^{log} − {(1L << log) - m}";
+    }
+
+    /// <summary>Whether m is the width run for 2²² at dimension <paramref name="d"/> (<see cref="FittingWidth"/>).</summary>
+    private static bool AtTop(int m, int d) => m == FittingWidth(22, d);
+
+    /// <summary>Why a configuration cannot run here, or null: W and the trees (the forest borrows the model's W) must fit in 70 % of the available memory.</summary>
     private static string? WhyNotFits(int m, int d, int n)
     {
-        if ((long)m * d > Array.MaxLength)
-        {
-            return $"W has {(long)m * d:N0} floats, more than one array holds";
-        }
         long bytes = TwoLayerShiftedRelu.WeightBytes(m, d) + (long)n * m * 4 * 16 / 15;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         return bytes > 0.7 * available ? $"needs about {bytes / 1e9:F1} GB (W and the trees), more than 70 % of the {available / 1e9:F1} GB available" : null;
@@ -210,7 +223,7 @@ public static class SublinearScalingExperiment
         text.Append(MachineInfo.Header("Sublinear vs dense Gauss-Newton (seed 002)", command));
         text.Append(CultureInfo.InvariantCulture, $"- Load average at the end: {MachineInfo.LoadAverage()}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Measured at the start, every core at once: read bandwidth {limits.Bandwidth / 1e9:F1} GB/s, float FMA peak {limits.Flops / 1e9:F0} GFLOP/s (`MachineLimits`; the bounds below are bytes ÷ the bandwidth, FLOPs ÷ the peak)\n");
-        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; exact regression solve (Cholesky of G) in the main table, the sketched one beside it at n = {SketchedPoints} (its own table).\n");
+        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; exact regression solve (Cholesky of G) in the main table, the sketched one beside it at n = {SketchedPoints} (its own table). m = 2^k, except 2^22 − 64 at d = 512: W of 2^22 rows of 512 floats is 57 floats more than one .NET array holds.\n");
         text.Append(CultureInfo.InvariantCulture, $"- Timing: at n = 16 (every m at d = 128, where the slope and the 3× target are judged; m ≥ 2^20 at the other d; column 'runs') each trainer runs {TargetRepetitions} times from the same seed, alternating dense and sublinear so that a drift of the machine's speed hits both; elsewhere once. A time is the median over iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets) of each iteration's median over the runs. The median, not the minimum: the runs do identical work, but on this shared machine the minimum of a few runs picks each trainer's luckiest one, which is not the speed a user sees and moves with the number of runs; the median ignores up to two slow runs of five and tells a 10 % change. 'speed-up range' is the lowest and highest dense ÷ sublinear of one run pair; 'same losses' also requires every run of a trainer to have taken bit-identical steps.\n");
         text.Append("- Dense bound: reading W once (m·d·4 bytes) or the 2·n·m·d FLOPs of the products, whichever takes longer (the FLOPs do from n = 16 at d ≥ 32 on this machine). Forest once: touching the whole forest once (n·m·4·16/15 bytes), the trees' part of the update bound. Update bound: the forest once plus reading and writing the C changed rows of W (2·C·d·4 bytes), or the 2·C·n·d FLOPs of the new leaves, whichever takes longer.\n");
         text.Append("- Sublinear update = the forest's repair with the new rows written in it (`ThresholdForest.Rewrite`): each changed row is rewritten in place in W as the forest gathers it, its n leaves computed while it is in cache, and the trees repaired per aligned range of neurons. One pass, so the repair has no time of its own: the update against its bound is the repair's measure.\n\n");
@@ -219,7 +232,7 @@ public static class SublinearScalingExperiment
         foreach (var r in rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.N} | {r.D} | 2^{Math.Log2(r.M):F0} | {Durations.Format(r.DenseTime)} | {Durations.Format(r.DenseQuery)} | {Durations.Format(r.DenseBound)} | {Durations.Format(r.SublinearTime)} | {Durations.Format(r.SublinearQuery)} | {Durations.Format(r.SublinearUpdate)} | {Durations.Format(r.UpdateBound)} | {r.SublinearUpdate / r.UpdateBound:F1}× | {Durations.Format(r.ForestBound)} | {r.DenseTime / r.SublinearTime:F2}× | {r.SpeedupRange.Low:F2}–{r.SpeedupRange.High:F2}× | {r.Repetitions} | {r.Changed / r.M:P1} | {r.InitialActive:F0} | {r.ExpectedActive:F0} | {r.Active:F0} | {r.WorstRatio:F3} | {(!r.RepeatsIdentical ? "**runs differ**" : r.SameLosses ? "yes" : "**no**")} |\n");
+                $"| {r.N} | {r.D} | {Width(r.M)} | {Durations.Format(r.DenseTime)} | {Durations.Format(r.DenseQuery)} | {Durations.Format(r.DenseBound)} | {Durations.Format(r.SublinearTime)} | {Durations.Format(r.SublinearQuery)} | {Durations.Format(r.SublinearUpdate)} | {Durations.Format(r.UpdateBound)} | {r.SublinearUpdate / r.UpdateBound:F1}× | {Durations.Format(r.ForestBound)} | {r.DenseTime / r.SublinearTime:F2}× | {r.SpeedupRange.Low:F2}–{r.SpeedupRange.High:F2}× | {r.Repetitions} | {r.Changed / r.M:P1} | {r.InitialActive:F0} | {r.ExpectedActive:F0} | {r.Active:F0} | {r.WorstRatio:F3} | {(!r.RepeatsIdentical ? "**runs differ**" : r.SameLosses ? "yes" : "**no**")} |\n");
         }
         var withSketch = rows.Where(r => r.Sketched is not null).ToList();
         if (withSketch.Count > 0)
@@ -232,7 +245,7 @@ public static class SublinearScalingExperiment
                 var sketched = r.Sketched!;
                 bool solved = sketched.Iterations.All(i => i.Status == RegressionStatus.Solved);
                 text.Append(CultureInfo.InvariantCulture,
-                    $"| {r.D} | 2^{Math.Log2(r.M):F0} | {Durations.Format(Row.Median(r.Sublinear, i => i.Form + i.Solve))} | {Durations.Format(Row.Median([sketched], i => i.Form + i.Solve))} | {Durations.Format(r.SublinearTime)} | {Durations.Format(Row.Median([sketched], i => i.Total))} | {Harness.Measure.Median(sketched.Iterations.Select(i => (double)i.SolverIterations)):F0} | {(solved ? "yes" : "**no**")} | {(Row.SameSteps(r.Sublinear[0], sketched) ? "yes" : "**no**")} |\n");
+                    $"| {r.D} | {Width(r.M)} | {Durations.Format(Row.Median(r.Sublinear, i => i.Form + i.Solve))} | {Durations.Format(Row.Median([sketched], i => i.Form + i.Solve))} | {Durations.Format(r.SublinearTime)} | {Durations.Format(Row.Median([sketched], i => i.Total))} | {Harness.Measure.Median(sketched.Iterations.Select(i => (double)i.SolverIterations)):F0} | {(solved ? "yes" : "**no**")} | {(Row.SameSteps(r.Sublinear[0], sketched) ? "yes" : "**no**")} |\n");
             }
         }
         text.Append("\n## Log–log slopes of time per iteration against m\n\n| n | d | m range | dense slope | sublinear slope |\n|---|---|---|---|---|\n");
@@ -242,7 +255,7 @@ public static class SublinearScalingExperiment
             if (fit.Count >= 2)
             {
                 text.Append(CultureInfo.InvariantCulture,
-                    $"| {group.Key.N} | {group.Key.D} | 2^{Math.Log2(fit[0].M):F0} … 2^{Math.Log2(fit[^1].M):F0} | {Slope(fit, r => r.DenseTime):F2} | {Slope(fit, r => r.SublinearTime):F2} |\n");
+                    $"| {group.Key.N} | {group.Key.D} | {Width(fit[0].M)} … {Width(fit[^1].M)} | {Slope(fit, r => r.DenseTime):F2} | {Slope(fit, r => r.SublinearTime):F2} |\n");
             }
         }
         text.Append("\n## Crossover map: the smallest m from which sublinear beats dense per iteration at every larger m measured\n\n| n \\ d | " +
@@ -258,8 +271,8 @@ public static class SublinearScalingExperiment
                 int lastLoss = cells.FindLastIndex(r => r.SublinearTime >= r.DenseTime);
                 var win = lastLoss + 1 < cells.Count ? cells[lastLoss + 1] : null;
                 int losses = cells.Count(r => r.SublinearTime >= r.DenseTime);
-                string cell = cells.Count == 0 ? "—" : win is null ? $"none up to 2^{Math.Log2(cells[^1].M):F0}"
-                    : $"2^{Math.Log2(win.M):F0} ({win.DenseTime / win.SublinearTime:F1}×{(losses > 0 ? $"; {losses} loss{(losses > 1 ? "es" : "")} below" : "")})";
+                string cell = cells.Count == 0 ? "—" : win is null ? $"none up to {Width(cells[^1].M)}"
+                    : $"{Width(win.M)} ({win.DenseTime / win.SublinearTime:F1}×{(losses > 0 ? $"; {losses} loss{(losses > 1 ? "es" : "")} below" : "")})";
                 text.Append(CultureInfo.InvariantCulture, $" {cell} |");
             }
             text.Append('\n');
@@ -309,29 +322,29 @@ public static class SublinearScalingExperiment
         {
             double repair = largest.SublinearUpdate / largest.UpdateBound;
             text.Append(CultureInfo.InvariantCulture,
-                $"| Forest repair ≤ 2× its bound (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}; the new rows are written in the repair's one pass over the changed rows, so the whole update is measured, against the forest once plus the changed rows read and written) | {Durations.Format(largest.SublinearUpdate)} against {Durations.Format(largest.UpdateBound)} (the forest once: {Durations.Format(largest.ForestBound)}): {repair:F1}× | {MetIf(repair <= 2 && largest.M == top)} |\n");
+                $"| Forest repair ≤ 2× its bound (n = 16, d = 128, m = {Width(largest.M)}; the new rows are written in the repair's one pass over the changed rows, so the whole update is measured, against the forest once plus the changed rows read and written) | {Durations.Format(largest.SublinearUpdate)} against {Durations.Format(largest.UpdateBound)} (the forest once: {Durations.Format(largest.ForestBound)}): {repair:F1}× | {MetIf(repair <= 2 && largest.M == top)} |\n");
             var fit = reference.Where(r => r.M >= 1 << 14).ToList();
             if (fit.Count >= 2)
             {
                 double slope = Slope(fit, r => r.SublinearTime);
                 text.Append(CultureInfo.InvariantCulture,
-                    $"| Sublinear time per iteration against m, log–log slope ≤ 0.8 (n = 16, d = 128, m = 2^{Math.Log2(fit[0].M):F0} … 2^{Math.Log2(fit[^1].M):F0}) | {slope:F2} (dense {Slope(fit, r => r.DenseTime):F2}) | {MetIf(slope <= 0.8 && fit[0].M == 1 << 14 && fit[^1].M == top)} |\n");
+                    $"| Sublinear time per iteration against m, log–log slope ≤ 0.8 (n = 16, d = 128, m = {Width(fit[0].M)} … {Width(fit[^1].M)}) | {slope:F2} (dense {Slope(fit, r => r.DenseTime):F2}) | {MetIf(slope <= 0.8 && fit[0].M == 1 << 14 && fit[^1].M == top)} |\n");
             }
             double speedup = largest.DenseTime / largest.SublinearTime;
             text.Append(CultureInfo.InvariantCulture,
-                $"| Sublinear ≥ 3× faster than a near-bound dense per iteration (n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {speedup:F1}× ({Durations.Format(largest.DenseTime)} against {Durations.Format(largest.SublinearTime)}, medians of {largest.Repetitions} runs each; one run pair's {largest.SpeedupRange.Low:F2}–{largest.SpeedupRange.High:F2}×; dense products at {largest.DenseQuery / largest.DenseBound:F1}× their bound) | {MetIf(speedup >= 3 && largest.M == top)}{NearBound(largest)} |\n");
+                $"| Sublinear ≥ 3× faster than a near-bound dense per iteration (n = 16, d = 128, m = {Width(largest.M)}) | {speedup:F1}× ({Durations.Format(largest.DenseTime)} against {Durations.Format(largest.SublinearTime)}, medians of {largest.Repetitions} runs each; one run pair's {largest.SpeedupRange.Low:F2}–{largest.SpeedupRange.High:F2}×; dense products at {largest.DenseQuery / largest.DenseBound:F1}× their bound) | {MetIf(speedup >= 3 && largest.M == top)}{NearBound(largest)} |\n");
             double dense = largest.DenseQuery / largest.DenseBound;
             text.Append(CultureInfo.InvariantCulture,
-                $"| Dense inner products ≤ 1.5× their bound (reading W once, or their FLOPs where those take longer; n = 16, d = 128, m = 2^{Math.Log2(largest.M):F0}) | {Durations.Format(largest.DenseQuery)} against {Durations.Format(largest.DenseBound)}: {dense:F1}× | {MetIf(dense <= 1.5 && largest.M == top)} |\n");
+                $"| Dense inner products ≤ 1.5× their bound (reading W once, or their FLOPs where those take longer; n = 16, d = 128, m = {Width(largest.M)}) | {Durations.Format(largest.DenseQuery)} against {Durations.Format(largest.DenseBound)}: {dense:F1}× | {MetIf(dense <= 1.5 && largest.M == top)} |\n");
         }
         var wide = rows.Where(r => r.N == 16 && r.D == 512).OrderBy(r => r.M).ToList();
         if (wide.Count > 0)
         {
             var last = wide[^1];
-            string why = last.M < top && skipped.Any(s => s.StartsWith("n = 16, d = 512, m = 2^22", StringComparison.Ordinal))
+            string why = !AtTop(last.M, 512) && skipped.Any(s => s.StartsWith("n = 16, d = 512, m = 2^22", StringComparison.Ordinal))
                 ? "; m = 2^22 not run (see below)" : "";
             text.Append(CultureInfo.InvariantCulture,
-                $"| Sublinear ≥ 8× faster than a near-bound dense per iteration (n = 16, d = 512, m = 2^22) | {last.DenseTime / last.SublinearTime:F1}× at m = 2^{Math.Log2(last.M):F0}{why} (dense products at {last.DenseQuery / last.DenseBound:F1}× their bound) | {MetIf(last.M == top && last.DenseTime / last.SublinearTime >= 8)}{NearBound(last)} |\n");
+                $"| Sublinear ≥ 8× faster than a near-bound dense per iteration (n = 16, d = 512, m = 2^22; 2^22 − 64 here, the most rows of 512 floats one array holds) | {last.DenseTime / last.SublinearTime:F1}× at m = {Width(last.M)}{why} (dense products at {last.DenseQuery / last.DenseBound:F1}× their bound) | {MetIf(AtTop(last.M, 512) && last.DenseTime / last.SublinearTime >= 8)}{NearBound(last)} |\n");
         }
         bool same = rows.All(r => r.SameLosses);
         text.Append(CultureInfo.InvariantCulture, $"| Dense and sublinear take the same steps (residuals to 1e-4 of ‖f_t − y‖), and the repeated runs of each trainer bit-identical ones | {rows.Count(r => r.SameLosses)} of {rows.Count} configurations | {MetIf(same)} |\n");
@@ -343,7 +356,7 @@ public static class SublinearScalingExperiment
             {
                 var cells = group.OrderBy(r => r.M).ToList();
                 int lastLoss = cells.FindLastIndex(r => r.SublinearTime >= r.DenseTime);
-                string from = lastLoss + 1 < cells.Count ? $"wins from 2^{Math.Log2(cells[lastLoss + 1].M):F0}" : "loses at every m measured";
+                string from = lastLoss + 1 < cells.Count ? $"wins from {Width(cells[lastLoss + 1].M)}" : "loses at every m measured";
                 double best = cells.Max(r => r.DenseTime / r.SublinearTime), worst = cells.Min(r => r.DenseTime / r.SublinearTime);
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"d = {group.Key}: {from} ({worst:F2}–{best:F2}×, {cells.Min(r => r.Changed / r.M):P0}–{cells.Max(r => r.Changed / r.M):P0} of the neurons changed)"));
             }
