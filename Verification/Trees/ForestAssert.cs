@@ -54,6 +54,23 @@ internal static class ForestAssert
     }
 
     /// <summary>
+    /// <paramref name="actual"/>, updated by another path than <paramref name="expected"/>, caches the same bits, keeps the
+    /// max order, and counts the same answers at a low, a middle and a high threshold for every point.
+    /// </summary>
+    public static void SameForest(ThresholdForest expected, ThresholdForest actual, string context)
+    {
+        SameValues(expected, actual, context);
+        Assert.Null(actual.FindViolation());
+        for (int i = 0; i < expected.DataPoints; i++)
+        {
+            foreach (float threshold in new[] { -1f, 0.5f, 2f })
+            {
+                Assert.Equal(expected.Count(i, threshold), actual.Count(i, threshold));
+            }
+        }
+    }
+
+    /// <summary>
     /// Query, Count and QueryAll for point <paramref name="i"/> at <paramref name="threshold"/> return exactly the
     /// neurons whose cached value is ≥ the threshold (ties included), ascending; with exact data also exactly the
     /// model's set. A roomy destination keeps its tail, an exact one takes the counting path, and one too small
