@@ -6,9 +6,10 @@ namespace Kernels.Trees;
 /// read from memory once instead of twice (once to rewrite them, once to refresh their leaves).
 /// </summary>
 /// <remarks>
-/// <see cref="Rewrite"/> is called exactly once per listed neuron, from any of the forest's threads and in any order,
-/// concurrently for different rows: it must write only the row it is given and read nothing another call writes.
-/// An exception it throws propagates out of <see cref="ThresholdForest.Rewrite{TRewriter}"/>.
+/// <see cref="Rewrite"/> is called once per listed neuron (unless a batch before it failed the forest's check of
+/// rewritten rows), from any of the forest's threads and in any order, concurrently for different rows: it must write
+/// only the row it is given and read nothing another call writes. Like a part of <see cref="ParallelParts"/>, it runs on
+/// worker threads and must not throw (an exception on a worker ends the process) nor start parallel work of its own.
 /// </remarks>
 public interface IRowRewriter
 {

@@ -21,7 +21,9 @@ namespace Kernels.Trees;
 /// root paths: O(n(d + log m)). <see cref="UpdateMany"/> takes its U neurons in cache-sized batches: for each, one
 /// <see cref="ThresholdProducts.All(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float}, Kernels.Blas.BlasOptions?)"/> computes the batch's leaves, and each tree is repaired level by level, touching
 /// every affected ancestor once. <see cref="Refresh"/> does the same for rows the caller rewrote in place in a
-/// borrowed W, with the leaf products and the tree writes fused per aligned range of neurons.
+/// borrowed W, with the leaf products and the tree writes fused per aligned range of neurons, and
+/// <see cref="Rewrite{TRewriter}"/> for rows it rewrites itself, through the caller's <see cref="IRowRewriter"/>, as it
+/// gathers them: each row is read from memory once.
 /// <see cref="Query(int, float, Span{int}, Span{float})"/> costs O(K log m) for K reported neurons (the binary layout) or O(K·log₁₆ m) node visits
 /// (the wide layout).</para>
 /// <para><b>Answers.</b> A query reports j exactly when the cached value <see cref="Value"/>(i, j) is ≥ τ; ties
@@ -42,8 +44,8 @@ namespace Kernels.Trees;
 /// <see cref="Borrow"/> instead builds the forest over the caller's own writable W (a model's weights), which the
 /// updates then write in place: the caller keeps its W and the forest adds only the trees and X. Either way W
 /// changes only through <see cref="Update"/>, <see cref="UpdateMany"/> or <see cref="UpdateAll"/>, which keep W and
-/// the leaves consistent, or (borrowed W only) by the caller in place, followed by <see cref="Refresh"/> of the rows
-/// it wrote.</para>
+/// the leaves consistent, by <see cref="Rewrite{TRewriter}"/>, which writes the rows its rewriter computes and their
+/// leaves, or (borrowed W only) by the caller in place, followed by <see cref="Refresh"/> of the rows it wrote.</para>
 /// <para><b>Active sets.</b> <see cref="Query(int, float, Span{int}, Span{float})"/> returns the neurons x_i activates
 /// with their cached inner products, and <see cref="QueryAll"/> fills a caller-owned <see cref="ActiveSets"/> for all
 /// n points without allocating; <see cref="ThresholdProducts"/> computes the same sets densely.</para>
@@ -91,7 +93,7 @@ public sealed class ThresholdForest
     /// </summary>
     private const int LeafBlockRows = 96;
 
-    /// <summary>How many rows ahead <see cref="CopyRows"/> prefetches the rows it copies.</summary>
+    /// <summary>How many rows ahead <see cref="CopyRows"/> and <see cref="GatheredProducts{TRewriter}"/> prefetch the rows they read.</summary>
     private const int CopyDistance = 16;
 
     /// <summary>Scratch for the n new leaves of <see cref="Update"/>, so that it does not allocate.</summary>
@@ -515,15 +517,17 @@ public sealed class ThresholdForest
     /// (the same bits), with the rows read from memory once. Each row is handed to the rewriter where <see cref="Refresh"/>
     /// would gather it, while it is in cache, and its leaves are computed from what the rewriter wrote. For a trainer
     /// whose new rows are small updates of the old (a Gauss-Newton step), this halves the traffic of the rows.
-    /// Needs exclusive access; does not allocate after warm-up, and nothing else if the rewriter does not.
+    /// Needs exclusive access; does not allocate after warm-up (if the rewriter does not).
     /// </summary>
     /// <remarks>
     /// <para>The rows are rewritten batch by batch as <see cref="Refresh"/> takes them, on its threads
     /// (<see cref="IRowRewriter"/> says what a rewriter may do). Each batch's rewritten rows are checked (finite, no
     /// inner product that could overflow) before its trees change, so the trees never hold leaves of a row that fails.
-    /// A check cannot come before the rewrite, so a failure leaves W rewritten up to the failing batch (rows of
-    /// later batches untouched), and the trees of earlier batches repaired: the caller must restore W, or call
-    /// <see cref="UpdateAll"/>, before the next query. A rewriter that keeps its rows in range (a trainer that bounds its
+    /// The check cannot come before the rewrite, so after a failure: the batches before the failing one are complete
+    /// (their rows rewritten, their trees repaired to the top); the failing batch's rows are rewritten in W while the
+    /// trees still hold their old leaves; the rows of later batches are not touched. (The binary layout takes one batch:
+    /// every row rewritten, no tree changed.) To go on, the caller writes acceptable rows for the listed neurons into W
+    /// and calls <see cref="Refresh"/> with them. A rewriter that keeps its rows in range (a trainer that bounds its
     /// steps) never meets the check.</para>
     /// <para>On a forest built by the constructor, W is the forest's copy (<see cref="Weights"/>); after
     /// <see cref="Borrow"/>, the caller's.</para>
@@ -587,8 +591,17 @@ public sealed class ThresholdForest
         _scratch.ReserveLeaves(batch, DataPoints);
         for (int start = 0; start < neurons.Length; start += batch)
         {
-            RefreshBatch(wide, neurons.Slice(start, Math.Min(batch, neurons.Length - start)), start, rewriter,
-                check: rewrites || batch == neurons.Length, rowsName);
+            try
+            {
+                RefreshBatch(wide, neurons.Slice(start, Math.Min(batch, neurons.Length - start)), start, rewriter,
+                    check: rewrites || batch == neurons.Length, rowsName);
+            }
+            catch (ArgumentException) when (start > 0)
+            {
+                // Rewritten rows failed their check: the batches before this one stay complete, up to the top.
+                RepairAboveRanges(wide, neurons[..start]);
+                throw;
+            }
         }
         RepairAboveRanges(wide, neurons);
     }

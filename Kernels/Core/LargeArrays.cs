@@ -17,7 +17,9 @@ namespace Kernels.Core;
 /// m = 2²² rows of d = 128 (<c>ThresholdForest.Rewrite</c>, 4.4 % of the rows) in 0.89× the time.</para>
 /// <para><b>What it costs.</b> Each huge page is zeroed at its first touch, here by the allocation itself, so the
 /// allocation takes the time of writing the array once (as <c>new T[]</c> does for large arrays); the kernel may fall
-/// back to 4 KiB pages when memory is fragmented, which only loses the gain. The array is pinned (it lives on the pinned
+/// back to 4 KiB pages when memory is fragmented, and memory the runtime reuses from an earlier array was already
+/// faulted in on small pages (the advice then reaches it only as the kernel's background collapse gets to it): either
+/// way only the gain is lost. The array is pinned (it lives on the pinned
 /// object heap), so it never moves and a kernel may keep a pointer into it.</para>
 /// </remarks>
 public static partial class LargeArrays
@@ -41,7 +43,7 @@ public static partial class LargeArrays
         if (length < 0 || length > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length,
-                $"An array holds 0 … {Array.MaxLength} elements; {length} elements of {Unsafe.SizeOf<T>()} bytes would take {length * Unsafe.SizeOf<T>()} bytes.");
+                $"An array holds 0 … {Array.MaxLength} elements; {length} elements of {Unsafe.SizeOf<T>()} bytes would take {(Int128)length * Unsafe.SizeOf<T>()} bytes.");
         }
         long bytes = length * Unsafe.SizeOf<T>();
         if (bytes < HugePageThreshold || !OperatingSystem.IsLinux())

@@ -39,7 +39,7 @@ public abstract class ShiftedReluTrainer : ITrainer<TwoLayerShiftedRelu, Regress
     /// <summary>
     /// Bytes the trainer allocates besides the model itself, estimated before training starts: the shared step's
     /// point masks of the changed neurons (up to m·⌈n/64⌉·8), its list of changed neurons (up to m), the bitmap of their
-    /// union (m/8 + m/16) and one chunk of new rows (4 MiB); with <see cref="GaussNewton.RegressionSolver.Sketched"/>, the
+    /// union (m/8 + m/16); with <see cref="GaussNewton.RegressionSolver.Sketched"/>, the
     /// sketched solver's storage at its largest (the s·n sketch, its copy and QR, the sketch's partial sums of up to 8·s·n
     /// doubles, X in double and P's arrays of up to 1.5·n·m entries); and what the trainer's active-set source needs
     /// (<see cref="EngineBytes"/>; every source works on the model's W).

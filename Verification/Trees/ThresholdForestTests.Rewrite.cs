@@ -38,13 +38,16 @@ public sealed partial class ThresholdForestTests
         public void Rewrite(int position, int neuron, Span<float> row) => row.CopyTo(row);
     }
 
-    /// <summary>Adds 1 to coordinate 0 of every row and writes <paramref name="value"/> into coordinate 2 of the row at
-    /// position <paramref name="bad"/>.</summary>
+    /// <summary>Scales every row by 8 (so that its positive leaves grow past the maxima of their ranges, which the levels
+    /// above must then show) and writes <paramref name="value"/> into coordinate 2 of the row at position <paramref name="bad"/>.</summary>
     private readonly struct SpoilOne(int bad, float value) : IRowRewriter
     {
         public void Rewrite(int position, int neuron, Span<float> row)
         {
-            row[0] += 1;
+            foreach (ref float w in row)
+            {
+                w *= 8;
+            }
             if (position == bad)
             {
                 row[2] = value;
@@ -104,21 +107,25 @@ public sealed partial class ThresholdForestTests
     /// <summary>
     /// Bad indices are refused, naming <c>neurons</c>, before the rewriter runs (W and the trees untouched). A rewritten
     /// row that holds NaN or infinity or could make an inner product overflow is refused naming <c>rewriter</c>, before
-    /// the trees of its batch change: in one batch no tree changes; in batches of 8 a bad row in the first batch changes
-    /// no tree and leaves the rows of later batches as they were, while a bad row in the last batch leaves the earlier
-    /// batches repaired (the order stays valid). Either way <see cref="ThresholdForest.UpdateAll"/> over the restored W
-    /// brings the forest back to its old leaves.
+    /// the trees of its batch change: in one batch (and in the binary layout, which takes one) no tree changes; in batches
+    /// of 8, a bad row in the first batch changes no tree, and a bad row in the last leaves the earlier batches complete;
+    /// rows of later batches are never touched, and the trees keep their max order (m = 70,000: also the levels above
+    /// the 4096-leaf ranges, repaired for the complete batches). Writing acceptable rows back and calling
+    /// <see cref="ThresholdForest.Refresh"/> with the listed neurons, as the remarks say, leaves the forest a fresh one
+    /// over the same W would be.
     /// </summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(8)]
-    public void Rewrite_rejects_bad_indices_before_rewriting_and_bad_rows_before_their_trees_change(int batchNeurons)
+    [InlineData(5000, 0, ForestLayout.Wide)]
+    [InlineData(5000, 8, ForestLayout.Wide)]
+    [InlineData(70000, 8, ForestLayout.Wide)]
+    [InlineData(5000, 0, ForestLayout.Binary)]
+    public void Rewrite_rejects_bad_indices_before_rewriting_and_bad_rows_before_their_trees_change(int neurons, int batchNeurons, ForestLayout layout)
     {
-        const int neurons = 5000, points = 3, dimension = 6;
+        const int points = 3, dimension = 6;
         var data = new ReadOnlyMatrixView<float>(UnitRows(points, dimension, seed: 61), points, dimension);
         float[] original = Gaussian(neurons, dimension, seed: 62);
         float[] lent = (float[])original.Clone();
-        var forest = ThresholdForest.BorrowWithKnobs(lent, neurons, data, ForestLayout.Wide, TwoThreadsAlways, Array.MaxLength, batchNeurons);
+        var forest = ThresholdForest.BorrowWithKnobs(lent, neurons, data, layout, TwoThreadsAlways, Array.MaxLength, batchNeurons);
         var before = Enumerable.Range(0, points).Select(i => forest.Values(i).ToArray()).ToArray();
         var spoilAll = new SpoilOne(0, float.NaN);
 
@@ -129,30 +136,36 @@ public sealed partial class ThresholdForestTests
         forest.Rewrite([], spoilAll);
         Assert.Equal(original, lent);
 
-        int[] many = Enumerable.Range(0, 40).Select(u => u * 97).ToArray();
+        int spacing = neurons / 41;
+        int[] many = Enumerable.Range(0, 40).Select(u => u * spacing).ToArray();
+        bool oneBatch = batchNeurons == 0 || layout == ForestLayout.Binary;
         foreach (int bad in new[] { 0, many.Length - 1 })
         {
             foreach (float value in new[] { float.NaN, float.PositiveInfinity, float.MaxValue / 4 })
             {
                 Assert.Equal("rewriter", Assert.Throws<ArgumentException>(() => forest.Rewrite(many, new SpoilOne(bad, value))).ParamName);
                 Assert.Equal(value, lent[many[bad] * dimension + 2]);
-                bool firstBatchFailed = batchNeurons == 0 || bad < batchNeurons;
-                for (int i = 0; i < points && firstBatchFailed; i++)
+                for (int i = 0; i < points && (oneBatch || bad < batchNeurons); i++)
                 {
                     Assert.Equal(before[i], forest.Values(i).ToArray());
                 }
-                int untouchedFrom = batchNeurons == 0 ? many.Length : (bad / batchNeurons + 1) * batchNeurons;
+                int untouchedFrom = oneBatch ? many.Length : (bad / batchNeurons + 1) * batchNeurons;
                 for (int t = 0; t < many.Length; t++)
                 {
                     Assert.Equal(t >= untouchedFrom, lent[many[t] * dimension] == original[many[t] * dimension]);
                 }
                 Assert.Null(forest.FindViolation());
-                original.CopyTo(lent, 0);
-                forest.UpdateAll(new ReadOnlyMatrixView<float>(original, neurons, dimension));
+
+                foreach (int j in many)
+                {
+                    original.AsSpan(j * dimension, dimension).CopyTo(lent.AsSpan(j * dimension, dimension));
+                }
+                forest.Refresh(many);
                 for (int i = 0; i < points; i++)
                 {
                     Assert.Equal(before[i], forest.Values(i).ToArray());
                 }
+                Assert.Null(forest.FindViolation());
             }
         }
     }

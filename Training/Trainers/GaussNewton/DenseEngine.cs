@@ -11,5 +11,5 @@ internal sealed class DenseEngine(TwoLayerShiftedRelu model, RegressionSet data,
     public void Query(ActiveSets sets) => DenseActiveSets.Refresh(model.Weights, data.Inputs, model.Shift, sets, options);
 
     /// <summary>The new rows alone: the dense products read W afresh each iteration.</summary>
-    public void Update(GaussNewtonStep step, BlasOptions? options) => step.ComputeNewRows(options);
+    public void Update(GaussNewtonStep step) => step.ComputeNewRows(options);
 }

@@ -27,5 +27,5 @@ internal sealed class ForestEngine(TwoLayerShiftedRelu model, RegressionSet data
 
     /// <summary>The forest writes each changed row (<see cref="GaussNewtonStep.NewRows"/>) while it gathers the row for its
     /// leaves, and repairs its trees (<see cref="ThresholdForest.Rewrite{TRewriter}"/>): the rows are read from memory once.</summary>
-    public void Update(GaussNewtonStep step, BlasOptions? options) => _forest.Rewrite(step.Changed, step.NewRows);
+    public void Update(GaussNewtonStep step) => _forest.Rewrite(step.Changed, step.NewRows);
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Kernels.Activations;
 using Kernels.Blas;
 using Kernels.Linalg;
@@ -396,31 +397,52 @@ internal sealed class GaussNewtonStep
     private void WriteNewRow(int position, int neuron, Span<float> row)
     {
         float sign = _model.Signs[neuron];
-        var mask = _pointMasks.AsSpan(position * _maskWords, _maskWords);
         var inputs = _data.Inputs;
-        for (int w = 0; w < mask.Length; w++)
+        foreach (int i in PointsOf(position))
         {
-            foreach (int bit in new SetBits(mask[w]))
-            {
-                int i = (w << 6) + bit;
-                Level1.Axpy(-sign * _coefficients[i], inputs.Row(i), row);
-            }
+            Level1.Axpy(-sign * _coefficients[i], inputs.Row(i), row);
         }
     }
 
-    /// <summary>Writes the points i with r ∈ Q_i, r the changed neuron at <paramref name="position"/> of
-    /// <see cref="Changed"/>, into <paramref name="points"/>, ascending; returns how many.</summary>
+    /// <summary>Writes the points of <see cref="PointsOf(int)"/> into <paramref name="points"/>; returns how many.</summary>
     private int PointsOf(int position, Span<int> points)
     {
         int count = 0;
-        var mask = _pointMasks.AsSpan(position * _maskWords, _maskWords);
-        for (int w = 0; w < mask.Length; w++)
+        foreach (int i in PointsOf(position))
         {
-            foreach (int bit in new SetBits(mask[w]))
-            {
-                points[count++] = (w << 6) + bit;
-            }
+            points[count++] = i;
         }
         return count;
+    }
+
+    /// <summary>The points i with r ∈ Q_i, r the changed neuron at <paramref name="position"/> of <see cref="Changed"/>,
+    /// ascending: the set bits of its point mask.</summary>
+    private MaskPoints PointsOf(int position) => new(_pointMasks.AsSpan(position * _maskWords, _maskWords));
+
+    /// <summary>Enumerates the set bits of a point mask (bit i of word w is point 64·w + i) in ascending order, without allocating.</summary>
+    private ref struct MaskPoints(ReadOnlySpan<ulong> mask)
+    {
+        private readonly ReadOnlySpan<ulong> _mask = mask;
+        private int _word = -1;
+        private ulong _bits;
+
+        public readonly MaskPoints GetEnumerator() => this;
+
+        public int Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (_bits == 0)
+            {
+                if (++_word >= _mask.Length)
+                {
+                    return false;
+                }
+                _bits = _mask[_word];
+            }
+            Current = (_word << 6) + BitOperations.TrailingZeroCount(_bits);
+            _bits &= _bits - 1;
+            return true;
+        }
     }
 }

@@ -12,5 +12,5 @@ internal interface IActiveSetEngine
 
     /// <summary>Writes the new rows of <paramref name="step"/>'s changed neurons in place into the model's W, after its
     /// <see cref="GaussNewtonStep.PrepareUpdate"/> passed, and brings the engine's own state up to date with them.</summary>
-    void Update(GaussNewtonStep step, BlasOptions? options);
+    void Update(GaussNewtonStep step);
 }

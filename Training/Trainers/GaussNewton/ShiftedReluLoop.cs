@@ -118,7 +118,7 @@ internal static class ShiftedReluLoop
                 break;
             }
             long updateStart = Stopwatch.GetTimestamp();
-            engine.Update(step, options);
+            engine.Update(step);
             var update = Stopwatch.GetElapsedTime(updateStart);
             long queryStart = Stopwatch.GetTimestamp();
             engine.Query(sets);

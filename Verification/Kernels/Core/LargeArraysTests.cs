@@ -17,8 +17,10 @@ public sealed class LargeArraysTests
     {
         foreach (long length in new long[] { 0, 1, 1000, LargeArrays.HugePageThreshold / sizeof(float) + 3, 3 * LargeArrays.HugePageThreshold / sizeof(float) })
         {
-            // A large array's memory may come back from an earlier array: fill and drop one first.
-            GC.AllocateUninitializedArray<float>((int)length, pinned: true).AsSpan().Fill(7f);
+            // A large array's memory may come back from an earlier array: fill one, drop it and collect it first, so that
+            // the allocator may hand out its dirty memory again.
+            FillAndDrop((int)length);
+            GC.Collect();
             float[] array = LargeArrays.Allocate<float>(length);
             Assert.Equal(length, array.Length);
             Assert.Equal(-1, array.AsSpan().IndexOfAnyExcept(0f));
@@ -63,6 +65,10 @@ public sealed class LargeArraysTests
         Assert.Equal("length", tooLong.ParamName);
         Assert.Contains("bytes", tooLong.Message);
     }
+
+    /// <summary>Allocates an uninitialized pinned array like the ones <see cref="LargeArrays"/> hands out, fills it and drops it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FillAndDrop(int length) => GC.AllocateUninitializedArray<float>(length, pinned: true).AsSpan().Fill(7f);
 
     /// <summary>The VmFlags of the mapping in <c>/proc/self/smaps</c> whose address range holds <paramref name="address"/>.</summary>
     private static string[] FlagsOfMappingHolding(long address)

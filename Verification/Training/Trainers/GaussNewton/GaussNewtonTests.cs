@@ -37,7 +37,6 @@ public sealed class GaussNewtonTests
             var a = denseRun.Iterations[t];
             var b = sublinearRun.Iterations[t];
             Assert.Equal(a.ChangedNeurons, b.ChangedNeurons);
-            Assert.True(b.Update > TimeSpan.Zero);
             Assert.Equal(a.ActiveMin, b.ActiveMin);
             Assert.Equal(a.ActiveMax, b.ActiveMax);
             Assert.Equal(a.ResidualBefore, b.ResidualBefore);
