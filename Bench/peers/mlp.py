@@ -69,6 +69,18 @@ shown = torch.__config__.show()
 capability = [line.strip(" -") for line in shown.splitlines() if "CPU capability" in line]
 settings = [item.strip() for line in shown.splitlines() if "Build settings" in line for item in line.split(":", 1)[1].split(",")]
 kept = [item for item in settings if item.split("=")[0] in ("BLAS_INFO", "LAPACK_INFO", "USE_MKLDNN", "USE_OPENMP")]
+# The BLAS torch actually called, and the kernel it picked (threadpoolctl, installed by install.sh): the brief asks
+# for the peer's kernel, which torch's build line does not name.
+try:
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({
+        f"{info.get('internal_api', '?')} {info.get('version', '?')}, {info.get('architecture', '?')} kernel"
+        for info in threadpool_info() if info.get("user_api") == "blas"
+    })
+    kept.append("BLAS loaded: " + ("; ".join(blas) or "none"))
+except ImportError:
+    kept.append("BLAS loaded: unknown (python3-threadpoolctl is not installed)")
 emit({
     "samples_per_second": samples / trained,
     "test_errors": errors,
