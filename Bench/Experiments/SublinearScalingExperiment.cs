@@ -32,7 +32,7 @@ public static class SublinearScalingExperiment
     /// </summary>
     private const int TargetRepetitions = 5;
 
-    /// <summary>The n at which the sublinear trainer also runs with the <see cref="RegressionSolver.Sketched"/> solve.</summary>
+    /// <summary>The n at which both trainers also run with the <see cref="RegressionSolver.Sketched"/> solve.</summary>
     private const int SketchedPoints = 16;
 
     /// <summary>Runs the grid, or the part of it that <paramref name="onlyPoints"/> and <paramref name="onlyDimensions"/> select.</summary>
@@ -138,12 +138,12 @@ public static class SublinearScalingExperiment
             sublinear.Add(Train(new GaussNewtonSublinear(options), m, d, data));
         }
         // Algorithm 5 as written (the sketched solve) beside the exact one, on the n of the headline claims.
-        var sketched = n == SketchedPoints
-            ? Train(new GaussNewtonSublinear(options with { Solver = RegressionSolver.Sketched }), m, d, data)
-            : null;
+        var sketchedOptions = options with { Solver = RegressionSolver.Sketched };
+        var sketched = n == SketchedPoints ? Train(new GaussNewtonSublinear(sketchedOptions), m, d, data) : null;
+        var denseSketched = n == SketchedPoints ? Train(new GaussNewtonDense(sketchedOptions), m, d, data) : null;
         double b = TwoLayerShiftedRelu.DefaultShift(m);
         double expectedActive = m * 0.5 * Erfc(b / Math.Sqrt(2));
-        return new Row(n, d, m, dense, sublinear, sketched, expectedActive, limits,
+        return new Row(n, d, m, dense, sublinear, sketched, denseSketched, expectedActive, limits,
             DenseBound: Math.Max((double)m * d * sizeof(float) / limits.Bandwidth, 2.0 * n * m * d / limits.Flops),
             ForestBound: (double)n * m * sizeof(float) * 16 / 15 / limits.Bandwidth);
     }
@@ -172,7 +172,8 @@ public static class SublinearScalingExperiment
     /// most neurons leave their initial active sets) is left out.
     /// </summary>
     private sealed record Row(int N, int D, int M, IReadOnlyList<TrainingResult<GaussNewtonIteration>> Dense,
-        IReadOnlyList<TrainingResult<GaussNewtonIteration>> Sublinear, TrainingResult<GaussNewtonIteration>? Sketched, double ExpectedActive,
+        IReadOnlyList<TrainingResult<GaussNewtonIteration>> Sublinear, TrainingResult<GaussNewtonIteration>? Sketched,
+        TrainingResult<GaussNewtonIteration>? DenseSketched, double ExpectedActive,
         Limits Limits, double DenseBound, double ForestBound)
     {
         /// <summary>
@@ -248,15 +249,18 @@ public static class SublinearScalingExperiment
         var withSketch = rows.Where(r => r.Sketched is not null).ToList();
         if (withSketch.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n## Exact and Sketched regression solves, sublinear trainer, n = {SketchedPoints}\n\n");
-            text.Append("`Exact`: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| and its Cholesky. `Sketched` (Algorithm 5 as written): a fresh OSNAP sketch (s = 4n rows, 4 nonzeros per column) of Jᵀ on the changed neurons, computed from the active sets and inputs without storing S or Jᵀ, QR of S·Jᵀ, then CG on J·Jᵀ·g = f − y preconditioned by RᵀR to 1e-10, J·Jᵀ applied neuron by neuron. Form = building G, or the sketch S·Jᵀ and its QR; solve = Cholesky, or CG. Same seed, data and forest; same steps = every residual within 1e-4 of the exact run's.\n\n");
-            text.Append("| d | m | Exact form + solve | Sketched form + solve | Exact / iter | Sketched / iter | CG iterations (median) | all solved | same steps |\n|---|---|---|---|---|---|---|---|---|\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n## Exact and Sketched regression solves, n = {SketchedPoints}\n\n");
+            text.Append("`Exact`: G_ij = (1/m)·⟨x_i, x_j⟩·|Q_i ∩ Q_j| and its Cholesky. `Sketched` (Algorithm 5 as written): a fresh OSNAP sketch (s = 4n rows, 4 nonzeros per column) of Jᵀ on the changed neurons, computed from the active sets and inputs without storing S or Jᵀ, QR of S·Jᵀ, then CG on J·Jᵀ·g = f − y preconditioned by RᵀR to 1e-10, J·Jᵀ applied neuron by neuron. Form = building G, or the sketch S·Jᵀ and its QR; solve = Cholesky, or CG. Same seed, data and forest; same steps = every residual within 1e-4 of the exact run's. The dense trainer runs the same sketched step on the same active sets (its sketch is drawn from the same seed and iteration), so its steps must be the sublinear ones to the bit ('dense = sublinear').\n\n");
+            text.Append("| d | m | Exact form + solve | Sketched form + solve | Exact / iter | Sketched / iter | dense Sketched / iter | CG iterations (median) | all solved | same steps | dense = sublinear |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
             foreach (var r in withSketch)
             {
                 var sketched = r.Sketched!;
-                bool solved = sketched.Iterations.All(i => i.Status == RegressionStatus.Solved);
+                var denseSketched = r.DenseSketched!;
+                bool solved = sketched.Iterations.Concat(denseSketched.Iterations).All(i => i.Status == RegressionStatus.Solved);
+                bool identical = sketched.Iterations.Count == denseSketched.Iterations.Count
+                    && sketched.Iterations.Zip(denseSketched.Iterations).All(p => p.First.ResidualAfter == p.Second.ResidualAfter && p.First.ChangedNeurons == p.Second.ChangedNeurons);
                 text.Append(CultureInfo.InvariantCulture,
-                    $"| {r.D} | {Width(r.M)} | {Durations.Format(Row.Median(r.Sublinear, i => i.Form + i.Solve))} | {Durations.Format(Row.Median([sketched], i => i.Form + i.Solve))} | {Durations.Format(r.SublinearTime)} | {Durations.Format(Row.Median([sketched], i => i.Total))} | {Harness.Measure.Median(sketched.Iterations.Select(i => (double)i.SolverIterations)):F0} | {(solved ? "yes" : "**no**")} | {(Row.SameSteps(r.Sublinear[0], sketched) ? "yes" : "**no**")} |\n");
+                    $"| {r.D} | {Width(r.M)} | {Durations.Format(Row.Median(r.Sublinear, i => i.Form + i.Solve))} | {Durations.Format(Row.Median([sketched], i => i.Form + i.Solve))} | {Durations.Format(r.SublinearTime)} | {Durations.Format(Row.Median([sketched], i => i.Total))} | {Durations.Format(Row.Median([denseSketched], i => i.Total))} | {Harness.Measure.Median(sketched.Iterations.Select(i => (double)i.SolverIterations)):F0} | {(solved ? "yes" : "**no**")} | {(Row.SameSteps(r.Sublinear[0], sketched) ? "yes" : "**no**")} | {(identical ? "yes" : "**no**")} |\n");
             }
         }
         text.Append("\n## Log–log slopes of time per iteration against m\n\n| n | d | m range | dense slope | sublinear slope |\n|---|---|---|---|---|\n");
