@@ -53,8 +53,8 @@ public static class LeverageSampling
         NeuralTangentKernel.RequireFinite(points, nameof(points));
         NeuralTangentKernel.RequireFinite(kernel, nameof(kernel));
         long pool = (long)options.PoolFactor * count;
-        MemoryBudget.Require(pool * d, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"A pool of {pool} candidates of dimension {d}");
-        LeverageScores.RequireMemory<T>(n, pool, $"Leverage sampling of {count} from a pool of {pool} at n = {n}");
+        MemoryBudget.Require(pool * d, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"A pool of {pool} candidates (options.PoolFactor · count) of dimension {d} (the columns of points)");
+        LeverageScores.RequireMemory<T>(n, pool, $"Leverage sampling of count = {count} from a pool of {pool} (options.PoolFactor · count) at n = {n} (the rows of points)");
 
         var candidates = RandomFeatures<T>.Gaussian((int)pool, d, options.Seed, stream: 1);
         var scores = new double[pool];

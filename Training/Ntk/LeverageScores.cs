@@ -71,7 +71,7 @@ public static class LeverageScores
         NeuralTangentKernel.RequireFinite(points, nameof(points));
         NeuralTangentKernel.RequireFinite(kernel, nameof(kernel));
         NeuralTangentKernel.RequireFinite(candidates, nameof(candidates));
-        RequireMemory<T>(n, candidates.Rows, $"Leverage scores of {candidates.Rows} candidates at n = {n}");
+        RequireMemory<T>(n, candidates.Rows, $"Leverage scores of M = {candidates.Rows} candidates (the rows of candidates) at n = {n} (the rows of points)");
         Compute(points, kernel, candidates, options, scores);
     }
 
@@ -98,7 +98,7 @@ public static class LeverageScores
         }
         NeuralTangentKernel.RequireFinite(kernel, nameof(kernel), lowerOnly: true);                     // the Cholesky factor reads only the lower triangle
         blas?.Validate();
-        MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI");
+        MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI (n, the order of kernel)");
         var factor = new Matrix<T>(n, n);
         Factor(kernel, T.CreateChecked(lambda), factor, blas);
         // tr((K + λI)⁻¹) = ‖L⁻¹‖_F² = Σ_i ‖L⁻¹e_i‖²; L⁻¹e_i vanishes above row i, so each solve runs on the trailing

@@ -38,7 +38,7 @@ public sealed class RandomFeatureMap<T> : LinearMapBase<T> where T : unmanaged, 
     {
         NeuralTangentKernel.RequireFinite(points, nameof(points));
         options?.Validate();
-        MemoryBudget.Require((long)points.Rows * features.Count, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {points.Rows} × {features.Count} feature masks");
+        MemoryBudget.Require((long)points.Rows * features.Count, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {points.Rows} × {features.Count} feature masks (n = points.Rows, m = features.Count)");
         Features = features;
         _options = options;
         _points = new Matrix<T>(points);

@@ -48,7 +48,7 @@ public static class SpectralError
         NeuralTangentKernel.RequireFinite(kernel, nameof(kernel));
         options?.Validate();
         blas?.Validate();
-        MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI");
+        MemoryBudget.Require((long)n * n, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"The {n} × {n} Cholesky factor of K + λI (n, the order of kernel)");
 
         var factor = new Matrix<T>(kernel);
         for (int i = 0; i < n; i++)

@@ -76,6 +76,12 @@ public sealed class FeatureRidgeTests
         Assert.Throws<ArgumentOutOfRangeException>("RelativeTolerance", () => FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(y, 5, 2), new FeatureRidgeOptions { RelativeTolerance = 0 }));
         Assert.Throws<ArgumentException>("targets", () => FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(y, 4, 2)));
         Assert.Throws<ArgumentException>("targets", () => FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(y, 5, 0)));
+        foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            double[] nonFinite = (double[])y.Clone();
+            nonFinite[7] = bad;
+            Assert.Throws<ArgumentException>("targets", () => FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(nonFinite, 5, 2)));
+        }
         Assert.Throws<ArgumentNullException>("map", () => FeatureRidge<double>.Fit(null!, new ReadOnlyMatrixView<double>(y, 5, 2)));
         var model = FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(y, 5, 2));
         Assert.Throws<ArgumentException>("points", () => model.Predict(new ReadOnlyMatrixView<double>(x, 3, 5), new MatrixView<double>(new double[6], 3, 2)));

@@ -215,6 +215,18 @@ public sealed class KernelRidgeTests
         double[] nan = (double[])y.Clone();
         nan[5] = double.NaN;
         Assert.Throws<ArgumentException>("targets", () => Fit(nan, N, C));
+        foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            double[] nonFinite = (double[])x.Clone();
+            nonFinite[N * D - 1] = bad;
+            Assert.Throws<ArgumentException>("x", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(nonFinite, N, D), new ReadOnlyMatrixView<double>(y, N, C)));
+            // With the caller's kernel, X is checked before the kernel is factored in place: it is left as it was.
+            var given = new Matrix<double>(N, N);
+            NeuralTangentKernel.Build(new ReadOnlyMatrixView<double>(x, N, D), given.View);
+            var before = given.AsSpan().ToArray();
+            Assert.Throws<ArgumentException>("x", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(nonFinite, N, D), given, new ReadOnlyMatrixView<double>(y, N, C)));
+            Assert.Equal(before, given.AsSpan().ToArray());
+        }
         Assert.Throws<ArgumentException>("kernel", () => KernelRidge<double>.Fit(new ReadOnlyMatrixView<double>(x, N, D), new Matrix<double>(N - 1, N - 1), new ReadOnlyMatrixView<double>(new double[N], N, 1)));
         // 100,000 points need a 100,000² kernel matrix: 80 GB, refused before anything is allocated.
         var error = Assert.Throws<InsufficientMemoryException>(() =>

@@ -153,6 +153,17 @@ public sealed class LeverageSamplingTests
         Assert.Throws<ArgumentOutOfRangeException>("count", () => Sample(0, new LeverageSamplingOptions()));
         Assert.Throws<ArgumentNullException>("options", () => Sample(3, null));
         Assert.Throws<ArgumentException>("kernel", () => Sample(3, new LeverageSamplingOptions(), kernelOrder: 3));
+        // A pool of 16 · 2²⁷ = 2³¹ candidates of dimension 2 is 2³² doubles (34 GB): more than one array, refused before the pool is drawn.
+        var pool = Assert.Throws<InsufficientMemoryException>(() => Sample(1 << 27, new LeverageSamplingOptions { PoolFactor = 16 }));
+        Assert.Contains("34,359,738,368 bytes", pool.Message);
+        Assert.Contains("PoolFactor", pool.Message);
+        // The work matrices of 3 draws from a pool of 24 at n = 4: 2·4² + 2·4·24 = 224 doubles, 1,792 bytes, over a 1,000-byte
+        // budget (the pool itself, 384 bytes, fits).
+        using (MemoryBudget.Limit(1_000))
+        {
+            var work = Assert.Throws<InsufficientMemoryException>(() => Sample(3, new LeverageSamplingOptions { PoolFactor = 8 }));
+            Assert.Contains("1,792 bytes", work.Message);
+        }
         kernel[5] = double.NaN;
         Assert.Throws<ArgumentException>("kernel", () => Sample(3, new LeverageSamplingOptions()));
     }

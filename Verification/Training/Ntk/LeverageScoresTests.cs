@@ -253,6 +253,20 @@ public sealed class LeverageScoresTests
         Rejected<ArgumentException>("kernel", () => Estimate(new LeverageSamplingOptions { Lambda = 1e-3 }));
         original.CopyTo(kernel, 0);
 
+        // Too little memory (a budget lowered below the work matrices: 2·4² + 2·4·3 = 56 doubles, 448 bytes; and the 4 × 4
+        // factor of the effective dimension, 128 bytes): refused with the size, scores untouched.
+        using (MemoryBudget.Limit(400))
+        {
+            var work = Assert.Throws<InsufficientMemoryException>(() => Estimate(new LeverageSamplingOptions()));
+            Assert.Contains("448 bytes", work.Message);
+            Assert.Equal(untouched, scores);
+        }
+        using (MemoryBudget.Limit(100))
+        {
+            var factor = Assert.Throws<InsufficientMemoryException>(() => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0.5));
+            Assert.Contains("128 bytes", factor.Message);
+        }
+
         Assert.Throws<ArgumentOutOfRangeException>("lambda", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), 0));
         Assert.Throws<ArgumentOutOfRangeException>("lambda", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, n, n), double.NaN));
         Assert.Throws<ArgumentException>("kernel", () => LeverageScores.EffectiveDimension(new ReadOnlyMatrixView<double>(kernel, 2, 3), 1));

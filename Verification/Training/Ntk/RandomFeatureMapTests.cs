@@ -146,6 +146,11 @@ public sealed class RandomFeatureMapTests
         Assert.Contains("34,359,738,368 bytes", huge.Message);
         var map = new RandomFeatureMap<double>(new ReadOnlyMatrixView<double>(new double[6], 2, 3), features);
         Assert.Throws<ArgumentException>("diagonal", () => map.GramDiagonal(new double[5]));
+        // 100,000 points and 100,000 features of dimension 1 (800 kB each) need 10¹⁰ masks: 80 GB, refused before allocation.
+        var masks = Assert.Throws<InsufficientMemoryException>(() =>
+            new RandomFeatureMap<double>(new ReadOnlyMatrixView<double>(new double[100_000], 100_000, 1), RandomFeatures<double>.Plain(100_000, 1, 1)));
+        Assert.Contains("80,000,000,000 bytes", masks.Message);
+        Assert.Contains("feature masks", masks.Message);
         Assert.Throws<ArgumentException>(() => map.Apply(1, new double[11], 0, new double[2]));
     }
 }

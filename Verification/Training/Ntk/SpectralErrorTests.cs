@@ -46,5 +46,11 @@ public sealed class SpectralErrorTests
         Assert.Throws<ArgumentException>("approximation", () => SpectralError.Estimate(new ReadOnlyMatrixView<double>(kernel, 1, 1), op, 1.0));
         Assert.Throws<ArgumentException>("kernel", () => SpectralError.Estimate(new ReadOnlyMatrixView<double>(kernel, 1, 2), op, 1.0));
         Assert.Throws<MatrixNotPositiveDefiniteException>(() => SpectralError.Estimate(new ReadOnlyMatrixView<double>(new double[] { -5, 0, 0, 1 }, 2, 2), op, 1.0));
+        // The 2 × 2 Cholesky factor (32 bytes) over a 16-byte budget: refused with its size.
+        using (MemoryBudget.Limit(16))
+        {
+            var error = Assert.Throws<InsufficientMemoryException>(() => SpectralError.Estimate(new ReadOnlyMatrixView<double>(kernel, 2, 2), op, 1.0));
+            Assert.Contains("32 bytes", error.Message);
+        }
     }
 }
