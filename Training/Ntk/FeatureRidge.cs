@@ -10,8 +10,11 @@ namespace Kernels.Training.Ntk;
 /// </summary>
 /// <remarks>
 /// Matrix-free CG on the <see cref="GramOperator{T}"/> of Φ with a Jacobi preconditioner (the diagonal of ΦᵀΦ from
-/// <see cref="RandomFeatureMap{T}.GramDiagonal"/>, plus λ), one solve per right-hand side: each iteration is two masked
-/// Gemms of 2·n·m·d flops. Φ is never formed.
+/// <see cref="RandomFeatureMap{T}.GramDiagonal"/>, plus λ), all c right-hand sides in one <see cref="ConjugateGradientBatch"/>:
+/// each column keeps its own CG recurrence and stopping test (‖r‖ ≤ rtol·‖Φᵀy‖), while every iteration applies the
+/// operator to all unconverged columns at once — two masked Gemms over the block (<see cref="RandomFeatureMap{T}"/>'s
+/// block products), 4·n·m·d flops per column. Φ is never formed. Memory: ten m·d × c arrays (the batch's eight work
+/// arrays, β and Φᵀ·Y; checked up front, the message gives the bytes) plus the block products' pooled scratch.
 /// </remarks>
 /// <typeparam name="T">Element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class FeatureRidge<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -48,6 +51,7 @@ public sealed class FeatureRidge<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="ArgumentNullException"><paramref name="map"/> is null.</exception>
     /// <exception cref="ArgumentException">Y does not have n rows and at least one column, or is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (λ ≤ 0 among them).</exception>
+    /// <exception cref="InsufficientMemoryException">The batched solve's m·d × c arrays do not fit (the message gives the bytes).</exception>
     public static FeatureRidge<T> Fit(RandomFeatureMap<T> map, ReadOnlyMatrixView<T> targets, FeatureRidgeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -60,7 +64,9 @@ public sealed class FeatureRidge<T> where T : unmanaged, IFloatingPointIeee754<T
         Guard.RequireShape(targets, map.Rows, targets.Columns, nameof(targets), "n × c, one row per point of the map");
         NeuralTangentKernel.RequireFinite(targets, nameof(targets));
 
-        int n = map.Rows, p = map.Columns, c = targets.Columns;
+        int p = map.Columns, c = targets.Columns;
+        MemoryBudget.Require(10L * p * c, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(),
+            $"The batched CG's ten m·d × c arrays (m·d = {p}, the columns of map; c = {c}, the columns of targets)");
         T lambda = T.CreateChecked(options.Lambda);
         var diagonal = new T[p];
         map.GramDiagonal(diagonal);
@@ -71,27 +77,16 @@ public sealed class FeatureRidge<T> where T : unmanaged, IFloatingPointIeee754<T
         var preconditioner = new JacobiPreconditioner<T>(diagonal);
         var op = new GramOperator<T>(map, GramForm.AtA, lambda);
         var cg = new ConjugateGradientOptions { RelativeTolerance = options.RelativeTolerance, MaxIterations = options.MaxIterations };
-        var workspace = new ConjugateGradientWorkspace<T>(p);
+        var rhs = new Matrix<T>(p, c);
+        map.ApplyTranspose(T.One, targets, T.Zero, rhs.View);
         var coefficients = new Matrix<T>(p, c);
-        var column = new T[n];
-        var rhs = new T[p];
-        var solution = new T[p];
+        var results = ConjugateGradientBatch.Solve(op, rhs.ReadOnlyView, coefficients.View, preconditioner, cg);
         var iterations = new int[c];
         var statuses = new SolverStatus[c];
         for (int j = 0; j < c; j++)
         {
-            for (int i = 0; i < n; i++)
-            {
-                column[i] = targets[i, j];
-            }
-            map.ApplyTranspose(T.One, column, T.Zero, rhs);
-            var result = ConjugateGradient.Solve(op, rhs, solution, preconditioner, cg, workspace);
-            iterations[j] = result.Iterations;
-            statuses[j] = result.Status;
-            for (int k = 0; k < p; k++)
-            {
-                coefficients[k, j] = solution[k];
-            }
+            iterations[j] = results[j].Iterations;
+            statuses[j] = results[j].Status;
         }
         return new FeatureRidge<T>(map.Features, coefficients, iterations, statuses, options);
     }

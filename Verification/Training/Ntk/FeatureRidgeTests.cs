@@ -65,6 +65,81 @@ public sealed class FeatureRidgeTests
         }
     }
 
+    /// <summary>
+    /// The batched solve against a direct one: β* = (ΦᵀΦ + λI)⁻¹ΦᵀY by Cholesky of the p × p normal matrix G, formed from
+    /// Φ written out column by column (Φ·e_q, vector products). Each column stops at ‖r_j‖ ≤ rtol·‖b_j‖ and G ≽ λI, so
+    /// ‖β_j − β*_j‖ ≤ ‖r_j‖/λ ≤ rtol·‖b_j‖/λ; the recursive residual drifts from the true one by about p·ε·‖G‖_F·‖β*_j‖
+    /// (and the Cholesky solve errs by as much), covered with a factor 10 on both terms. A column paired with another's
+    /// right-hand side, or a wrong block product, is off by O(‖β*‖).
+    /// </summary>
+    [KernelProperty(MaxTest = 25)]
+    public void Batched_coefficients_match_a_Cholesky_solve_of_the_normal_equations(ulong seed)
+    {
+        int n = 3 + (int)(seed % 12), d = 1 + (int)(seed / 12 % 4), m = 1 + (int)(seed / 48 % 8), c = 1 + (int)(seed / 384 % 4);
+        double lambda = 0.02 + seed / 1536 % 10 / 20.0;
+        const double rtol = 1e-10;
+        double[] x = NtkTestData.Points<double>(n, d, (int)(seed % 100_000));
+        var random = new System.Random((int)(seed % 100_000) + 1);
+        double[] y = Enumerable.Range(0, n * c).Select(_ => TestMatrices.Gaussian(random)).ToArray();
+        var map = new RandomFeatureMap<double>(new ReadOnlyMatrixView<double>(x, n, d), RandomFeatures<double>.Plain(m, d, seed));
+        var model = FeatureRidge<double>.Fit(map, new ReadOnlyMatrixView<double>(y, n, c), new FeatureRidgeOptions { Lambda = lambda, RelativeTolerance = rtol });
+        Assert.All(model.Statuses, status => Assert.Equal(SolverStatus.Converged, status));
+
+        int p = m * d;
+        var phi = new double[n, p];
+        var unit = new double[p];
+        var column = new double[n];
+        for (int q = 0; q < p; q++)
+        {
+            unit[q] = 1;
+            map.Apply(1.0, unit, 0.0, column);
+            unit[q] = 0;
+            for (int i = 0; i < n; i++)
+            {
+                phi[i, q] = column[i];
+            }
+        }
+        var gram = new Matrix<double>(p, p);
+        var rhs = new Matrix<double>(p, c);
+        double gramNorm = 0;
+        for (int a = 0; a < p; a++)
+        {
+            for (int b = 0; b < p; b++)
+            {
+                double sum = a == b ? lambda : 0;
+                for (int i = 0; i < n; i++)
+                {
+                    sum += phi[i, a] * phi[i, b];
+                }
+                gram[a, b] = sum;
+                gramNorm += sum * sum;
+            }
+            for (int j = 0; j < c; j++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    rhs[a, j] += phi[i, a] * y[i * c + j];
+                }
+            }
+        }
+        gramNorm = Math.Sqrt(gramNorm);
+        var direct = new Matrix<double>(rhs.ReadOnlyView);
+        Cholesky.Factor(gram.View);
+        Cholesky.Solve(gram.ReadOnlyView, direct.View);
+        for (int j = 0; j < c; j++)
+        {
+            double error = 0, bNorm = 0, betaNorm = 0;
+            for (int q = 0; q < p; q++)
+            {
+                error += Math.Pow(model.Coefficients[q, j] - direct[q, j], 2);
+                bNorm += rhs[q, j] * rhs[q, j];
+                betaNorm += direct[q, j] * direct[q, j];
+            }
+            double bound = 10 * (rtol * Math.Sqrt(bNorm) + p * Tolerance.Epsilon<double>() * gramNorm * Math.Sqrt(betaNorm)) / lambda;
+            Assert.True(Math.Sqrt(error) <= bound, $"column {j}: ‖β − β*‖ = {Math.Sqrt(error):E3} > {bound:E3} (n = {n}, d = {d}, m = {m}, λ = {lambda})");
+        }
+    }
+
     [Fact]
     public void Bad_input_is_rejected()
     {

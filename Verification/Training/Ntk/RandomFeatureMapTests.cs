@@ -101,6 +101,107 @@ public sealed class RandomFeatureMapTests
             }
             Tolerance.AssertClose(diagonal[k], exact, exact, n + 6, $"diag(ΦᵀΦ)[{k}]");
         }
+        CheckBlocks(map, phi, random);
+    }
+
+    /// <summary>
+    /// Block products of k = 3 columns in strided views (one stacked Gemm each way) against the materialized Φ, with β ≠ 0
+    /// and with β = 0 over NaN outputs (which must not be read); same bound as the vector products.
+    /// </summary>
+    private static void CheckBlocks<T>(RandomFeatureMap<T> map, double[] phi, System.Random random) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int k = 3, stride = k + 2;
+        int n = map.Rows, p = map.Columns, d = map.Features.Dimension;
+        T[] Fill(int rows, double offset) => Enumerable.Range(0, rows * stride).Select(_ => T.CreateChecked(random.NextDouble() - offset)).ToArray();
+        foreach (double beta in new[] { -0.5, 0.0 })
+        {
+            T[] u = Fill(p, 0.5), v = Fill(n, 0.5), y = Fill(n, 0), z = Fill(p, 0);
+            if (beta == 0)
+            {
+                Array.Fill(y, T.NaN);
+                Array.Fill(z, T.NaN);
+            }
+            T[] y0 = (T[])y.Clone(), z0 = (T[])z.Clone();
+            map.Apply(T.CreateChecked(1.5), new ReadOnlyMatrixView<T>(u, p, k, stride), T.CreateChecked(beta), new MatrixView<T>(y, n, k, stride));
+            map.ApplyTranspose(T.CreateChecked(1.5), new ReadOnlyMatrixView<T>(v, n, k, stride), T.CreateChecked(beta), new MatrixView<T>(z, p, k, stride));
+            for (int j = 0; j < k; j++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    double exact = beta == 0 ? 0 : beta * double.CreateChecked(y0[i * stride + j]), magnitude = Math.Abs(exact);
+                    for (int q = 0; q < p; q++)
+                    {
+                        double term = 1.5 * phi[(long)i * p + q] * double.CreateChecked(u[q * stride + j]);
+                        exact += term;
+                        magnitude += Math.Abs(term);
+                    }
+                    Tolerance.AssertClose(y[i * stride + j], exact, magnitude, p + d + 4, $"(ΦU)[{i}, {j}], β = {beta}");
+                }
+                for (int q = 0; q < p; q++)
+                {
+                    double exact = beta == 0 ? 0 : beta * double.CreateChecked(z0[q * stride + j]), magnitude = Math.Abs(exact);
+                    for (int i = 0; i < n; i++)
+                    {
+                        double term = 1.5 * phi[(long)i * p + q] * double.CreateChecked(v[i * stride + j]);
+                        exact += term;
+                        magnitude += Math.Abs(term);
+                    }
+                    Tolerance.AssertClose(z[q * stride + j], exact, magnitude, n + 6, $"(ΦᵀV)[{q}, {j}], β = {beta}");
+                }
+                // The padding between rows is not written.
+                for (int i = 0; i < n; i++)
+                {
+                    Tolerance.AssertIdentical(y0[i * stride + k], y[i * stride + k], "padding of Y");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Block_products_split_into_column_chunks_match_vector_products()
+    {
+        // n·m = 1024 · 600 masks exceed half the 2²⁰-element scratch limit, so a block of 3 columns runs as 3 chunks of
+        // one. With d = 1 every entry of X·Uᵀ is one exact product, so Φ·U matches the vector product (the same dot
+        // products over m) bit for bit; Φᵀ·V sums n products per entry, in an order the Gemm shape may change.
+        const int n = 1024, m = 600, k = 3;
+        double[] x = NtkTestData.Points<double>(n, 1, 3, edgeCases: false);
+        var map = new RandomFeatureMap<double>(new ReadOnlyMatrixView<double>(x, n, 1), RandomFeatures<double>.Plain(m, 1, 4));
+        var random = new System.Random(5);
+        double[] u = Enumerable.Range(0, m * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+        double[] v = Enumerable.Range(0, n * k).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = new double[n * k];
+        var z = new double[m * k];
+        map.Apply(1.0, new ReadOnlyMatrixView<double>(u, m, k), 0.0, new MatrixView<double>(y, n, k));
+        map.ApplyTranspose(1.0, new ReadOnlyMatrixView<double>(v, n, k), 0.0, new MatrixView<double>(z, m, k));
+        var column = new double[Math.Max(n, m)];
+        var single = new double[Math.Max(n, m)];
+        for (int j = 0; j < k; j++)
+        {
+            for (int r = 0; r < m; r++)
+            {
+                column[r] = u[r * k + j];
+            }
+            map.Apply(1.0, column.AsSpan(0, m), 0.0, single.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+            {
+                Tolerance.AssertIdentical(single[i], y[i * k + j], $"(ΦU)[{i}, {j}]");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                column[i] = v[i * k + j];
+            }
+            map.ApplyTranspose(1.0, column.AsSpan(0, n), 0.0, single.AsSpan(0, m));
+            for (int r = 0; r < m; r++)
+            {
+                double magnitude = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    magnitude += Math.Abs(map.Masks[i, r] * x[i] * v[i * k + j]);
+                }
+                // Two sums of n terms, each within n·ε·magnitude of the exact one.
+                Tolerance.AssertClose(z[r * k + j], single[r], magnitude, 2 * n, $"(ΦᵀV)[{r}, {j}]");
+            }
+        }
     }
 
     [Fact]
