@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Kernels.Bench.Harness;
@@ -102,8 +103,8 @@ public static class SublinearScalingExperiment
     /// <summary>m as the tables write it: 2^k, or 2^k − j for a width just below a power of two (<see cref="FittingWidth"/>).</summary>
     private static string Width(int m)
     {
-        int log = (int)Math.Ceiling(Math.Log2(m));
-        return m == 1 << log ? $"2^{log}" : $"2^{log} − {(1L << log) - m}";
+        int log = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)m));
+        return BitOperations.IsPow2(m) ? $"2^{log}" : $"2^{log} − {(1L << log) - m}";
     }
 
     /// <summary>Whether m is the width run for 2²² at dimension <paramref name="d"/> (<see cref="FittingWidth"/>).</summary>
@@ -235,7 +236,7 @@ public static class SublinearScalingExperiment
         text.Append(MachineInfo.Header("Sublinear vs dense Gauss-Newton (seed 002)", command));
         text.Append(CultureInfo.InvariantCulture, $"- Load average at the end: {MachineInfo.LoadAverage()}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Measured at the start, every core at once: read bandwidth {limits.Bandwidth / 1e9:F1} GB/s, float FMA peak {limits.Flops / 1e9:F0} GFLOP/s (`MachineLimits`; the bounds below are bytes ÷ the bandwidth, FLOPs ÷ the peak)\n");
-        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; exact regression solve (Cholesky of G) in the main table, the sketched one beside it at n = {SketchedPoints} (its own table).{(rows.Any(r => r.M != 1 << (int)Math.Round(Math.Log2(r.M))) ? " m = 2^k, except 2^22 − 64 at d = 512: W of 2^22 rows of 512 floats is 57 floats more than one .NET array holds." : "")}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- {Iterations} iterations per trainer from the same seed; exact regression solve (Cholesky of G) in the main table, the sketched one beside it at n = {SketchedPoints} (its own table).{(rows.Any(r => !BitOperations.IsPow2(r.M)) ? " m = 2^k, except 2^22 − 64 at d = 512: W of 2^22 rows of 512 floats is 57 floats more than one .NET array holds." : "")}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Timing: at n = 16 (every m at d = 128, where the slope and the 3× target are judged; m ≥ 2^20 at the other d; column 'runs') each trainer runs {TargetRepetitions} times from the same seed, alternating dense and sublinear so that a drift of the machine's speed hits both; elsewhere once. A time is the median over iterations 1–{Iterations - 1} (iteration 0 moves most neurons out of their initial active sets) of each iteration's median over the runs. The median, not the minimum: the runs do identical work, but on this shared machine the minimum of a few runs picks each trainer's luckiest one, which is not the speed a user sees and moves with the number of runs; the median ignores up to two slow runs of five and tells a 10 % change. 'speed-up' is the ratio of the two trainers' medians, 'speed-up range' the lowest and highest dense ÷ sublinear of one run pair (so the first may lie outside the second); 'same losses' also requires every run of a trainer to have taken bit-identical steps.\n");
         text.Append("- Dense bound: reading W once (m·d·4 bytes) or the 2·n·m·d FLOPs of the products, whichever takes longer (the FLOPs do from n = 16 at d ≥ 32 on this machine). Forest once: touching the whole forest once (n·m·4·16/15 bytes), the trees' part of the update bound. Update bound: the forest once plus reading and writing the C changed rows of W (2·C·d·4 bytes), or the 2·C·n·d FLOPs of the new leaves, whichever takes longer.\n");
         text.Append("- Sublinear update = the forest's repair with the new rows written in it (`ThresholdForest.Rewrite`): each changed row is rewritten in place in W as the forest gathers it, its n leaves computed while it is in cache, and the trees repaired per aligned range of neurons. One pass, so the repair has no time of its own: the update against its bound is the repair's measure.\n\n");

@@ -126,33 +126,29 @@ public sealed class RandomFeatureMapTests
             map.ApplyTranspose(T.CreateChecked(1.5), new ReadOnlyMatrixView<T>(v, n, k, stride), T.CreateChecked(beta), new MatrixView<T>(z, p, k, stride));
             for (int j = 0; j < k; j++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    double exact = beta == 0 ? 0 : beta * double.CreateChecked(y0[i * stride + j]), magnitude = Math.Abs(exact);
-                    for (int q = 0; q < p; q++)
-                    {
-                        double term = 1.5 * phi[(long)i * p + q] * double.CreateChecked(u[q * stride + j]);
-                        exact += term;
-                        magnitude += Math.Abs(term);
-                    }
-                    Tolerance.AssertClose(y[i * stride + j], exact, magnitude, p + d + 4, $"(ΦU)[{i}, {j}], β = {beta}");
-                }
-                for (int q = 0; q < p; q++)
-                {
-                    double exact = beta == 0 ? 0 : beta * double.CreateChecked(z0[q * stride + j]), magnitude = Math.Abs(exact);
-                    for (int i = 0; i < n; i++)
-                    {
-                        double term = 1.5 * phi[(long)i * p + q] * double.CreateChecked(v[i * stride + j]);
-                        exact += term;
-                        magnitude += Math.Abs(term);
-                    }
-                    Tolerance.AssertClose(z[q * stride + j], exact, magnitude, n + 6, $"(ΦᵀV)[{q}, {j}], β = {beta}");
-                }
+                CheckColumn(y, y0, u, beta, j, n, p, (i, q) => phi[(long)i * p + q], p + d + 4, "ΦU");
+                CheckColumn(z, z0, v, beta, j, p, n, (q, i) => phi[(long)i * p + q], n + 6, "ΦᵀV");
                 // The padding between rows is not written.
                 for (int i = 0; i < n; i++)
                 {
                     Tolerance.AssertIdentical(y0[i * stride + k], y[i * stride + k], "padding of Y");
                 }
+            }
+        }
+
+        // Column j of a block product against its sum in double: result[r, j] = 1.5·Σ_t entry(r, t)·operand[t, j] + β·before[r, j].
+        void CheckColumn(T[] result, T[] before, T[] operand, double beta, int j, int rows, int inner, Func<int, int, double> entry, int terms, string name)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                double exact = beta == 0 ? 0 : beta * double.CreateChecked(before[r * stride + j]), magnitude = Math.Abs(exact);
+                for (int t = 0; t < inner; t++)
+                {
+                    double term = 1.5 * entry(r, t) * double.CreateChecked(operand[t * stride + j]);
+                    exact += term;
+                    magnitude += Math.Abs(term);
+                }
+                Tolerance.AssertClose(result[r * stride + j], exact, magnitude, terms, $"({name})[{r}, {j}], β = {beta}");
             }
         }
     }
